@@ -1,0 +1,33 @@
+"""unigrad: one deep learning engine with eager autograd on NumPy (CPU) and CuPy (CUDA)."""
+from . import _allocator  # noqa: F401  (keeps freed buffers in-process; see the module)
+from .errors import (AutogradError, DataError, DeviceError, DtypeError, ShapeError, StateDictError,
+                     UnigradError)
+from .backend import (Device, bool_, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
+                      set_default_dtype, uint8)
+from .backend.device import device
+from .backend.random import initial_seed, manual_seed
+from .autograd import Size, Tensor, as_tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from . import autograd
+from .ops import REGISTRY as ops_registry
+from .ops.api import *  # noqa: F401,F403  (every op as ug.<name>)
+from . import tensor_methods as _tensor_methods  # noqa: F401
+from . import cuda
+from .creation_api import tensor, from_numpy
+from .io.safetensors_io import load, save
+
+float = float32
+double = float64
+half = float16
+long = int64
+int = int32
+bool = bool_
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # heavier subpackages load on first use, so `import unigrad` stays fast
+    if name in ("nn", "optim", "data", "io"):
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'unigrad' has no attribute {name!r}")

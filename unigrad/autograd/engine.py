@@ -1,0 +1,236 @@
+"""Iterative reverse-mode autodiff over the tape (no recursion, so deep graphs are fine)."""
+import weakref
+
+from ..errors import AutogradError
+from . import grad_mode
+from .tensor import Tensor
+
+
+def _ones_like(t):
+    xp = t._device.xp
+    return Tensor._make(xp.ones(t._data.shape, dtype=t._dtype.np), t._device, t._dtype)
+
+
+def _seed(tensors, grads):
+    roots = []
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise AutogradError(f"element {i} of the outputs is not a Tensor but {type(t).__name__}")
+        if not t.requires_grad:
+            raise AutogradError(f"element {i} of the outputs does not require grad and has no grad_fn: "
+                                "was it computed under no_grad(), or from tensors without requires_grad=True?")
+        g = grads[i] if i < len(grads) else None
+        if g is None:
+            if t._data.size != 1:
+                raise AutogradError(f"grad can be implicitly created only for outputs with one element; "
+                                    f"output {i} has shape {tuple(t.shape)}: pass gradient=")
+            g = _ones_like(t)
+        elif not isinstance(g, Tensor):
+            g = Tensor._make(t._device.xp.asarray(g, dtype=t._dtype.np), t._device, t._dtype)
+        if tuple(g.shape) != tuple(t.shape):
+            raise AutogradError(f"gradient for output {i} has shape {tuple(g.shape)}, expected {tuple(t.shape)}")
+        roots.append((t, g))
+    return roots
+
+
+def _own(g):
+    """A gradient stored in .grad must own contiguous memory (it may be zeroed in place later)."""
+    data = g._data
+    if data.base is not None or not data.flags.c_contiguous:
+        return Tensor._make(data.copy(), g._device, g._dtype)
+    return g
+
+
+def _add(a, b):
+    if a is None:
+        return b
+    from ..ops.elementwise.arithmetic import add
+    return add(a, b)
+
+
+def _discover(root_nodes):
+    """Dependency counts: how many edges from reachable nodes point at each node."""
+    deps = {}
+    stack = list(root_nodes)
+    seen = set(root_nodes)
+    while stack:
+        node = stack.pop()
+        node.check_alive()
+        for edge in node.edges_list():
+            if type(edge) is tuple:
+                child = edge[0]
+                deps[child] = deps.get(child, 0) + 1
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+    return deps
+
+
+def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=True, only=None):
+    """Propagate gradients from (tensor, grad) roots.
+
+    capture: dict key -> grad, keys are leaf Tensors or (node, idx); filled instead of .grad.
+    accumulate: write leaf .grad; only: restrict accumulation to these leaves (backward(inputs=)).
+    """
+    buffers = {}
+    root_nodes = []
+    with grad_mode.set_grad_enabled(create_graph):
+        for t, g in roots:
+            if t._node is None:
+                _deliver_leaf(t, g, capture, accumulate, only, create_graph)
+                continue
+            buf = buffers.get(t._node)
+            if buf is None:
+                buf = buffers[t._node] = [None] * t._node.n_outputs
+                root_nodes.append(t._node)
+            buf[t._idx] = _add(buf[t._idx], g)
+        deps = _discover(root_nodes)
+        ready = [n for n in root_nodes if deps.get(n, 0) == 0]
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node)
+            _run_node_hooks(node, grads, capture)
+            node.check_versions()
+            op = node.op
+            for i in op.diff_outputs:
+                if grads[i] is None:
+                    shape, dtype = node.out_meta[i]
+                    xp = node.device.xp
+                    grads[i] = Tensor._make(xp.zeros(shape, dtype=dtype.np), node.device, dtype)
+            in_grads = op.backward(node, *grads)
+            if not isinstance(in_grads, (tuple, list)):
+                in_grads = (in_grads,)
+            edges = node.edges_list()
+            for edge, g in zip(edges, in_grads):
+                if edge is None or g is None:
+                    continue
+                if type(edge) is tuple:
+                    child, idx = edge
+                    buf = buffers.get(child)
+                    if buf is None:
+                        buf = buffers[child] = [None] * child.n_outputs
+                    buf[idx] = _add(buf[idx], g)
+                    deps[child] -= 1
+                    if deps[child] == 0:
+                        ready.append(child)
+                else:
+                    _deliver_leaf(edge, g, capture, accumulate, only, create_graph)
+            if not retain_graph:
+                node.free()
+
+
+def _run_node_hooks(node, grads, capture):
+    if node.hooks:
+        for idx, hooks in node.hooks.items():
+            if grads[idx] is not None:
+                for hook in hooks:
+                    new = hook(grads[idx])
+                    if new is not None:
+                        grads[idx] = new
+    if capture is not None:
+        for idx in range(node.n_outputs):
+            key = (node, idx)
+            if key in capture and grads[idx] is not None:
+                capture[key] = _add(capture[key], grads[idx])
+
+
+def _deliver_leaf(leaf, g, capture, accumulate, only, create_graph):
+    if leaf._hooks:
+        for hook in leaf._hooks:
+            new = hook(g)
+            if new is not None:
+                g = new
+    if capture is not None and leaf in capture:
+        capture[leaf] = _add(capture[leaf], g)
+        return
+    if not accumulate or (only is not None and leaf not in only):
+        return
+    if g._data.shape != leaf._data.shape:
+        raise AutogradError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {tuple(leaf.shape)}")
+    if not create_graph:
+        g = g.detach()
+    if leaf.grad is None:
+        leaf.grad = _own(g) if not create_graph else g
+    else:
+        leaf.grad = _add(leaf.grad, g)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into each leaf's .grad."""
+    if isinstance(tensors, Tensor):
+        tensors = [tensors]
+    if grad_tensors is None or isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors]
+    if retain_graph is None:
+        retain_graph = create_graph
+    only = None
+    if inputs is not None:
+        only = _IdentitySet([inputs] if isinstance(inputs, Tensor) else inputs)
+    run_backward(_seed(list(tensors), list(grad_tensors)), retain_graph, create_graph, only=only)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """Return d(outputs)/d(inputs) without touching .grad (like torch.autograd.grad)."""
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * (1 if grad_outputs is not None else len(outputs))
+    if retain_graph is None:
+        retain_graph = create_graph
+    keys = []
+    for i, t in enumerate(inputs):
+        if not t.requires_grad:
+            raise AutogradError(f"input {i} of grad() does not require grad")
+        keys.append(t if t._node is None else (t._node, t._idx))
+    capture = _CaptureDict(keys)
+    run_backward(_seed(outputs, list(grad_outputs)), retain_graph, create_graph,
+                 capture=capture, accumulate=False)
+    result = []
+    for i, key in enumerate(keys):
+        g = capture[key]
+        if g is None and not allow_unused:
+            raise AutogradError(f"input {i} of grad() was not used to compute the outputs; "
+                                "pass allow_unused=True if that is expected")
+        result.append(g)
+    return tuple(result)
+
+
+class _IdentitySet:
+    """Membership by object identity (Tensor.__eq__ is elementwise)."""
+
+    def __init__(self, items):
+        self.ids = {id(t) for t in items}
+
+    def __contains__(self, t):
+        return id(t) in self.ids
+
+
+class _CaptureDict:
+    """Dict keyed by leaf Tensor identity or (node, idx)."""
+
+    def __init__(self, keys):
+        self.values = {self._k(k): None for k in keys}
+
+    @staticmethod
+    def _k(key):
+        return id(key) if isinstance(key, Tensor) else (id(key[0]), key[1])
+
+    def __contains__(self, key):
+        return self._k(key) in self.values
+
+    def __getitem__(self, key):
+        return self.values[self._k(key)]
+
+    def __setitem__(self, key, value):
+        self.values[self._k(key)] = value
+
+
+def retain_grad_hook(tensor):
+    ref = weakref.ref(tensor)
+
+    def hook(g):
+        t = ref()
+        if t is not None:
+            t.grad = g.detach() if t.grad is None else t.grad.detach() + g.detach()
+    return hook

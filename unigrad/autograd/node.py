@@ -1,0 +1,82 @@
+"""One recorded op application on the tape."""
+from ..errors import AutogradError
+
+
+class Node:
+    """Records op + inputs so backward can call the op's backward rule.
+
+    Inputs are kept as Tensors (the backward rule calls ops on them). Outputs are kept as raw
+    arrays only when the op needs them, and rebuilt as Tensors attached to this node on demand,
+    so no reference cycle Tensor -> Node -> Tensor is created.
+    """
+    __slots__ = ("op", "attrs", "inputs", "in_versions", "out_data", "out_vcs", "out_versions",
+                 "device", "freed", "edges", "n_outputs", "out_meta", "hooks", "__weakref__")
+
+    def __init__(self, op, inputs, attrs, outputs):
+        self.op = op
+        self.attrs = attrs
+        self.inputs = inputs
+        self.in_versions = [t._vc[0] for t in inputs]
+        self.n_outputs = len(outputs)
+        self.out_meta = [(o._data.shape, o._dtype) for o in outputs]
+        if op.saves_outputs:
+            self.out_data = [o._data for o in outputs]
+            self.out_vcs = [o._vc for o in outputs]
+            self.out_versions = [o._vc[0] for o in outputs]
+        else:
+            self.out_data = None
+        self.device = outputs[0]._device
+        self.freed = False
+        self.edges = None
+        self.hooks = None
+
+    # ---- the view a backward rule sees (ctx) -----------------------------------------------
+    @property
+    def outputs(self):
+        """Outputs as Tensors attached to this node (so grad-of-grad flows through them)."""
+        from .tensor import Tensor
+        return tuple(Tensor._make(d, self.device, meta[1], requires_grad=True, node=self, idx=i)
+                     for i, (d, meta) in enumerate(zip(self.out_data, self.out_meta)))
+
+    def edges_list(self):
+        """Per input: (node, output index) for an op output, a leaf Tensor, or None."""
+        if self.edges is None:
+            nondiff = self.op.nondiff_inputs
+            self.edges = [None if (i in nondiff or not t.requires_grad) else
+                          ((t._node, t._idx) if t._node is not None else t)
+                          for i, t in enumerate(self.inputs)]
+        return self.edges
+
+    def needs_input_grad(self, i):
+        return self.edges_list()[i] is not None
+
+    def __repr__(self):
+        return f"<{self.op.name}Backward>"
+
+    def name(self):
+        return f"{self.op.name}Backward"
+
+    def check_alive(self):
+        if self.freed:
+            raise AutogradError(
+                f"trying to backward through the graph a second time (op '{self.op.name}'): its saved "
+                "values were freed after the first .backward(). Pass retain_graph=True to the first call.")
+
+    def check_versions(self):
+        for t, v in zip(self.inputs, self.in_versions):
+            if t._vc[0] != v:
+                raise AutogradError(
+                    f"a tensor of shape {tuple(t.shape)} saved by op '{self.op.name}' for backward was "
+                    f"modified by an in-place operation (version {v} -> {t._vc[0]}). Use an out-of-place "
+                    "op (e.g. x = x + 1 instead of x += 1) or .clone() before modifying it.")
+        if self.out_data is not None:
+            for vc, v in zip(self.out_vcs, self.out_versions):
+                if vc[0] != v:
+                    raise AutogradError(
+                        f"the output of op '{self.op.name}', needed for its backward, was modified by an "
+                        "in-place operation. Use an out-of-place op or .clone() first.")
+
+    def free(self):
+        self.inputs = ()
+        self.out_data = None
+        self.freed = True

@@ -1,0 +1,285 @@
+"""Tensor: an array on a device plus the autograd fields. Methods for ops are attached in
+unigrad/tensor_methods.py so that this file holds only the data model."""
+import numpy as np
+
+from ..backend import dtypes as _dt
+from ..backend.device import Device, cpu, get_device
+from ..errors import AutogradError, DtypeError
+
+
+class Tensor:
+    __slots__ = ("_data", "_device", "_dtype", "requires_grad", "grad", "_node", "_idx", "_vc",
+                 "_is_view", "_retains_grad", "_hooks", "__weakref__")
+    __array_priority__ = 1000  # make numpy defer to Tensor's reflected operators
+
+    def __init__(self, data, dtype=None, device=None, requires_grad=False):
+        t = as_tensor(data, dtype=dtype, device=device)
+        self._data = t._data
+        self._device = t._device
+        self._dtype = t._dtype
+        self.requires_grad = False
+        self.grad = None
+        self._node = None
+        self._idx = 0
+        self._vc = [0]
+        self._is_view = False
+        self._retains_grad = False
+        self._hooks = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @staticmethod
+    def _make(data, device, dtype, requires_grad=False, node=None, idx=0, vc=None):
+        """Fast constructor used by dispatch: no checks, no conversion."""
+        t = object.__new__(Tensor)
+        t._data = data
+        t._device = device
+        t._dtype = dtype
+        t.requires_grad = requires_grad
+        t.grad = None
+        t._node = node
+        t._idx = idx
+        t._vc = [0] if vc is None else vc
+        t._is_view = vc is not None
+        t._retains_grad = False
+        t._hooks = None
+        return t
+
+    # ---- metadata -------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        return self.shape if dim is None else self._data.shape[dim]
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return int(self._data.size)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def device(self):
+        return self._device
+
+    @property
+    def is_cuda(self):
+        return self._device.type == "cuda"
+
+    @property
+    def is_leaf(self):
+        return self._node is None
+
+    @property
+    def grad_fn(self):
+        return self._node
+
+    @property
+    def data(self):
+        return Tensor._make(self._data, self._device, self._dtype, vc=self._vc)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data if isinstance(value, Tensor) else value
+        self._dtype = _dt.dtype_of(self._data)
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    def is_floating_point(self):
+        return self._dtype.is_floating_point
+
+    # ---- autograd fields ------------------------------------------------------------
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and not self._dtype.is_floating_point:
+            raise DtypeError(f"only floating point tensors can require gradients, got {self._dtype}")
+        if not self.is_leaf and not requires_grad:
+            raise AutogradError("requires_grad can only be turned off on leaf tensors; use .detach()")
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self):
+        if not self.requires_grad:
+            raise AutogradError("retain_grad() on a tensor that does not require grad")
+        if not self.is_leaf and not self._retains_grad:
+            from .engine import retain_grad_hook
+            self._retains_grad = True
+            self._node_hooks().append(retain_grad_hook(self))
+
+    def register_hook(self, hook):
+        """hook(grad) -> new grad or None, called when this tensor's gradient is computed."""
+        if not self.requires_grad:
+            raise AutogradError("cannot register a hook on a tensor that does not require grad")
+        if not self.is_leaf:
+            self._node_hooks().append(hook)
+            return hook
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return hook
+
+    def _node_hooks(self):
+        node = self._node
+        if node.hooks is None:
+            node.hooks = {}
+        return node.hooks.setdefault(self._idx, [])
+
+    def detach(self):
+        return Tensor._make(self._data, self._device, self._dtype, vc=self._vc)
+
+    def detach_(self):
+        self._node = None
+        self.requires_grad = False
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .engine import backward
+        backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+    # ---- conversion -----------------------------------------------------------------
+    def numpy(self):
+        if self.requires_grad:
+            raise AutogradError("can't call numpy() on a tensor that requires grad; use .detach().numpy()")
+        if self._device.type != "cpu":
+            raise AutogradError("can't convert a CUDA tensor to numpy; use .cpu() first")
+        return self._data
+
+    def tolist(self):
+        return _host(self._data).tolist()
+
+    def item(self):
+        if self._data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, got shape {tuple(self.shape)}")
+        return _host(self._data).reshape(()).item()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise ValueError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
+                             "use .any() or .all()")
+        return bool(self.item())
+
+    def __index__(self):
+        if self._dtype.category > 1 or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __array__(self, dtype=None, copy=None):
+        arr = _host(self._data)
+        return arr.astype(dtype) if dtype is not None else arr
+
+    def __dlpack__(self, *args, **kwargs):
+        return self._data.__dlpack__(*args, **kwargs)
+
+    def __repr__(self):
+        body = np.array2string(_host(self._data), separator=", ", precision=4, prefix="tensor(")
+        extras = []
+        if self._device.type != "cpu":
+            extras.append(f"device='{self._device}'")
+        if self._dtype not in (_dt.float32, _dt.int64, _dt.bool_):
+            extras.append(f"dtype={self._dtype!r}")
+        if self._node is not None:
+            extras.append(f"grad_fn={self._node!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    def __hash__(self):
+        return id(self)
+
+    def __reduce__(self):
+        raise TypeError("unigrad tensors are not picklable by design; use unigrad.save (safetensors)")
+
+
+class Size(tuple):
+    """torch.Size lookalike: a tuple with numel()."""
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __repr__(self):
+        return f"unigrad.Size({list(self)})"
+
+
+def _host(array):
+    return array if isinstance(array, np.ndarray) else array.get()
+
+
+def _infer_python_dtype(data):
+    """dtype for nested Python data, as PyTorch picks it."""
+    flat = data
+    while isinstance(flat, (list, tuple)) and flat:
+        flat = flat[0]
+    if isinstance(flat, bool):
+        return _dt.bool_
+    if isinstance(flat, int):
+        return _dt.int64
+    return _dt.get_default_dtype()
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Tensor from a Tensor, array or nested Python data; shares memory when it can."""
+    dtype = _dt.to_dtype(dtype) if dtype is not None else None
+    device = Device(device) if device is not None else None
+    if isinstance(data, Tensor):
+        out = data
+        if dtype is not None and dtype is not data._dtype:
+            out = Tensor._make(data._data.astype(dtype.np), data._device, dtype)
+        if device is not None and device is not out._device:
+            out = Tensor._make(_move(out._data, device), device, out._dtype)
+        return out
+    if isinstance(data, (np.ndarray, np.generic)):
+        arr = np.asarray(data)
+        src_device = cpu
+    elif hasattr(data, "__cuda_array_interface__"):
+        arr = data
+        src_device = get_device(data)
+    else:
+        if dtype is None:
+            dtype = _infer_python_dtype(data) if isinstance(data, (list, tuple)) else (
+                _dt.bool_ if isinstance(data, bool) else _dt.int64 if isinstance(data, int) else
+                _dt.get_default_dtype() if isinstance(data, float) else None)
+        arr = np.asarray(data, dtype=dtype.np if dtype is not None else None)
+        src_device = cpu
+    if dtype is None:
+        if arr.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)) and \
+                not hasattr(data, "__cuda_array_interface__"):
+            dtype = _dt.get_default_dtype()
+        else:
+            dtype = _dt.dtype_of(arr)
+    if arr.dtype != dtype.np:
+        arr = arr.astype(dtype.np)
+    target = device or src_device
+    if target is not src_device:
+        arr = _move(arr, target)
+    return Tensor._make(arr, target, dtype)
+
+
+def _move(array, device):
+    if device.type == "cpu":
+        return _host(array)
+    with device.activate():
+        return device.xp.asarray(array)

@@ -1,0 +1,112 @@
+"""Devices: 'cpu' runs on NumPy, 'cuda[:N]' on CuPy. Device objects are interned."""
+import numpy as np
+
+from ..errors import DeviceError
+
+_cupy = None
+_cupy_checked = False
+
+
+def _load_cupy():
+    global _cupy, _cupy_checked
+    if not _cupy_checked:
+        _cupy_checked = True
+        try:
+            import cupy
+            if cupy.cuda.is_available():
+                _cupy = cupy
+        except Exception:  # cupy missing or broken: CUDA is simply unavailable
+            _cupy = None
+    return _cupy
+
+
+def cuda_available():
+    return _load_cupy() is not None
+
+
+class Device:
+    """A place where arrays live. `xp` is the array module (numpy or cupy)."""
+    __slots__ = ("type", "index", "xp", "_str")
+    _cache = {}
+
+    def __new__(cls, spec="cpu", index=None):
+        if isinstance(spec, Device):
+            return spec
+        key = (spec, index)
+        found = cls._cache.get(key)
+        if found is not None:
+            return found
+        text = str(spec)
+        kind, _, idx = text.partition(":")
+        if kind not in ("cpu", "cuda"):
+            raise DeviceError(f"unknown device {spec!r}: expected 'cpu', 'cuda' or 'cuda:N'")
+        if index is None:
+            index = int(idx) if idx else (0 if kind == "cuda" else None)
+        self = object.__new__(cls)
+        self.type = kind
+        self.index = index if kind == "cuda" else None
+        if kind == "cuda":
+            cp = _load_cupy()
+            if cp is None:
+                raise DeviceError(f"device {text!r} requested but CUDA is not available "
+                                  "(install the 'gpu' extra: pip install unigrad[gpu], and check the driver)")
+            if index >= cp.cuda.runtime.getDeviceCount():
+                raise DeviceError(f"device {text!r} requested but only "
+                                  f"{cp.cuda.runtime.getDeviceCount()} CUDA device(s) exist")
+            self.xp = cp
+            self._str = f"cuda:{index}"
+        else:
+            self.xp = np
+            self._str = "cpu"
+        canonical = cls._cache.get((self._str, None))
+        if canonical is not None:
+            cls._cache[key] = canonical
+            return canonical
+        cls._cache[key] = cls._cache[(self._str, None)] = self
+        return self
+
+    def __repr__(self):
+        return f"device(type='{self.type}'" + (f", index={self.index})" if self.index is not None else ")")
+
+    def __str__(self):
+        return self._str
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            try:
+                other = Device(other)
+            except DeviceError:
+                return False
+        return self is other
+
+    def __hash__(self):
+        return hash(self._str)
+
+    def activate(self):
+        """Context manager making this the current CuPy device (no-op on CPU)."""
+        if self.type == "cuda":
+            return self.xp.cuda.Device(self.index)
+        return _NULL_CONTEXT
+
+
+class _NullContext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NULL_CONTEXT = _NullContext()
+cpu = Device("cpu")
+device = Device
+
+
+def get_device(array):
+    """Device holding a raw numpy/cupy array."""
+    if isinstance(array, np.ndarray) or np.isscalar(array):
+        return cpu
+    cp = _load_cupy()
+    if cp is not None and isinstance(array, cp.ndarray):
+        return Device("cuda", array.device.id)
+    return cpu

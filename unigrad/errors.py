@@ -1,0 +1,47 @@
+"""One exception family for unigrad, with the user's call site in every message."""
+import os
+import sys
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class UnigradError(Exception):
+    """Base class of every error unigrad raises on purpose."""
+
+
+class ShapeError(UnigradError, ValueError):
+    """Operand shapes do not fit the op."""
+
+
+class DtypeError(UnigradError, TypeError):
+    """Operand dtypes do not fit the op."""
+
+
+class DeviceError(UnigradError, RuntimeError):
+    """Operands live on different devices, or a device is unavailable."""
+
+
+class AutogradError(UnigradError, RuntimeError):
+    """The autograd graph cannot compute what was asked (freed graph, in-place change, ...)."""
+
+
+class StateDictError(UnigradError, KeyError):
+    """A state_dict does not match the module or optimizer it is loaded into."""
+
+    def __str__(self):  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class DataError(UnigradError, OSError):
+    """A dataset or weights file is missing, corrupt or of the wrong format."""
+
+
+def user_frame():
+    """'file:line' of the innermost stack frame outside the unigrad package."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not os.path.abspath(filename).startswith(_PACKAGE_DIR):
+            return f"{filename}:{frame.f_lineno}"
+        frame = frame.f_back
+    return "<unknown>"

@@ -1,0 +1,1 @@
+from .safetensors_io import load, save

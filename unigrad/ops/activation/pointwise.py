@@ -1,0 +1,120 @@
+"""Activation primitives whose backward reads the input or output: relu, leaky_relu, sigmoid,
+tanh, erf. (Composites like gelu and silu live in composite.py.)"""
+import math
+
+import numpy as np
+
+from .. import api as F
+from ..dispatch import dispatch
+from ..operands import as_float_tensor
+from ..registry import OpDef, Sample, register
+from ..sampling import away_from, randn
+from ..spec import Spec
+
+
+def _same(x, **attrs):
+    return Spec(x.shape, x.dtype)
+
+
+def _kink_samples():
+    return [Sample((away_from(3, 4),)), Sample((away_from(2, 3, 5, seed=2),)), Sample((away_from(4, 3, seed=3).T,))]
+
+
+def _smooth_samples():
+    return [Sample((randn(3, 4),)), Sample((randn(()),)), Sample((randn(0, 3),))]
+
+
+def _relu_backward(ctx, g):
+    return (F.where(F.gt(ctx.outputs[0], 0), g, F.zeros_like(g)),)
+
+
+relu_op = register(OpDef(
+    name="relu", forward=lambda xp, x: xp.maximum(x, 0, dtype=x.dtype), backward=_relu_backward, infer=_same,
+    saves_outputs=True, samples=_kink_samples, torch_ref=lambda torch, x: torch.relu(x),
+    reference=lambda np, x: np.where(x > 0, x, 0)))
+
+
+def _leaky_forward(xp, x, negative_slope=0.01):
+    return xp.where(x > 0, x, x * x.dtype.type(negative_slope))
+
+
+def _leaky_backward(ctx, g):
+    x = ctx.inputs[0]
+    return (F.where(F.gt(x, 0), g, F.mul(g, ctx.attrs.get("negative_slope", 0.01))),)
+
+
+leaky_relu_op = register(OpDef(
+    name="leaky_relu", forward=_leaky_forward, backward=_leaky_backward, infer=_same,
+    samples=lambda: [Sample((away_from(3, 4),), {"negative_slope": 0.1}), Sample((away_from(5, seed=2),))],
+    torch_ref=lambda torch, x, negative_slope=0.01: torch.nn.functional.leaky_relu(x, negative_slope),
+    reference=lambda np, x, negative_slope=0.01: np.where(x > 0, x, negative_slope * x)))
+
+
+def _sigmoid_forward(xp, x):
+    # 0.5 * (1 + tanh(x/2)) never overflows, unlike 1 / (1 + exp(-x))
+    half = x.dtype.type(0.5)
+    return half * (xp.tanh(x * half) + 1)
+
+
+def _sigmoid_backward(ctx, g):
+    y = ctx.outputs[0]
+    return (F.mul(g, F.mul(y, F.rsub(y, 1))),)
+
+
+sigmoid_op = register(OpDef(
+    name="sigmoid", forward=_sigmoid_forward, backward=_sigmoid_backward, infer=_same, saves_outputs=True,
+    samples=_smooth_samples, torch_ref=lambda torch, x: torch.sigmoid(x),
+    reference=lambda np, x: 1 / (1 + np.exp(-x))))
+
+
+def _tanh_backward(ctx, g):
+    y = ctx.outputs[0]
+    return (F.mul(g, F.rsub(F.mul(y, y), 1)),)
+
+
+tanh_op = register(OpDef(
+    name="tanh", forward=lambda xp, x: xp.tanh(x), backward=_tanh_backward, infer=_same, saves_outputs=True,
+    samples=_smooth_samples, torch_ref=lambda torch, x: torch.tanh(x), reference=lambda np, x: np.tanh(x)))
+
+
+def _erf_array(xp, x):
+    if xp is not np:
+        from cupyx.scipy.special import erf as cupy_erf
+        return cupy_erf(x)
+    try:
+        from scipy.special import erf as scipy_erf  # fast path when SciPy is installed
+        return scipy_erf(x).astype(x.dtype, copy=False)
+    except ImportError:
+        return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+
+
+def _erf_backward(ctx, g):
+    x = ctx.inputs[0]
+    return (F.mul(g, F.mul(F.exp(F.neg(F.mul(x, x))), 2.0 / math.sqrt(math.pi))),)
+
+
+erf_op = register(OpDef(
+    name="erf", forward=_erf_array, backward=_erf_backward, infer=_same, samples=_smooth_samples,
+    torch_ref=lambda torch, x: torch.erf(x),
+    reference=lambda np, x: np.vectorize(math.erf)(x) if x.size else x))
+
+
+def _public(op, **defaults):
+    def public(input, **attrs):
+        return dispatch(op, (as_float_tensor(input),), attrs)
+    public.__name__ = op.name
+    op.public = public
+    return public
+
+
+relu = _public(relu_op)
+sigmoid = _public(sigmoid_op)
+tanh = _public(tanh_op)
+erf = _public(erf_op)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return dispatch(leaky_relu_op, (as_float_tensor(input),), {"negative_slope": negative_slope})
+
+
+leaky_relu_op.public = leaky_relu

@@ -1,0 +1,140 @@
+"""add, sub, mul, div, neg, pow: broadcasting binary arithmetic with NumPy/PyTorch promotion."""
+from ...errors import DtypeError
+from .. import api as F
+from ..dispatch import dispatch
+from ..operands import tensor_operands
+from ..registry import OpDef, Sample, register
+from ..sampling import positive, randn
+from ..spec import Spec, broadcast_shapes
+
+
+def _binary_infer(name):
+    def infer(a, b):
+        if a.dtype is not b.dtype:
+            raise DtypeError(f"op '{name}': operand dtypes differ ({a.dtype} vs {b.dtype}); promote first")
+        return Spec(broadcast_shapes(name, a.shape, b.shape), a.dtype)
+    return infer
+
+
+def _binary_samples(second=randn):
+    return lambda: [
+        Sample((randn(3, 4), second(3, 4, seed=1)), name="same"),
+        Sample((randn(2, 3, 1), second(4, seed=2)), name="broadcast"),
+        Sample((randn(()), second(2, 3, seed=3)), name="scalar"),
+        Sample((randn(0, 3), second(3, seed=4)), name="empty"),
+        Sample((randn(4, 3).T, second(3, 4, seed=5)), name="strided"),
+    ]
+
+
+def _grads(ctx, ga, gb):
+    a, b = ctx.inputs
+    return (F.sum_to(ga, a.shape) if ga is not None else None,
+            F.sum_to(gb, b.shape) if gb is not None else None)
+
+
+def _register_binary(name, forward, backward, torch_ref, second=randn, reference=None):
+    op = register(OpDef(name=name, forward=forward, backward=backward, infer=_binary_infer(name),
+                        samples=_binary_samples(second), torch_ref=torch_ref, reference=reference or forward))
+    return op
+
+
+add_op = _register_binary("add", lambda xp, a, b: a + b, lambda ctx, g: _grads(ctx, g, g),
+                          lambda torch, a, b: a + b)
+sub_op = _register_binary("sub", lambda xp, a, b: a - b,
+                          lambda ctx, g: _grads(ctx, g, F.neg(g) if ctx.needs_input_grad(1) else None),
+                          lambda torch, a, b: a - b)
+
+
+def _mul_backward(ctx, g):
+    a, b = ctx.inputs
+    return _grads(ctx, F.mul(g, b) if ctx.needs_input_grad(0) else None,
+                  F.mul(g, a) if ctx.needs_input_grad(1) else None)
+
+
+mul_op = _register_binary("mul", lambda xp, a, b: a * b, _mul_backward, lambda torch, a, b: a * b)
+
+
+def _div_forward(xp, a, b):
+    if a.dtype.kind in "biu":  # true division of integers gives the default float, as in PyTorch
+        from ...backend.dtypes import get_default_dtype
+        return (a / b).astype(get_default_dtype().np)
+    return a / b
+
+
+def _div_backward(ctx, g):
+    a, b = ctx.inputs
+    ga = F.div(g, b) if ctx.needs_input_grad(0) else None
+    gb = F.neg(F.div(F.mul(g, a), F.mul(b, b))) if ctx.needs_input_grad(1) else None
+    return _grads(ctx, ga, gb)
+
+
+div_op = _register_binary("div", _div_forward, _div_backward, lambda torch, a, b: a / b, second=positive)
+
+
+def _pow_backward(ctx, g):
+    a, b = ctx.inputs
+    ga = gb = None
+    if ctx.needs_input_grad(0):
+        ga = F.mul(g, F.mul(b, F.pow(a, F.sub(b, 1))))
+    if ctx.needs_input_grad(1):
+        gb = F.mul(g, F.mul(F.pow(a, b), F.log(a)))
+    return _grads(ctx, ga, gb)
+
+
+pow_op = register(OpDef(
+    name="pow", forward=lambda xp, a, b: a ** b, backward=_pow_backward, infer=_binary_infer("pow"),
+    samples=lambda: [Sample((positive(3, 4), randn(3, 4, seed=1))),
+                     Sample((positive(2, 3, seed=2), randn(3, seed=3))),
+                     Sample((randn(4, seed=4), 2.0), name="square"),
+                     Sample((positive(4, seed=5), 0.5), name="sqrt")],
+    torch_ref=lambda torch, a, b: a ** b, reference=lambda np, a, b: a ** b,
+    doc="a ** b elementwise."))
+
+neg_op = register(OpDef(
+    name="neg", forward=lambda xp, x: -x, backward=lambda ctx, g: (F.neg(g),),
+    infer=lambda x: Spec(x.shape, x.dtype),
+    samples=lambda: [Sample((randn(3, 4),)), Sample((randn(()),))],
+    torch_ref=lambda torch, x: -x, reference=lambda np, x: -x))
+
+
+def add(input, other, alpha=1):
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = tensor_operands(input, other)
+    return dispatch(add_op, (a, b), {})
+
+
+def sub(input, other, alpha=1):
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = tensor_operands(input, other)
+    return dispatch(sub_op, (a, b), {})
+
+
+def mul(input, other):
+    a, b = tensor_operands(input, other)
+    return dispatch(mul_op, (a, b), {})
+
+
+def div(input, other, rounding_mode=None):
+    a, b = tensor_operands(input, other)
+    if rounding_mode is not None:
+        return F.floor_divide(a, b) if rounding_mode == "floor" else F.trunc(dispatch(div_op, (a, b), {}))
+    return dispatch(div_op, (a, b), {})
+
+
+def pow(input, exponent):
+    a, b = tensor_operands(input, exponent)
+    return dispatch(pow_op, (a, b), {})
+
+
+def neg(input):
+    return dispatch(neg_op, (input,), {})
+
+
+for _op, _fn in ((add_op, add), (sub_op, sub), (mul_op, mul), (div_op, div), (pow_op, pow), (neg_op, neg)):
+    _op.public = _fn
+true_divide = divide = div
+multiply = mul
+subtract = sub
+negative = neg

@@ -1,0 +1,92 @@
+"""matmul with NumPy/PyTorch semantics (1-D promotion, batching, broadcasting), and linear."""
+from ...errors import ShapeError
+from .. import api as F
+from ..dispatch import dispatch
+from ..operands import tensor_operands
+from ..registry import OpDef, Sample, register
+from ..sampling import randn
+from ..spec import Spec, broadcast_shapes
+
+
+def _matmul_infer(a, b):
+    if not a.shape or not b.shape:
+        raise ShapeError(f"op 'matmul': both operands need at least 1 dim, got {a.shape} and {b.shape}")
+    a2 = (1,) + a.shape if len(a.shape) == 1 else a.shape
+    b2 = b.shape + (1,) if len(b.shape) == 1 else b.shape
+    if a2[-1] != b2[-2]:
+        raise ShapeError(f"op 'matmul': shapes {a.shape} and {b.shape} cannot be multiplied "
+                         f"({a2[-1]} != {b2[-2]})")
+    batch = broadcast_shapes("matmul", a2[:-2], b2[:-2])
+    out = batch + (a2[-2], b2[-1])
+    if len(a.shape) == 1:
+        out = out[:-2] + out[-1:]
+    if len(b.shape) == 1:
+        out = out[:-1]
+    return Spec(out, a.dtype)
+
+
+def _mT(x):
+    return F.transpose(x, -1, -2)
+
+
+def _matmul_backward(ctx, g):
+    a, b = ctx.inputs
+    a_vec, b_vec = a.ndim == 1, b.ndim == 1
+    if a_vec and b_vec:
+        return (F.mul(g, b) if ctx.needs_input_grad(0) else None, F.mul(g, a) if ctx.needs_input_grad(1) else None)
+    a2 = F.unsqueeze(a, 0) if a_vec else a
+    b2 = F.unsqueeze(b, -1) if b_vec else b
+    g2 = g
+    if a_vec:
+        g2 = F.unsqueeze(g2, -2)
+    if b_vec:
+        g2 = F.unsqueeze(g2, -1)
+    ga = gb = None
+    if ctx.needs_input_grad(0):
+        ga = F.sum_to(F.matmul(g2, _mT(b2)), tuple(a2.shape))
+        ga = F.reshape(ga, tuple(a.shape))
+    if ctx.needs_input_grad(1):
+        if b2.ndim == 2 and a2.ndim > 2:
+            # (B.., m, k) @ (k, n): fold the batch into one GEMM instead of summing B products
+            gb = F.matmul(_mT(F.reshape(a2, (-1, a2.shape[-1]))), F.reshape(g2, (-1, g2.shape[-1])))
+        else:
+            gb = F.sum_to(F.matmul(_mT(a2), g2), tuple(b2.shape))
+        gb = F.reshape(gb, tuple(b.shape))
+    return ga, gb
+
+
+matmul_op = register(OpDef(
+    name="matmul", forward=lambda xp, a, b: xp.matmul(a, b), backward=_matmul_backward, infer=_matmul_infer,
+    samples=lambda: [Sample((randn(3, 4), randn(4, 5, seed=1)), name="2d"),
+                     Sample((randn(2, 3, 4), randn(4, 5, seed=1)), name="batched-2d"),
+                     Sample((randn(3, 4), randn(2, 4, 5, seed=1)), name="2d-batched"),
+                     Sample((randn(2, 1, 3, 4), randn(5, 4, 2, seed=1)), name="broadcast"),
+                     Sample((randn(4), randn(4, 5, seed=1)), name="vec-mat"),
+                     Sample((randn(3, 4), randn(4, seed=1)), name="mat-vec"),
+                     Sample((randn(4), randn(4, seed=1)), name="dot"),
+                     Sample((randn(4, 3).T, randn(4, 2, seed=1)), name="strided")],
+    torch_ref=lambda torch, a, b: torch.matmul(a, b), reference=lambda np, a, b: np.matmul(a, b)))
+
+
+def matmul(input, other):
+    a, b = tensor_operands(input, other)
+    return dispatch(matmul_op, (a, b), {})
+
+
+matmul_op.public = matmul
+mm = bmm = matmul
+
+
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias, with weight of shape (out_features, in_features)."""
+    if input.shape[-1] != weight.shape[-1]:
+        raise ShapeError(f"linear: input has {input.shape[-1]} features (shape {tuple(input.shape)}) but weight "
+                         f"expects {weight.shape[-1]} (weight shape {tuple(weight.shape)})")
+    out = matmul(input, F.t(weight))
+    return out if bias is None else F.add(out, bias)
+
+
+register(OpDef(name="linear", impl=linear,
+               samples=lambda: [Sample((randn(3, 4), randn(5, 4, seed=1), randn(5, seed=2))),
+                                Sample((randn(2, 3, 4), randn(5, 4, seed=1)))],
+               torch_ref=lambda torch, x, w, b=None: torch.nn.functional.linear(x, w, b)))
