@@ -25,7 +25,7 @@ def _flatten(obj, prefix=""):
 def save(obj, path, metadata=None):
     """Write a Tensor or a (nested) dict of Tensors to `path` as safetensors, atomically."""
     from safetensors.numpy import save as st_save
-    arrays = {k: np.ascontiguousarray(_host(t.detach()._data)) for k, t in _flatten(obj).items()}
+    arrays = {k: np.require(_host(t.detach()._data), requirements="C") for k, t in _flatten(obj).items()}
     data = st_save(arrays, metadata={str(k): str(v) for k, v in (metadata or {}).items()} or None)
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))

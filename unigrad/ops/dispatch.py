@@ -1,4 +1,6 @@
 """The one call path of every primitive op: run forward on the inputs' device, record the tape."""
+import numpy as np
+
 from ..autograd.grad_mode import state as _grad_state
 from ..autograd.node import Node
 from ..autograd.tensor import Tensor
@@ -6,6 +8,7 @@ from ..backend.dtypes import DType
 from ..errors import DeviceError, UnigradError, user_frame
 
 _DTYPES = DType._by_np
+_NDARRAY = np.ndarray
 
 
 def dispatch(op, inputs, attrs):
@@ -28,11 +31,15 @@ def dispatch(op, inputs, attrs):
     needs_grad = needs_grad and _grad_state.enabled
     vc = inputs[0]._vc if op.view else None
     if op.n_outputs == 1:
+        if type(result) is not _NDARRAY and device.xp is np:  # numpy turns 0-d results into scalars
+            result = np.asarray(result)
         out = Tensor._make(result, device, _DTYPES[result.dtype], vc=vc)
         if needs_grad and op.diff_outputs:
             out._node = Node(op, inputs, attrs, (out,))
             out.requires_grad = True
         return out
+    if device.xp is np:
+        result = [np.asarray(r) for r in result]
     outs = tuple(Tensor._make(r, device, _DTYPES[r.dtype], vc=vc) for r in result)
     if needs_grad and op.diff_outputs:
         node = Node(op, inputs, attrs, outs)

@@ -1,0 +1,48 @@
+"""Shared pieces of the MNIST examples: data location, training loop, evaluation."""
+import os
+import time
+
+import unigrad as ug
+
+SHARED_MNIST = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets", "mnist")
+
+
+def mnist_root():
+    """The project's shared copy when present, else the user cache (downloaded on demand)."""
+    return SHARED_MNIST if os.path.isdir(SHARED_MNIST) else None
+
+
+def evaluate(model, loader, device):
+    model.eval()
+    correct = total = 0
+    with ug.no_grad():
+        for x, y in loader:
+            pred = model(x.to(device)).argmax(1)
+            correct += int((pred == y.to(device)).sum().item())
+            total += y.shape[0]
+    model.train()
+    return correct / total
+
+
+def train(model, opt, epochs, device, batch_size=64, limit=None, scheduler=None):
+    train_set = ug.data.MNIST(mnist_root(), train=True, download=True)
+    test_set = ug.data.MNIST(mnist_root(), train=False, download=True)
+    loader = ug.data.DataLoader(train_set, batch_size=batch_size, shuffle=True, drop_last=True)
+    test_loader = ug.data.DataLoader(test_set, batch_size=1000)
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        seen = 0
+        for step, (x, y) in enumerate(loader):
+            loss = ug.nn.functional.cross_entropy(model(x.to(device)), y.to(device))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            seen += 1
+            if limit and seen >= limit:
+                break
+        if scheduler is not None:
+            scheduler.step()
+        acc = evaluate(model, test_loader, device)
+        print(f"epoch {epoch + 1}: last loss {loss.item():.4f}, test accuracy {acc * 100:.2f}% "
+              f"({time.perf_counter() - start:.1f}s)")
+    return acc

@@ -1,0 +1,128 @@
+import numpy as np
+import pytest
+
+import unigrad as ug
+
+
+def test_backward_accumulates_on_leaves_only(device):
+    x = ug.tensor([1.0, 2.0, 3.0], device=device, requires_grad=True)
+    y = x * x
+    (y.sum()).backward(retain_graph=True)
+    (y.sum()).backward()
+    np.testing.assert_allclose(x.grad.cpu().numpy(), [4.0, 8.0, 12.0])
+    assert y.grad is None and not y.is_leaf
+
+
+def test_second_backward_without_retain_graph_is_clear_error():
+    x = ug.tensor([1.0, 2.0], requires_grad=True)
+    y = (x.exp()).sum()
+    y.backward()
+    with pytest.raises(ug.AutogradError, match="second time"):
+        y.backward()
+
+
+def test_grad_of_grad():
+    x = ug.tensor(3.0, requires_grad=True)
+    y = x ** 3
+    (g,) = ug.autograd.grad(y, x, create_graph=True)
+    (gg,) = ug.autograd.grad(g, x)
+    assert g.item() == pytest.approx(27.0) and gg.item() == pytest.approx(18.0)
+
+
+def test_inplace_change_of_saved_tensor_raises():
+    a = ug.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    c = b.exp()
+    b.add_(1)
+    with pytest.raises(ug.AutogradError, match="in-place"):
+        c.sum().backward()
+
+
+def test_inplace_on_leaf_requiring_grad_raises():
+    a = ug.tensor([1.0], requires_grad=True)
+    with pytest.raises(ug.AutogradError, match="leaf"):
+        a.add_(1)
+    with ug.no_grad():
+        a.add_(1)
+    assert a.item() == 2.0
+
+
+def test_inplace_rebases_history():
+    a = ug.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 1
+    b.mul_(3)
+    b.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), [3.0, 3.0])
+
+
+def test_setitem_is_differentiable():
+    a = ug.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    v = ug.tensor(5.0, requires_grad=True)
+    b = a * 1
+    b[1] = v * 2
+    (b * ug.tensor([1.0, 10.0, 100.0])).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), [1.0, 0.0, 100.0])
+    assert v.grad.item() == pytest.approx(20.0)
+
+
+def test_deep_graph_is_iterative():
+    x = ug.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(20000):
+        y = y + 0.0
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_no_grad_and_detach():
+    x = ug.tensor([1.0], requires_grad=True)
+    with ug.no_grad():
+        y = x * 2
+    assert not y.requires_grad
+    assert not (x * 2).detach().requires_grad
+
+
+def test_hooks_and_retain_grad():
+    x = ug.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.retain_grad()
+    x.register_hook(lambda g: g * 2)
+    y.sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), [1.0, 1.0])
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 6.0])
+
+
+def test_promotion_like_pytorch():
+    f = ug.ones(2)
+    i = ug.tensor([1, 2])
+    assert (f * 2).dtype is ug.float32
+    assert (i * 2).dtype is ug.int64
+    assert (i * 2.5).dtype is ug.float32
+    assert (i / 2).dtype is ug.float32
+    assert (f + ug.ones(2, dtype=ug.float64)).dtype is ug.float64
+    assert (ug.ones(2, dtype=ug.float16) + i).dtype is ug.float16
+
+
+def test_shape_error_names_op_and_user_line():
+    with pytest.raises(ug.ShapeError) as err:
+        ug.ones(2, 3) @ ug.ones(4, 5)
+    assert "matmul" in str(err.value) and "(2, 3)" in str(err.value) and "test_autograd.py" in str(err.value)
+
+
+def test_device_mismatch_is_clear(monkeypatch):
+    a = ug.ones(2)
+    b = ug.ones(2)
+    fake = object.__new__(ug.Device)
+    fake.type, fake.index, fake.xp, fake._str = "cuda", 0, np, "cuda:0"
+    b._device = fake
+    with pytest.raises(ug.DeviceError, match="one device"):
+        a + b
+
+
+def test_indexing_advanced_and_basic():
+    x = ug.arange(12.0).reshape(3, 4)
+    assert x[1, 2].item() == 6.0
+    np.testing.assert_allclose(x[:, ug.tensor([0, 3])].numpy(), [[0, 3], [4, 7], [8, 11]])
+    np.testing.assert_allclose(x[x > 9].numpy(), [10, 11])
+    with pytest.raises(IndexError, match="out of bounds"):
+        x[5]

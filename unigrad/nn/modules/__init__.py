@@ -1,0 +1,10 @@
+from .module import Module
+from .container import ModuleDict, ModuleList, Sequential
+from .linear import Flatten, Identity, Linear, Unflatten
+from .conv import Conv1d, Conv2d, ConvTranspose2d
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, LocalResponseNorm, MaxPool2d
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
+from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .sparse_dropout import Dropout, Embedding
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss)

@@ -1,0 +1,30 @@
+"""Parameter: a leaf Tensor that a Module registers as trainable."""
+from ..autograd.tensor import Tensor, as_tensor
+
+
+class Parameter(Tensor):
+    __slots__ = ()
+
+    def __new__(cls, data=None, requires_grad=True):
+        src = as_tensor(data if data is not None else [])
+        p = object.__new__(cls)
+        p._data = src._data
+        p._device = src._device
+        p._dtype = src._dtype
+        p.requires_grad = False
+        p.grad = None
+        p._node = None
+        p._idx = 0
+        p._vc = src._vc
+        p._is_view = False
+        p._retains_grad = False
+        p._hooks = None
+        if requires_grad:
+            p.requires_grad_(True)
+        return p
+
+    def __init__(self, data=None, requires_grad=True):
+        pass
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()

@@ -1,0 +1,6 @@
+"""ug.optim: optimizers and learning-rate schedules with PyTorch's names and math."""
+from . import lr_scheduler
+from .adam import Adam, AdamW
+from .adaptive import Adadelta, Adagrad, RMSprop
+from .optimizer import Optimizer
+from .sgd import SGD
