@@ -87,7 +87,7 @@ def numeric_second(op, sample, diff, live, vs, device):
         outs = [o for o in flatten_outputs(call_op(op, inputs, sample.attrs)) if o.requires_grad]
         rng = np.random.default_rng(7)
         cot = [rng.standard_normal(tuple(o.shape)) for o in outs]
-        loss = sum((o * ug.tensor(c, device=device)).sum() for o, c in zip(outs, cot))
+        loss = sum((o * ug.tensor(c, device=o.device)).sum() for o, c in zip(outs, cot))
         grads = ug.autograd.grad(loss, [inputs[i] for i in live], allow_unused=True)
         return sum(float((gr.cpu().detach().numpy() * v).sum()) for gr, v in zip(grads, vs) if gr is not None)
     return [_fd(g, list(sample.inputs), i) for i in diff]

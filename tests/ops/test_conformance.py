@@ -82,7 +82,7 @@ def test_backward(name, index, device):
         pytest.skip("outputs carry no gradient")
     rng = np.random.default_rng(7)
     cotangents = [rng.standard_normal(tuple(o.shape)) for o in outs]
-    loss = sum((o * ug.tensor(c, device=device)).sum() for o, c in zip(outs, cotangents))
+    loss = sum((o * ug.tensor(c, device=o.device)).sum() for o, c in zip(outs, cotangents))
     grads = ug.autograd.grad(loss, [inputs[i] for i in diff], create_graph=op.double_backward, allow_unused=True)
     numeric = numeric_grads(op, sample, diff, cotangents)
     torch_inputs = to_torch(sample.inputs, requires_grad=diff)
@@ -106,7 +106,7 @@ def _check_double_backward(op, sample, inputs, diff, grads, device):
         return
     rng = np.random.default_rng(11)
     vs = [rng.standard_normal(tuple(g.shape)) for _, g in live]
-    total = sum((g * ug.tensor(v, device=device)).sum() for (_, g), v in zip(live, vs))
+    total = sum((g * ug.tensor(v, device=g.device)).sum() for (_, g), v in zip(live, vs))
     second = ug.autograd.grad(total, [inputs[i] for i in diff], allow_unused=True)
     from .gradcheck import numeric_second
     expected = numeric_second(op, sample, diff, [i for i, _ in live], vs, device)
