@@ -116,7 +116,8 @@ def _assign(self, result):
         # the op read self's old value: keep a snapshot with the old history for its backward
         old = Tensor._make(self._data.copy(), self._device, self._dtype, self.requires_grad, self._node, self._idx)
         node.inputs = tuple(old if t is self else t for t in node.inputs)
-        node.in_versions = [t._vc[0] for t in node.inputs]
+        if node.in_versions is not None:
+            node.in_versions = [t._vc[0] for t in node.inputs]
     data = result._data
     if data.dtype != self._data.dtype:
         if self._dtype.category < _dt.dtype_of(data).category:

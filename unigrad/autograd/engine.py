@@ -42,10 +42,13 @@ def _own(g):
 
 
 def _add(a, b):
+    """Sum of two gradients; differentiable (an op) only when building a graph of the backward."""
     if a is None:
         return b
-    from ..ops.elementwise.arithmetic import add
-    return add(a, b)
+    if grad_mode.state.enabled:
+        from ..ops.elementwise.arithmetic import add
+        return add(a, b)
+    return Tensor._make(a._data + b._data, a._device, a._dtype)
 
 
 def _discover(root_nodes):
@@ -72,12 +75,14 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
     capture: dict key -> grad, keys are leaf Tensors or (node, idx); filled instead of .grad.
     accumulate: write leaf .grad; only: restrict accumulation to these leaves (backward(inputs=)).
     """
+    owned = set()  # leaves whose .grad array this run allocated, so it may add in place
+    deliver = _LeafDelivery(capture, accumulate, only, create_graph, owned)
     buffers = {}
     root_nodes = []
     with grad_mode.set_grad_enabled(create_graph):
         for t, g in roots:
             if t._node is None:
-                _deliver_leaf(t, g, capture, accumulate, only, create_graph)
+                deliver(t, g)
                 continue
             buf = buffers.get(t._node)
             if buf is None:
@@ -86,22 +91,24 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
             buf[t._idx] = _add(buf[t._idx], g)
         deps = _discover(root_nodes)
         ready = [n for n in root_nodes if deps.get(n, 0) == 0]
+        pop, push, take = ready.pop, ready.append, buffers.pop
         while ready:
-            node = ready.pop()
-            grads = buffers.pop(node)
-            _run_node_hooks(node, grads, capture)
-            node.check_versions()
+            node = pop()
+            grads = take(node)
+            if node.hooks or capture is not None:
+                _run_node_hooks(node, grads, capture)
+            if node.in_versions is not None or node.out_data is not None:
+                node.check_versions()
             op = node.op
-            for i in op.diff_outputs:
-                if grads[i] is None:
-                    shape, dtype = node.out_meta[i]
-                    xp = node.device.xp
-                    grads[i] = Tensor._make(xp.zeros(shape, dtype=dtype.np), node.device, dtype)
+            if node.n_outputs > 1:
+                for i in op.diff_outputs:
+                    if grads[i] is None:
+                        shape, dtype = node.out_meta[i]
+                        grads[i] = Tensor._make(node.device.xp.zeros(shape, dtype=dtype.np), node.device, dtype)
             in_grads = op.backward(node, *grads)
-            if not isinstance(in_grads, (tuple, list)):
+            if type(in_grads) is not tuple and type(in_grads) is not list:
                 in_grads = (in_grads,)
-            edges = node.edges_list()
-            for edge, g in zip(edges, in_grads):
+            for edge, g in zip(node.edges or node.edges_list(), in_grads):
                 if edge is None or g is None:
                     continue
                 if type(edge) is tuple:
@@ -109,12 +116,16 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
                     buf = buffers.get(child)
                     if buf is None:
                         buf = buffers[child] = [None] * child.n_outputs
-                    buf[idx] = _add(buf[idx], g)
-                    deps[child] -= 1
-                    if deps[child] == 0:
-                        ready.append(child)
+                        buf[idx] = g
+                    else:
+                        cur = buf[idx]
+                        buf[idx] = g if cur is None else _add(cur, g)
+                    left = deps[child] - 1
+                    deps[child] = left
+                    if not left:
+                        push(child)
                 else:
-                    _deliver_leaf(edge, g, capture, accumulate, only, create_graph)
+                    deliver(edge, g)
             if not retain_graph:
                 node.free()
 
@@ -134,25 +145,36 @@ def _run_node_hooks(node, grads, capture):
                 capture[key] = _add(capture[key], grads[idx])
 
 
-def _deliver_leaf(leaf, g, capture, accumulate, only, create_graph):
-    if leaf._hooks:
-        for hook in leaf._hooks:
-            new = hook(g)
-            if new is not None:
-                g = new
-    if capture is not None and leaf in capture:
-        capture[leaf] = _add(capture[leaf], g)
-        return
-    if not accumulate or (only is not None and leaf not in only):
-        return
-    if g._data.shape != leaf._data.shape:
-        raise AutogradError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {tuple(leaf.shape)}")
-    if not create_graph:
-        g = g.detach()
-    if leaf.grad is None:
-        leaf.grad = _own(g) if not create_graph else g
-    else:
-        leaf.grad = _add(leaf.grad, g)
+class _LeafDelivery:
+    """Hands a gradient to a leaf: hooks, then capture (autograd.grad) or accumulation into .grad."""
+
+    def __init__(self, capture, accumulate, only, create_graph, owned):
+        self.capture, self.accumulate, self.only = capture, accumulate, only
+        self.create_graph, self.owned = create_graph, owned
+
+    def __call__(self, leaf, g):
+        if leaf._hooks:
+            for hook in leaf._hooks:
+                new = hook(g)
+                if new is not None:
+                    g = new
+        capture = self.capture
+        if capture is not None and leaf in capture:
+            capture[leaf] = _add(capture[leaf], g)
+            return
+        if not self.accumulate or (self.only is not None and leaf not in self.only):
+            return
+        if g._data.shape != leaf._data.shape:
+            raise AutogradError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {tuple(leaf.shape)}")
+        if self.create_graph:
+            leaf.grad = g if leaf.grad is None else _add(leaf.grad, g)
+        elif leaf.grad is None:
+            leaf.grad = _own(g)
+        elif id(leaf) in self.owned:
+            leaf.grad._data += g._data  # this run allocated it: accumulate in place
+        else:
+            leaf.grad = Tensor._make(leaf.grad._data + g._data, leaf._device, leaf._dtype)
+            self.owned.add(id(leaf))
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):

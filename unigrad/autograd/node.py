@@ -16,15 +16,25 @@ class Node:
         self.op = op
         self.attrs = attrs
         self.inputs = inputs
-        self.in_versions = [t._vc[0] for t in inputs]
-        self.n_outputs = len(outputs)
-        self.out_meta = [(o._data.shape, o._dtype) for o in outputs]
-        if op.saves_outputs:
-            self.out_data = [o._data for o in outputs]
-            self.out_vcs = [o._vc for o in outputs]
-            self.out_versions = [o._vc[0] for o in outputs]
+        self.in_versions = [t._vc[0] for t in inputs] if op.saves_inputs else None
+        n = self.n_outputs = len(outputs)
+        if n == 1:
+            out = outputs[0]
+            self.out_meta = ((out._data.shape, out._dtype),)
+            if op.saves_outputs:
+                self.out_data = [out._data]
+                self.out_vcs = [out._vc]
+                self.out_versions = [out._vc[0]]
+            else:
+                self.out_data = None
         else:
-            self.out_data = None
+            self.out_meta = [(o._data.shape, o._dtype) for o in outputs]
+            if op.saves_outputs:
+                self.out_data = [o._data for o in outputs]
+                self.out_vcs = [o._vc for o in outputs]
+                self.out_versions = [o._vc[0] for o in outputs]
+            else:
+                self.out_data = None
         self.device = outputs[0]._device
         self.freed = False
         self.edges = None
@@ -34,18 +44,21 @@ class Node:
     @property
     def outputs(self):
         """Outputs as Tensors attached to this node (so grad-of-grad flows through them)."""
-        from .tensor import Tensor
-        return tuple(Tensor._make(d, self.device, meta[1], requires_grad=True, node=self, idx=i)
+        make = _Tensor._make
+        if self.n_outputs == 1:
+            return (make(self.out_data[0], self.device, self.out_meta[0][1], True, self, 0),)
+        return tuple(make(d, self.device, meta[1], True, self, i)
                      for i, (d, meta) in enumerate(zip(self.out_data, self.out_meta)))
 
     def edges_list(self):
         """Per input: (node, output index) for an op output, a leaf Tensor, or None."""
-        if self.edges is None:
+        edges = self.edges
+        if edges is None:
             nondiff = self.op.nondiff_inputs
-            self.edges = [None if (i in nondiff or not t.requires_grad) else
-                          ((t._node, t._idx) if t._node is not None else t)
-                          for i, t in enumerate(self.inputs)]
-        return self.edges
+            edges = self.edges = [
+                None if not t.requires_grad or (nondiff and i in nondiff) else
+                ((t._node, t._idx) if t._node is not None else t) for i, t in enumerate(self.inputs)]
+        return edges
 
     def needs_input_grad(self, i):
         return self.edges_list()[i] is not None
@@ -63,7 +76,7 @@ class Node:
                 "values were freed after the first .backward(). Pass retain_graph=True to the first call.")
 
     def check_versions(self):
-        for t, v in zip(self.inputs, self.in_versions):
+        for t, v in zip(self.inputs, self.in_versions or ()):
             if t._vc[0] != v:
                 raise AutogradError(
                     f"a tensor of shape {tuple(t.shape)} saved by op '{self.op.name}' for backward was "
@@ -80,3 +93,6 @@ class Node:
         self.inputs = ()
         self.out_data = None
         self.freed = True
+
+
+from .tensor import Tensor as _Tensor  # noqa: E402  (tensor.py does not import this module)

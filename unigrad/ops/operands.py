@@ -30,6 +30,16 @@ def cast(t, dtype):
 
 def tensor_operands(*args):
     """Promote a mix of Tensors and scalars to Tensors of one dtype on one device."""
+    if len(args) == 2:  # the common binary case, without building lists
+        a, b = args
+        if isinstance(a, Tensor):
+            if isinstance(b, Tensor):
+                if a._dtype is b._dtype:
+                    return args
+            elif type(b) is float and a._dtype.category == 2:
+                return a, const(b, a._dtype, a._device)
+            elif type(b) is int and a._dtype.category >= 1:
+                return a, const(b, a._dtype, a._device)
     tensors = [a for a in args if isinstance(a, Tensor)]
     if len(tensors) == len(args):
         first = tensors[0]._dtype

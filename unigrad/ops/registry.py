@@ -37,6 +37,7 @@ class OpDef:
     diff_outputs: tuple = (0,)              # output indices that carry gradient
     nondiff_inputs: tuple = ()              # input indices never differentiated (indices, masks)
     saves_outputs: bool = False             # backward reads ctx.outputs
+    saves_inputs: bool = True               # backward reads input values (False: only their shapes)
     view: bool = False                      # outputs alias input 0's memory
     double_backward: bool = True            # conformance checks grad-of-grad
     tolerance: dict = field(default_factory=dict)   # overrides of rtol/atol in conformance

@@ -25,7 +25,20 @@ def _smooth_samples():
 
 
 def _relu_backward(ctx, g):
-    return (F.where(F.gt(ctx.outputs[0], 0), g, F.zeros_like(g)),)
+    return (dispatch(threshold_backward_op, (g, ctx.outputs[0]), {}),)
+
+
+def _threshold_backward_forward(xp, g, y):
+    return g * (y > 0)
+
+
+threshold_backward_op = register(OpDef(
+    name="threshold_backward", forward=_threshold_backward_forward,
+    backward=lambda ctx, gg: (dispatch(threshold_backward_op, (gg, ctx.inputs[1]), {}), None),
+    nondiff_inputs=(1,), infer=lambda g, y: Spec(g.shape, g.dtype),
+    samples=lambda: [Sample((randn(3, 4), away_from(3, 4, seed=2)))],
+    torch_ref=lambda torch, g, y: g * (y > 0), reference=_threshold_backward_forward,
+    doc="relu's gradient: g where y > 0, else 0 (an op, so relu has grad-of-grad)."))
 
 
 relu_op = register(OpDef(
@@ -57,8 +70,24 @@ def _sigmoid_forward(xp, x):
 
 
 def _sigmoid_backward(ctx, g):
-    y = ctx.outputs[0]
-    return (F.mul(g, F.mul(y, F.rsub(y, 1))),)
+    return (dispatch(sigmoid_backward_op, (g, ctx.outputs[0]), {}),)
+
+
+def _sigmoid_backward_forward(xp, g, y):
+    return g * y * (1 - y)
+
+
+def _sigmoid_backward_backward(ctx, gg):
+    g, y = ctx.inputs
+    return F.mul(gg, F.mul(y, F.rsub(y, 1))), F.mul(F.mul(gg, g), F.rsub(F.mul(y, 2.0), 1))
+
+
+sigmoid_backward_op = register(OpDef(
+    name="sigmoid_backward", forward=_sigmoid_backward_forward, backward=_sigmoid_backward_backward,
+    infer=lambda g, y: Spec(g.shape, g.dtype),
+    samples=lambda: [Sample((randn(3, 4), randn(3, 4, seed=2) * 0.3 + 0.5))],
+    torch_ref=lambda torch, g, y: g * y * (1 - y), reference=_sigmoid_backward_forward,
+    doc="sigmoid's gradient g * y * (1 - y), fused."))
 
 
 sigmoid_op = register(OpDef(
@@ -68,8 +97,24 @@ sigmoid_op = register(OpDef(
 
 
 def _tanh_backward(ctx, g):
-    y = ctx.outputs[0]
-    return (F.mul(g, F.rsub(F.mul(y, y), 1)),)
+    return (dispatch(tanh_backward_op, (g, ctx.outputs[0]), {}),)
+
+
+def _tanh_backward_forward(xp, g, y):
+    return g * (1 - y * y)
+
+
+def _tanh_backward_backward(ctx, gg):
+    g, y = ctx.inputs
+    return F.mul(gg, F.rsub(F.mul(y, y), 1)), F.mul(F.mul(gg, g), F.mul(y, -2.0))
+
+
+tanh_backward_op = register(OpDef(
+    name="tanh_backward", forward=_tanh_backward_forward, backward=_tanh_backward_backward,
+    infer=lambda g, y: Spec(g.shape, g.dtype),
+    samples=lambda: [Sample((randn(3, 4), randn(3, 4, seed=2) * 0.5))],
+    torch_ref=lambda torch, g, y: g * (1 - y * y), reference=_tanh_backward_forward,
+    doc="tanh's gradient g * (1 - y^2), fused."))
 
 
 tanh_op = register(OpDef(

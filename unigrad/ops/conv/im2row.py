@@ -62,7 +62,7 @@ def _geom_attrs(attrs):
 
 
 im2row_op = register(OpDef(
-    name="im2row", forward=_im2row_forward, infer=_im2row_infer,
+    name="im2row", saves_inputs=False, forward=_im2row_forward, infer=_im2row_infer,
     backward=lambda ctx, g: (F.row2im(g, tuple(ctx.inputs[0].shape), **_geom_attrs(ctx.attrs)),),
     samples=lambda: [Sample((randn(2, 3, 5, 5),), {"kernel": (3, 3), "stride": (1, 1), "pads": (0, 0, 0, 0),
                                                     "dilation": (1, 1)}),
@@ -74,7 +74,7 @@ im2row_op = register(OpDef(
     doc="Unfold sliding windows into rows (N*OH*OW, C*kh*kw)."))
 
 row2im_op = register(OpDef(
-    name="row2im", forward=_row2im_forward,
+    name="row2im", saves_inputs=False, forward=_row2im_forward,
     infer=lambda rows, shape, **geo: Spec(shape, rows.dtype),
     backward=lambda ctx, g: (F.im2row(g, **_geom_attrs(ctx.attrs)),),
     samples=lambda: [Sample((randn(2 * 3 * 3, 3 * 9),), {"shape": (2, 3, 5, 5), "kernel": (3, 3), "stride": (1, 1),

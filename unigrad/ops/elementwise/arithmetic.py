@@ -27,28 +27,34 @@ def _binary_samples(second=randn):
 
 
 def _grads(ctx, ga, gb):
+    """Reduce broadcast gradients back to the operand shapes (free when shapes match)."""
     a, b = ctx.inputs
-    return (F.sum_to(ga, a.shape) if ga is not None else None,
-            F.sum_to(gb, b.shape) if gb is not None else None)
+    if ga is not None and ga._data.shape != a._data.shape:
+        ga = F.sum_to(ga, a._data.shape)
+    if gb is not None and gb._data.shape != b._data.shape:
+        gb = F.sum_to(gb, b._data.shape)
+    return ga, gb
 
 
-def _register_binary(name, forward, backward, torch_ref, second=randn, reference=None):
+def _register_binary(name, forward, backward, torch_ref, second=randn, reference=None, saves_inputs=True):
     op = register(OpDef(name=name, forward=forward, backward=backward, infer=_binary_infer(name),
-                        samples=_binary_samples(second), torch_ref=torch_ref, reference=reference or forward))
+                        samples=_binary_samples(second), torch_ref=torch_ref, reference=reference or forward,
+                        saves_inputs=saves_inputs))
     return op
 
 
 add_op = _register_binary("add", lambda xp, a, b: a + b, lambda ctx, g: _grads(ctx, g, g),
-                          lambda torch, a, b: a + b)
+                          lambda torch, a, b: a + b, saves_inputs=False)
 sub_op = _register_binary("sub", lambda xp, a, b: a - b,
                           lambda ctx, g: _grads(ctx, g, F.neg(g) if ctx.needs_input_grad(1) else None),
-                          lambda torch, a, b: a - b)
+                          lambda torch, a, b: a - b, saves_inputs=False)
 
 
 def _mul_backward(ctx, g):
     a, b = ctx.inputs
-    return _grads(ctx, F.mul(g, b) if ctx.needs_input_grad(0) else None,
-                  F.mul(g, a) if ctx.needs_input_grad(1) else None)
+    edges = ctx.edges or ctx.edges_list()
+    return _grads(ctx, dispatch(mul_op, (g, b), {}) if edges[0] is not None else None,
+                  dispatch(mul_op, (g, a), {}) if edges[1] is not None else None)
 
 
 mul_op = _register_binary("mul", lambda xp, a, b: a * b, _mul_backward, lambda torch, a, b: a * b)
@@ -91,7 +97,7 @@ pow_op = register(OpDef(
     doc="a ** b elementwise."))
 
 neg_op = register(OpDef(
-    name="neg", forward=lambda xp, x: -x, backward=lambda ctx, g: (F.neg(g),),
+    name="neg", saves_inputs=False, forward=lambda xp, x: -x, backward=lambda ctx, g: (F.neg(g),),
     infer=lambda x: Spec(x.shape, x.dtype),
     samples=lambda: [Sample((randn(3, 4),)), Sample((randn(()),))],
     torch_ref=lambda torch, x: -x, reference=lambda np, x: -x))

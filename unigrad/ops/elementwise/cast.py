@@ -10,7 +10,7 @@ def _backward(ctx, g):
 
 
 to_dtype_op = register(OpDef(
-    name="to_dtype",
+    name="to_dtype", saves_inputs=False,
     forward=lambda xp, x, dtype: x.astype(dtype.np),
     backward=_backward,
     infer=lambda x, dtype: Spec(x.shape, dtype),

@@ -21,7 +21,7 @@ def _broadcast_infer(x, shape):
 
 
 broadcast_to_op = register(OpDef(
-    name="broadcast_to",
+    name="broadcast_to", saves_inputs=False,
     forward=lambda xp, x, shape: xp.broadcast_to(x, _expand_shape(x.shape, shape)),
     backward=lambda ctx, g: (sum_to(g, ctx.inputs[0].shape),),
     infer=_broadcast_infer,
@@ -49,7 +49,7 @@ def _sum_to_infer(x, shape):
 
 
 sum_to_op = register(OpDef(
-    name="sum_to",
+    name="sum_to", saves_inputs=False,
     forward=_sum_to_forward,
     backward=lambda ctx, g: (broadcast_to(g, ctx.inputs[0].shape),),
     infer=_sum_to_infer,

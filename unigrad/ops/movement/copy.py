@@ -10,12 +10,12 @@ from ..sampling import randn
 from ..spec import Spec
 
 clone_op = register(OpDef(
-    name="clone", forward=lambda xp, x: x.copy(), backward=lambda ctx, g: (g,),
+    name="clone", saves_inputs=False, forward=lambda xp, x: x.copy(), backward=lambda ctx, g: (g,),
     infer=lambda x: Spec(x.shape, x.dtype),
     samples=lambda: [Sample((randn(3, 4),)), Sample((randn(4, 3).T,))],
     torch_ref=lambda torch, x: x.clone(), reference=lambda np, x: x.copy()))
 contiguous_op = register(OpDef(
-    name="contiguous", forward=lambda xp, x: xp.ascontiguousarray(x), backward=lambda ctx, g: (g,),
+    name="contiguous", saves_inputs=False, forward=lambda xp, x: xp.ascontiguousarray(x), backward=lambda ctx, g: (g,),
     infer=lambda x: Spec(x.shape, x.dtype),
     samples=lambda: [Sample((randn(4, 3).T,))],
     torch_ref=lambda torch, x: x.contiguous(), reference=lambda np, x: np.ascontiguousarray(x)))
@@ -61,7 +61,7 @@ def _to_device_backward(ctx, g):
 
 
 to_device_op = register(OpDef(
-    name="to_device", forward=lambda xp, x, device: x, backward=_to_device_backward,
+    name="to_device", saves_inputs=False, forward=lambda xp, x, device: x, backward=_to_device_backward,
     infer=lambda x, device: Spec(x.shape, x.dtype),
     samples=lambda: [Sample((randn(2, 3),), {"device": "cpu"})],
     torch_ref=lambda torch, x, device: x.to(device), doc="Copy to another device (differentiable)."))

@@ -140,7 +140,7 @@ def _slice_infer(x, index):
 
 
 slice_op = register(OpDef(
-    name="slice", forward=_slice_forward, backward=_slice_backward, view=True, infer=_slice_infer,
+    name="slice", saves_inputs=False, forward=_slice_forward, backward=_slice_backward, view=True, infer=_slice_infer,
     samples=lambda: [Sample((randn(4, 5),), {"index": (slice(1, 3), slice(None, None, 2))}),
                      Sample((randn(3, 4, 5),), {"index": (1, Ellipsis, None, slice(-2, None))}),
                      Sample((randn(4, 5),), {"index": (slice(None), 0)})],

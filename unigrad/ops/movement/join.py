@@ -29,7 +29,7 @@ def _cat_backward(ctx, g):
 
 
 cat_op = register(OpDef(
-    name="cat", forward=lambda xp, *xs, dim: xp.concatenate(xs, axis=dim), backward=_cat_backward, infer=_cat_infer,
+    name="cat", saves_inputs=False, forward=lambda xp, *xs, dim: xp.concatenate(xs, axis=dim), backward=_cat_backward, infer=_cat_infer,
     samples=lambda: [Sample((randn(2, 3), randn(4, 3, seed=1)), {"dim": 0}),
                      Sample((randn(2, 3), randn(2, 1, seed=1), randn(2, 2, seed=2)), {"dim": 1})],
     torch_ref=lambda torch, *xs, dim: torch.cat(xs, dim), reference=lambda np, *xs, dim: np.concatenate(xs, dim)))
@@ -118,7 +118,7 @@ def _pad_infer(x, pad, value=0.0):
 
 
 pad_op = register(OpDef(
-    name="pad", forward=_pad_forward, infer=_pad_infer,
+    name="pad", saves_inputs=False, forward=_pad_forward, infer=_pad_infer,
     backward=lambda ctx, g: (F.pad(g, [-p for p in ctx.attrs["pad"]]),),
     samples=lambda: [Sample((randn(2, 3),), {"pad": (1, 2)}), Sample((randn(2, 3, 4),), {"pad": (1, 0, 2, 1), "value": 1.5}),
                      Sample((randn(3, 5),), {"pad": (-1, 1)})],
@@ -139,7 +139,7 @@ def pad(input, pad, mode="constant", value=None):
 pad_op.public = lambda x, pad, value=0.0: F.pad(x, pad, value=value)
 
 flip_op = register(OpDef(
-    name="flip", forward=lambda xp, x, dims: xp.flip(x, axis=dims), view=True,
+    name="flip", saves_inputs=False, forward=lambda xp, x, dims: xp.flip(x, axis=dims), view=True,
     backward=lambda ctx, g: (F.flip(g, ctx.attrs["dims"]),), infer=lambda x, dims: Spec(x.shape, x.dtype),
     samples=lambda: [Sample((randn(3, 4),), {"dims": (1,)}), Sample((randn(2, 3, 4),), {"dims": (0, 2)})],
     torch_ref=lambda torch, x, dims: torch.flip(x, dims), reference=lambda np, x, dims: np.flip(x, dims)))

@@ -31,7 +31,7 @@ def _resolve_shape(in_shape, shape):
 
 
 reshape_op = register(OpDef(
-    name="reshape", forward=lambda xp, x, shape: x.reshape(shape),
+    name="reshape", saves_inputs=False, forward=lambda xp, x, shape: x.reshape(shape),
     backward=lambda ctx, g: (F.reshape(g, tuple(ctx.inputs[0].shape)),),
     infer=lambda x, shape: Spec(_resolve_shape(x.shape, shape), x.dtype), view=True,
     samples=lambda: [Sample((randn(3, 4),), {"shape": (4, 3)}), Sample((randn(2, 3, 4),), {"shape": (6, 4)}),
@@ -66,7 +66,7 @@ def _inverse(dims):
 
 
 permute_op = register(OpDef(
-    name="permute", forward=lambda xp, x, dims: x.transpose(dims),
+    name="permute", saves_inputs=False, forward=lambda xp, x, dims: x.transpose(dims),
     backward=lambda ctx, g: (F.permute(g, _inverse(ctx.attrs["dims"])),),
     infer=_permute_infer, view=True,
     samples=lambda: [Sample((randn(2, 3, 4),), {"dims": (2, 0, 1)}), Sample((randn(3, 4),), {"dims": (1, 0)})],

@@ -21,7 +21,7 @@ def _sum_forward(xp, x, dim=None, keepdim=False):
 
 
 sum_op = register(OpDef(
-    name="sum", forward=_sum_forward,
+    name="sum", saves_inputs=False, forward=_sum_forward,
     backward=lambda ctx, g: (expand_back(F, g, ctx.inputs[0], ctx.attrs.get("dim"), ctx.attrs.get("keepdim", False)),),
     infer=reduce_infer("sum"), samples=_samples,
     torch_ref=lambda torch, x, dim=None, keepdim=False: x.sum() if dim is None else x.sum(dim, keepdim=keepdim),
@@ -40,7 +40,7 @@ def _mean_backward(ctx, g):
 
 
 mean_op = register(OpDef(
-    name="mean", forward=_mean_forward, backward=_mean_backward, infer=reduce_infer("mean"),
+    name="mean", saves_inputs=False, forward=_mean_forward, backward=_mean_backward, infer=reduce_infer("mean"),
     samples=lambda: [s for s in _samples() if s.inputs[0].size],
     torch_ref=lambda torch, x, dim=None, keepdim=False: x.mean() if dim is None else x.mean(dim, keepdim=keepdim),
     reference=_mean_forward))

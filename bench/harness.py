@@ -1,0 +1,19 @@
+"""Timing helpers: candidates interleaved in rounds, medians reported (see reference/performance.md)."""
+import statistics
+import time
+
+
+def interleaved(candidates, rounds=7, calls=10, warmup=3):
+    """candidates: name -> zero-arg callable. Returns name -> median seconds per call."""
+    for fn in candidates.values():
+        for _ in range(warmup):
+            fn()
+    samples = {name: [] for name in candidates}
+    for _ in range(rounds):
+        for name, fn in candidates.items():
+            fn()
+            start = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            samples[name].append((time.perf_counter() - start) / calls)
+    return {name: statistics.median(v) for name, v in samples.items()}
