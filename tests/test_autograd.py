@@ -126,3 +126,15 @@ def test_indexing_advanced_and_basic():
     np.testing.assert_allclose(x[x > 9].numpy(), [10, 11])
     with pytest.raises(IndexError, match="out of bounds"):
         x[5]
+
+
+def test_error_inside_composite_points_at_user_line():
+    with pytest.raises(ug.ShapeError) as err:
+        ug.nn.functional.conv2d(ug.ones(1, 3, 8, 8), ug.ones(4, 2, 3, 3))
+    msg = str(err.value)
+    assert "(4, 2, 3, 3)" in msg and "(1, 3, 8, 8)" in msg and "test_autograd.py:" in msg
+
+
+def test_wrong_loss_target_shape_is_clear():
+    with pytest.raises(ug.ShapeError, match=r"targets of shape \(4,\)"):
+        ug.nn.functional.cross_entropy(ug.ones(4, 10), ug.zeros(5, dtype=ug.int64))

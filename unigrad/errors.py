@@ -6,7 +6,18 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 class UnigradError(Exception):
-    """Base class of every error unigrad raises on purpose."""
+    """Base class of every error unigrad raises on purpose.
+
+    The message gets the file:line of the user's code that led to it, so an error raised deep
+    inside a composite op still points at the line to fix.
+    """
+
+    def __init__(self, message="", *args):
+        if isinstance(message, str) and "(at " not in message:
+            where = user_frame()
+            if where != "<unknown>":
+                message = f"{message} (at {where})"
+        super().__init__(message, *args)
 
 
 class ShapeError(UnigradError, ValueError):

@@ -5,7 +5,7 @@ from ..autograd.grad_mode import state as _grad_state
 from ..autograd.node import Node
 from ..autograd.tensor import Tensor
 from ..backend.dtypes import DType
-from ..errors import DeviceError, UnigradError, user_frame
+from ..errors import DeviceError, UnigradError
 
 _DTYPES = DType._by_np
 _NDARRAY = np.ndarray
@@ -52,8 +52,8 @@ def dispatch(op, inputs, attrs):
 
 def _device_mismatch(op, inputs):
     devices = ", ".join(str(t._device) for t in inputs)
-    raise DeviceError(f"op '{op.name}' at {user_frame()}: expected all tensors on one device, got "
-                      f"[{devices}]. Move them with .to(device) first.")
+    raise DeviceError(f"op '{op.name}': expected all tensors on one device, got [{devices}]. "
+                      "Move them with .to(device) first.")
 
 
 def _explain_failure(op, inputs, attrs, exc):
@@ -63,9 +63,9 @@ def _explain_failure(op, inputs, attrs, exc):
         try:
             op.infer(*[Spec(t.shape, t._dtype) for t in inputs], **attrs)
         except UnigradError as clear:
-            raise type(clear)(f"{clear} (at {user_frame()})") from None
+            raise clear from None
         except Exception:
             pass
     shapes = ", ".join(f"{tuple(t.shape)}:{t._dtype.name}" for t in inputs)
-    raise UnigradError(f"op '{op.name}' failed at {user_frame()} for inputs [{shapes}] and attrs "
-                       f"{attrs}: {type(exc).__name__}: {exc}") from exc
+    raise UnigradError(f"op '{op.name}' failed for inputs [{shapes}] and attrs {attrs}: "
+                       f"{type(exc).__name__}: {exc}") from exc

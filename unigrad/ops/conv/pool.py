@@ -148,7 +148,10 @@ def _max_samples():
     return [Sample((randn(2, 3, 6, 6),), {"kernel_size": 2}),
             Sample((randn(1, 2, 7, 7),), {"kernel_size": 3, "stride": 2, "padding": 1}),
             Sample((randn(1, 2, 8, 7),), {"kernel_size": (3, 2), "stride": 2, "ceil_mode": True}),
-            Sample((randn(1, 1, 9, 9),), {"kernel_size": 2, "dilation": 2})]
+            Sample((randn(1, 1, 9, 9),), {"kernel_size": 2, "dilation": 2}),
+            Sample((randn(2, 2, 7, 6),), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
+                                          "return_indices": True}),
+            Sample((randn(1, 2, 6, 6),), {"kernel_size": 2, "return_indices": True})]
 
 
 register(OpDef(name="max_pool2d", impl=max_pool2d, samples=_max_samples,
