@@ -1,11 +1,10 @@
 """max_pool2d, avg_pool2d, adaptive_avg_pool2d, local_response_norm: compositions over im2row."""
-import math
-
 from ...errors import ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, register
 from ..sampling import randn
 from .conv import pair
+from .max_pool import max_pool2d_windows
 
 
 def _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode, name):
@@ -65,16 +64,10 @@ def _batched(fn):
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     kernel, stride, pads, dilation = _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode,
                                                     "max_pool2d")
-    if _is_tiling(input, kernel, stride, pads, dilation):
-        values, arg = F.max(_tiles(input, kernel), dim=-1)
-        shape = tuple(values.shape)
-    else:
-        rows, shape = _windows(input, kernel, stride, pads, dilation, -math.inf)
-        values, arg = F.max(rows, dim=1)
-        values = F.reshape(values, shape)
+    values, arg = max_pool2d_windows(input, kernel, stride, pads, dilation)
     if not return_indices:
         return values
-    return values, _flat_indices(F.reshape(arg, shape), input.shape, kernel, stride, pads, dilation)
+    return values, _flat_indices(F.to_dtype(arg, "int64"), input.shape, kernel, stride, pads, dilation)
 
 
 def _flat_indices(arg, in_shape, kernel, stride, pads, dilation):

@@ -1,0 +1,185 @@
+"""max_pool2d as primitives: a running max over the kh*kw window offsets (strided views, no
+im2row copy), the window-local argmax as a second output, and the pair of ops that move values
+between an image and its windows (each the other's gradient, so grad-of-grad works)."""
+import numpy as np
+
+from ..dispatch import dispatch
+from ..registry import OpDef, Sample, register
+from ..sampling import randn
+from ..spec import Spec
+from .im2row import out_size
+
+
+def _geometry(shape, kernel, stride, pads, dilation):
+    h, w = shape[-2:]
+    oh = out_size(h, kernel[0], stride[0], pads[0], pads[1], dilation[0])
+    ow = out_size(w, kernel[1], stride[1], pads[2], pads[3], dilation[1])
+    return oh, ow
+
+
+def _offsets(kernel, stride, dilation, oh, ow):
+    """Per window offset k: (k, slice rows, slice cols) into the padded image."""
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            yield (i * kernel[1] + j, slice(i * dilation[0], i * dilation[0] + stride[0] * (oh - 1) + 1, stride[0]),
+                   slice(j * dilation[1], j * dilation[1] + stride[1] * (ow - 1) + 1, stride[1]))
+
+
+def _padded(xp, x, pads, value):
+    if not any(pads):
+        return x
+    return xp.pad(x, ((0, 0), (0, 0), (pads[0], pads[1]), (pads[2], pads[3])), constant_values=value)
+
+
+def _max_pool_forward(xp, x, kernel, stride, pads, dilation):
+    oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
+    xpad = _padded(xp, x, pads, -np.inf)
+    best = arg = None
+    for k, rows, cols in _offsets(kernel, stride, dilation, oh, ow):
+        view = xpad[:, :, rows, cols]
+        if best is None:
+            best = view.copy()
+            arg = xp.zeros(best.shape, dtype=xp.int8 if kernel[0] * kernel[1] < 128 else xp.int32)
+            continue
+        better = view > best  # strict: the first maximum wins, as in PyTorch
+        xp.copyto(best, view, where=better)
+        arg[better] = k
+    return best, arg
+
+
+def _window_scatter_forward(xp, g, arg, shape, kernel, stride, pads, dilation):
+    """Add each window's gradient to the position its argmax points at."""
+    n, c, h, w = shape
+    oh, ow = g.shape[-2:]
+    out = xp.zeros((n, c, h + pads[0] + pads[1], w + pads[2] + pads[3]), dtype=g.dtype)
+    for k, rows, cols in _offsets(kernel, stride, dilation, oh, ow):
+        out[:, :, rows, cols] += xp.where(arg == k, g, 0)
+    return out[:, :, pads[0]:pads[0] + h, pads[2]:pads[2] + w]
+
+
+def _window_select_forward(xp, x, arg, kernel, stride, pads, dilation):
+    """Pick, per window, the element its argmax points at (the adjoint of window_scatter)."""
+    oh, ow = arg.shape[-2:]
+    xpad = _padded(xp, x, pads, 0)
+    out = xp.zeros(arg.shape, dtype=x.dtype)
+    for k, rows, cols in _offsets(kernel, stride, dilation, oh, ow):
+        xp.copyto(out, xpad[:, :, rows, cols], where=(arg == k))
+    return out
+
+
+def _geo(attrs):
+    return {k: attrs[k] for k in ("kernel", "stride", "pads", "dilation")}
+
+
+def _max_pool_backward(ctx, g, _g_arg=None):
+    x = ctx.inputs[0]
+    arg = ctx.outputs[1]
+    return (window_scatter(g, arg, tuple(x.shape), **_geo(ctx.attrs)),)
+
+
+def window_scatter(g, arg, shape, kernel, stride, pads, dilation):
+    return dispatch(window_scatter_op, (g, arg), {"shape": tuple(shape), "kernel": kernel, "stride": stride,
+                                                  "pads": pads, "dilation": dilation})
+
+
+def window_select(x, arg, kernel, stride, pads, dilation):
+    return dispatch(window_select_op, (x, arg), {"kernel": kernel, "stride": stride, "pads": pads,
+                                                 "dilation": dilation})
+
+
+def _max_pool_infer(x, kernel, stride, pads, dilation):
+    oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
+    from ...backend import dtypes as _dt
+    shape = tuple(x.shape[:2]) + (oh, ow)
+    return Spec(shape, x.dtype), Spec(shape, _dt.int8 if kernel[0] * kernel[1] < 128 else _dt.int32)
+
+
+def _argmax_ref(np, x, kernel, stride, pads, dilation):
+    """Reference: windows through sliding_window_view, argmax per window."""
+    xpad = _padded(np, x, pads, -np.inf)
+    win = np.lib.stride_tricks.sliding_window_view(
+        xpad, ((kernel[0] - 1) * dilation[0] + 1, (kernel[1] - 1) * dilation[1] + 1), axis=(2, 3))
+    win = win[:, :, ::stride[0], ::stride[1], ::dilation[0], ::dilation[1]]
+    flat = win.reshape(win.shape[:4] + (-1,))
+    arg = flat.argmax(-1)
+    return np.take_along_axis(flat, arg[..., None], -1)[..., 0], arg
+
+
+def _torch_pool(torch, x, kernel, stride, pads, dilation):
+    padded = torch.nn.functional.pad(x, (pads[2], pads[3], pads[0], pads[1]), value=float("-inf"))
+    values, flat = torch.nn.functional.max_pool2d(padded, kernel, stride, 0, dilation, return_indices=True)
+    w = padded.shape[-1]
+    y, xx = flat // w, flat % w
+    oy = torch.arange(values.shape[-2]).reshape(-1, 1) * stride[0]
+    ox = torch.arange(values.shape[-1]).reshape(1, -1) * stride[1]
+    local = ((y - oy) // dilation[0]) * kernel[1] + (xx - ox) // dilation[1]
+    return values, local
+
+
+_GEOMS = [dict(kernel=(2, 2), stride=(2, 2), pads=(0, 0, 0, 0), dilation=(1, 1)),
+          dict(kernel=(3, 3), stride=(2, 2), pads=(1, 1, 1, 2), dilation=(1, 1)),
+          dict(kernel=(2, 3), stride=(1, 2), pads=(0, 0, 1, 1), dilation=(2, 1))]
+
+max_pool2d_op = register(OpDef(
+    name="max_pool2d_windows", forward=_max_pool_forward, backward=_max_pool_backward, n_outputs=2,
+    saves_outputs=True, saves_inputs=False, infer=_max_pool_infer,
+    samples=lambda: [Sample((randn(2, 3, 6, 7, seed=i),), g) for i, g in enumerate(_GEOMS)],
+    torch_ref=_torch_pool, reference=_argmax_ref,
+    doc="Max over pooling windows; second output is the window-local argmax (row-major in the window)."))
+
+
+def _scatter_backward(ctx, gg):
+    g, arg = ctx.inputs
+    return window_select(gg, arg, **_geo(ctx.attrs)), None
+
+
+def _select_backward(ctx, g):
+    x, arg = ctx.inputs
+    return window_scatter(g, arg, tuple(x.shape), **_geo(ctx.attrs)), None
+
+
+def _arg_sample(seed, shape, g):
+    vals, arg = _argmax_ref(np, randn(*shape, seed=seed), **g)
+    return arg.astype(np.int8)
+
+
+def _torch_scatter(torch, g, arg, shape, kernel, stride, pads, dilation):
+    n, c, h, w = shape
+    out = torch.zeros((n, c, h + pads[0] + pads[1], w + pads[2] + pads[3]), dtype=g.dtype)
+    oh, ow = g.shape[-2:]
+    for k, rows, cols in _offsets(kernel, stride, dilation, oh, ow):
+        out[:, :, rows, cols] += torch.where(arg == k, g, torch.zeros_like(g))
+    return out[:, :, pads[0]:pads[0] + h, pads[2]:pads[2] + w]
+
+
+def _torch_select(torch, x, arg, kernel, stride, pads, dilation):
+    xpad = torch.nn.functional.pad(x, (pads[2], pads[3], pads[0], pads[1]))
+    out = torch.zeros(arg.shape, dtype=x.dtype)
+    for k, rows, cols in _offsets(kernel, stride, dilation, *arg.shape[-2:]):
+        out = torch.where(arg == k, xpad[:, :, rows, cols], out)
+    return out
+
+
+window_scatter_op = register(OpDef(
+    name="window_scatter", forward=_window_scatter_forward, backward=_scatter_backward, nondiff_inputs=(1,),
+    saves_inputs=False, infer=lambda g, arg, shape, **geo: Spec(shape, g.dtype),
+    samples=lambda: [Sample((randn(2, 3, *_geometry((6, 7), **g), seed=i), _arg_sample(i, (2, 3, 6, 7), g)),
+                            {"shape": (2, 3, 6, 7), **g}) for i, g in enumerate(_GEOMS)],
+    torch_ref=_torch_scatter, reference=_window_scatter_forward,
+    doc="Gradient of max pooling: route each window's gradient to its argmax."))
+window_select_op = register(OpDef(
+    name="window_select", forward=_window_select_forward, backward=_select_backward, nondiff_inputs=(1,),
+    saves_inputs=False, infer=lambda x, arg, **geo: Spec(arg.shape, x.dtype),
+    samples=lambda: [Sample((randn(2, 3, 6, 7, seed=i + 5), _arg_sample(i, (2, 3, 6, 7), g)), g)
+                     for i, g in enumerate(_GEOMS)],
+    torch_ref=_torch_select, reference=_window_select_forward,
+    doc="Pick each window's argmax element (adjoint of window_scatter)."))
+def max_pool2d_windows(x, kernel, stride, pads, dilation):
+    """(values, window-local argmax) of max pooling with explicit (top, bottom, left, right) pads."""
+    return dispatch(max_pool2d_op, (x,), {"kernel": tuple(kernel), "stride": tuple(stride), "pads": tuple(pads),
+                                          "dilation": tuple(dilation)})
+
+
+max_pool2d_op.public = max_pool2d_windows
+window_scatter_op.public = window_scatter
+window_select_op.public = window_select
