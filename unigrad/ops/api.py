@@ -21,7 +21,7 @@ from .movement.indexing import gather, getitem, index_put, index_select, masked_
 from .movement.copy import clone, contiguous, repeat, to_device
 from .movement.join import cat, chunk, concat, flip, pad, split, stack, unbind
 from .linalg.matmul import bmm, linear, matmul, mm
-from .conv.im2row import im2row, row2im
+from .conv.im2col import col2im, im2col
 from .conv.max_pool import max_pool2d_windows, window_scatter, window_select
 from .conv.conv import conv1d, conv2d, conv_transpose2d
 from .conv.pool import adaptive_avg_pool2d, avg_pool2d, local_response_norm, max_pool2d

@@ -41,19 +41,20 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     else:
         ph, pw = pair(padding, "padding")
         pads = (ph, ph, pw, pw)
-    rows = F.im2row(input, (kh, kw), stride, pads, dilation)
+    cols = F.im2col(input, (kh, kw), stride, pads, dilation)
     oh = (h + pads[0] + pads[1] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
     ow = (w + pads[2] + pads[3] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
     w2 = F.reshape(weight, (out_ch, c_per_group * kh * kw))
     if groups == 1:
-        out = F.matmul(rows, F.t(w2))
+        out = F.matmul(w2, cols)
     else:
         k, o = c_per_group * kh * kw, out_ch // groups
-        out = F.cat([F.matmul(F.getitem(rows, (slice(None), slice(g * k, (g + 1) * k))),
-                              F.t(F.getitem(w2, (slice(g * o, (g + 1) * o),)))) for g in range(groups)], 1)
+        out = F.cat([F.matmul(F.getitem(w2, (slice(g * o, (g + 1) * o),)), F.getitem(cols, (slice(g * k, (g + 1) * k),)))
+                     for g in range(groups)], 0)
     if bias is not None:
-        out = F.add(out, bias)
-    return F.permute(F.reshape(out, (n, oh, ow, out_ch)), (0, 3, 1, 2))
+        out = F.add(out, F.reshape(bias, (out_ch, 1)))
+    # (O, N*OH*OW) is NCHW once the first two axes swap: a view, no copy
+    return F.permute(F.reshape(out, (out_ch, n, oh, ow)), (1, 0, 2, 3))
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -77,16 +78,16 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     (oph, opw), (dh, dw) = pair(output_padding, "output_padding"), pair(dilation, "dilation")
     oh = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
     ow = (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
-    x_rows = F.reshape(F.permute(input, (0, 2, 3, 1)), (n * h * w, c))
+    x_cols = F.reshape(F.permute(input, (1, 0, 2, 3)), (c, n * h * w))
     w2 = F.reshape(weight, (in_ch, o_per_group * kh * kw))
     if groups == 1:
-        rows = F.matmul(x_rows, w2)
+        cols = F.matmul(F.t(w2), x_cols)
     else:
         ci = c // groups
-        rows = F.cat([F.matmul(F.getitem(x_rows, (slice(None), slice(g * ci, (g + 1) * ci))),
-                               F.getitem(w2, (slice(g * ci, (g + 1) * ci),))) for g in range(groups)], 1)
-    # an output_padding < stride only adds rows no window reaches: row2im leaves them zero
-    out = F.row2im(rows, (n, o_per_group * groups, oh, ow), (kh, kw), (sh, sw), (ph, ph, pw, pw), (dh, dw))
+        cols = F.cat([F.matmul(F.t(F.getitem(w2, (slice(g * ci, (g + 1) * ci),))),
+                               F.getitem(x_cols, (slice(g * ci, (g + 1) * ci),))) for g in range(groups)], 0)
+    # an output_padding < stride only adds rows no window reaches: col2im leaves them zero
+    out = F.col2im(cols, (n, o_per_group * groups, oh, ow), (kh, kw), (sh, sw), (ph, ph, pw, pw), (dh, dw))
     if bias is not None:
         out = F.add(out, F.reshape(bias, (1, -1, 1, 1)))
     return out

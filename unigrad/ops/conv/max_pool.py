@@ -7,7 +7,7 @@ from ..dispatch import dispatch
 from ..registry import OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec
-from .im2row import out_size
+from .im2col import out_size
 
 
 def _geometry(shape, kernel, stride, pads, dilation):

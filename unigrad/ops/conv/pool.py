@@ -27,21 +27,19 @@ def _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode, name):
     return (kh, kw), (sh, sw), pads, (dh, dw)
 
 
-def _windows(x, kernel, stride, pads, dilation, pad_value):
-    """(N*C*OH*OW, kh*kw) windows of x and the output shape (N, C, OH, OW)."""
+def _windows(x, kernel, stride, pads, dilation):
+    """(kh*kw, N*C*OH*OW) windows of x and the output shape (N, C, OH, OW)."""
     n, c, h, w = x.shape
-    rows = F.im2row(F.reshape(x, (n * c, 1, h, w)), kernel, stride, pads, dilation, pad_value)
+    cols = F.im2col(F.reshape(x, (n * c, 1, h, w)), kernel, stride, pads, dilation)
     oh = (h + pads[0] + pads[1] - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1
     ow = (w + pads[2] + pads[3] - dilation[1] * (kernel[1] - 1) - 1) // stride[1] + 1
-    return rows, (n, c, oh, ow)
+    return cols, (n, c, oh, ow)
 
 
 def _tiles(x, k):
-    """Fast path for non-overlapping k x k windows: (N, C, OH, OW, kh*kw) by reshaping."""
+    """Non-overlapping k x k windows as dims 3 and 5 of (N, C, OH, kh, OW, kw): a reshape."""
     n, c, h, w = x.shape
-    kh, kw = k
-    t = F.reshape(x, (n, c, h // kh, kh, w // kw, kw))
-    return F.reshape(F.permute(t, (0, 1, 2, 4, 3, 5)), (n, c, h // kh, w // kw, kh * kw))
+    return F.reshape(x, (n, c, h // k[0], k[0], w // k[1], k[1]))
 
 
 def _is_tiling(x, kernel, stride, pads, dilation):
@@ -86,9 +84,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                divisor_override=None):
     kernel, stride, pads, dilation = _pool_geometry(input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
     if _is_tiling(input, kernel, stride, pads, dilation) and divisor_override is None:
-        return F.mean(_tiles(input, kernel), dim=-1)
-    rows, shape = _windows(input, kernel, stride, pads, dilation, 0.0)
-    total = F.reshape(F.sum(rows, dim=1), shape)
+        return F.mean(_tiles(input, kernel), dim=(3, 5))
+    cols, shape = _windows(input, kernel, stride, pads, dilation)
+    total = F.reshape(F.sum(cols, dim=0), shape)
     if divisor_override is not None:
         return F.div(total, float(divisor_override))
     if not any(pads):
@@ -106,7 +104,7 @@ def _window_counts(x, kernel, stride, pads, padding, count_include_pad, shape):
     else:
         ones = F.ones((1, 1, h, w), dtype=x.dtype, device=x.device)
         inner = pads
-    counts = F.sum(F.im2row(ones, kernel, stride, inner, (1, 1)), dim=1)
+    counts = F.sum(F.im2col(ones, kernel, stride, inner, (1, 1)), dim=0)
     return F.reshape(counts, (1, 1) + tuple(shape[2:]))
 
 

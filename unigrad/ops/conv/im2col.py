@@ -1,0 +1,126 @@
+"""im2col and its adjoint col2im: the kernels under convolution and average pooling.
+
+im2col turns x (N, C, H, W) into cols (C*kh*kw, N*OH*OW): one column per output pixel, so a
+convolution is one GEMM (W @ cols) whose result (O, N*OH*OW) is NCHW after a free transpose,
+and its weight gradient is one GEMM too. Each of the kh*kw window offsets is copied as one
+block, so reads and writes run along contiguous rows.
+"""
+from ...errors import ShapeError
+from .. import api as F
+from ..dispatch import dispatch
+from ..registry import OpDef, Sample, register
+from ..sampling import randn
+from ..spec import Spec
+
+
+def out_size(size, k, stride, pad_lo, pad_hi, dilation):
+    return (size + pad_lo + pad_hi - dilation * (k - 1) - 1) // stride + 1
+
+
+def _geometry(shape, kernel, stride, pads, dilation):
+    n, c, h, w = shape
+    oh = out_size(h, kernel[0], stride[0], pads[0], pads[1], dilation[0])
+    ow = out_size(w, kernel[1], stride[1], pads[2], pads[3], dilation[1])
+    if oh <= 0 or ow <= 0:
+        raise ShapeError(f"kernel {tuple(kernel)} (dilation {tuple(dilation)}) does not fit an input of spatial size "
+                         f"{(h, w)} with padding {tuple(pads)}: the output would be {(oh, ow)}")
+    return oh, ow
+
+
+def _window(i, j, kernel, stride, dilation, oh, ow):
+    return (slice(i * dilation[0], i * dilation[0] + stride[0] * (oh - 1) + 1, stride[0]),
+            slice(j * dilation[1], j * dilation[1] + stride[1] * (ow - 1) + 1, stride[1]))
+
+
+def _im2col_forward(xp, x, kernel, stride, pads, dilation):
+    n, c = x.shape[:2]
+    oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
+    xt = x.transpose(1, 0, 2, 3)  # (C, N, H, W): a conv output is already laid out like this
+    if any(pads):
+        xt = xp.pad(xt, ((0, 0), (0, 0), (pads[0], pads[1]), (pads[2], pads[3])))
+    cols = xp.empty((c, kernel[0], kernel[1], n, oh, ow), dtype=x.dtype)
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            rows, colsl = _window(i, j, kernel, stride, dilation, oh, ow)
+            cols[:, i, j] = xt[:, :, rows, colsl]
+    return cols.reshape(c * kernel[0] * kernel[1], n * oh * ow)
+
+
+def _col2im_forward(xp, cols, shape, kernel, stride, pads, dilation):
+    n, c, h, w = shape
+    oh, ow = _geometry(shape, kernel, stride, pads, dilation)
+    blocks = cols.reshape(c, kernel[0], kernel[1], n, oh, ow)
+    out = xp.zeros((c, n, h + pads[0] + pads[1], w + pads[2] + pads[3]), dtype=cols.dtype)
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            rows, colsl = _window(i, j, kernel, stride, dilation, oh, ow)
+            out[:, :, rows, colsl] += blocks[:, i, j]
+    return out[:, :, pads[0]:pads[0] + h, pads[2]:pads[2] + w].transpose(1, 0, 2, 3)
+
+
+def _im2col_infer(x, kernel, stride, pads, dilation):
+    if len(x.shape) != 4:
+        raise ShapeError(f"op 'im2col': expected a 4-D input (N, C, H, W), got shape {x.shape}")
+    oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
+    return Spec((x.shape[1] * kernel[0] * kernel[1], x.shape[0] * oh * ow), x.dtype)
+
+
+def _geo(attrs):
+    return {k: attrs[k] for k in ("kernel", "stride", "pads", "dilation")}
+
+
+def _torch_im2col(torch, x, kernel, stride, pads, dilation):
+    padded = torch.nn.functional.pad(x, (pads[2], pads[3], pads[0], pads[1]))
+    u = torch.nn.functional.unfold(padded, kernel, dilation=dilation, stride=stride)  # (N, K, L)
+    return u.permute(1, 0, 2).reshape(u.shape[1], -1)
+
+
+def _torch_col2im(torch, cols, shape, kernel, stride, pads, dilation):
+    n = shape[0]
+    u = cols.reshape(cols.shape[0], n, -1).permute(1, 0, 2)
+    full = torch.nn.functional.fold(u, (shape[2] + pads[0] + pads[1], shape[3] + pads[2] + pads[3]), kernel,
+                                    dilation=dilation, stride=stride)
+    return full[:, :, pads[0]:pads[0] + shape[2], pads[2]:pads[2] + shape[3]]
+
+
+_GEOMS = [((2, 3, 5, 5), dict(kernel=(3, 3), stride=(1, 1), pads=(0, 0, 0, 0), dilation=(1, 1))),
+          ((1, 2, 6, 7), dict(kernel=(2, 3), stride=(2, 1), pads=(1, 0, 2, 1), dilation=(2, 1)))]
+
+im2col_op = register(OpDef(
+    name="im2col", forward=_im2col_forward, infer=_im2col_infer, saves_inputs=False,
+    backward=lambda ctx, g: (col2im(g, tuple(ctx.inputs[0].shape), **_geo(ctx.attrs)),),
+    samples=lambda: [Sample((randn(*shape),), geo) for shape, geo in _GEOMS],
+    torch_ref=_torch_im2col, reference=_im2col_forward,
+    doc="Unfold sliding windows into columns (C*kh*kw, N*OH*OW)."))
+
+
+def _col2im_samples():
+    out = []
+    for shape, geo in _GEOMS:
+        oh, ow = _geometry(shape, geo["kernel"], geo["stride"], geo["pads"], geo["dilation"])
+        k = shape[1] * geo["kernel"][0] * geo["kernel"][1]
+        out.append(Sample((randn(k, shape[0] * oh * ow),), {"shape": shape, **geo}))
+    return out
+
+
+col2im_op = register(OpDef(
+    name="col2im", forward=_col2im_forward, saves_inputs=False,
+    infer=lambda cols, shape, **geo: Spec(shape, cols.dtype),
+    backward=lambda ctx, g: (im2col(g, **_geo(ctx.attrs)),),
+    samples=_col2im_samples, torch_ref=_torch_col2im, reference=_col2im_forward,
+    doc="Adjoint of im2col: sum columns back into an image of `shape`."))
+
+
+def im2col(input, kernel, stride, pads, dilation):
+    return dispatch(im2col_op, (input,), {"kernel": tuple(kernel), "stride": tuple(stride), "pads": tuple(pads),
+                                          "dilation": tuple(dilation)})
+
+
+def col2im(cols, shape, kernel, stride, pads, dilation):
+    return dispatch(col2im_op, (cols,), {"shape": tuple(shape), "kernel": tuple(kernel), "stride": tuple(stride),
+                                         "pads": tuple(pads), "dilation": tuple(dilation)})
+
+
+im2col_op.public = im2col
+col2im_op.public = col2im
+__all__ = ["im2col", "col2im", "out_size", "F"]
