@@ -104,7 +104,12 @@ def bench_import():
 
 
 MEMORY_SCRIPT = r"""
-import resource, sys, numpy as np
+import sys, numpy as np
+def peak_mib():
+    # VmHWM belongs to this exec'd image; ru_maxrss would include the parent's peak from before exec
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
 lib = sys.argv[1]
 if lib == "torch":
     import torch as L; import torch.nn as nn; torch = L; torch.set_num_threads(2); F = torch.nn.functional
@@ -115,11 +120,11 @@ m = nn.Sequential(nn.Conv2d(1, 20, 5), nn.MaxPool2d(2), nn.Conv2d(20, 50, 5), nn
 opt = L.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
 x = L.tensor(np.random.default_rng(0).standard_normal((64, 1, 28, 28)).astype(np.float32))
 y = L.tensor(np.random.default_rng(1).integers(0, 10, 64))
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = peak_mib()
 for _ in range(20):
     loss = F.cross_entropy(m(x), y); opt.zero_grad(); loss.backward(); opt.step()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(peak / 1024, (peak - base) / 1024)
+peak = peak_mib()
+print(peak, peak - base)
 """
 
 

@@ -85,3 +85,21 @@ def test_module_containers_and_modes():
     assert not blocks[1].training
     x = ug.ones(4, 2)
     assert np.array_equal(blocks[1](x).numpy(), x.numpy())
+
+
+def test_save_is_atomic_and_refuses_non_tensors(tmp_path):
+    path = tmp_path / "w.safetensors"
+    ug.save({"a": ug.ones(2)}, path)
+    with pytest.raises(ug.DataError, match="stores Tensors"):
+        ug.save({"a": ug.ones(2), "b": "not a tensor"}, path)
+    assert ug.load(path)["a"].tolist() == [1.0, 1.0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.safetensors"]
+
+
+def test_every_user_error_is_a_unigrad_error():
+    with pytest.raises(ug.UnigradError):
+        ug.nn.Dropout(2.0)
+    with pytest.raises(ug.UnigradError):
+        ug.optim.SGD([ug.nn.Parameter(ug.ones(1))], lr=-1)
+    with pytest.raises(IndexError):
+        ug.ones(3)[7]

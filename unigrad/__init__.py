@@ -1,6 +1,7 @@
 """unigrad: one deep learning engine with eager autograd on NumPy (CPU) and CuPy (CUDA)."""
 from . import _allocator  # noqa: F401  (keeps freed buffers in-process; see the module)
-from .errors import (AutogradError, DataError, DeviceError, DtypeError, ShapeError, StateDictError,
+from .errors import (AutogradError, DataError, DeviceError, DtypeError, InvalidArgumentError, InvalidTypeError,
+                     OutOfBoundsError, ShapeError, StateDictError,
                      UnigradError)
 from .backend import (Device, bool_, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
                       set_default_dtype, uint8)

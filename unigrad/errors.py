@@ -43,6 +43,18 @@ class StateDictError(UnigradError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class InvalidArgumentError(UnigradError, ValueError):
+    """An argument has a value the function cannot accept."""
+
+
+class InvalidTypeError(UnigradError, TypeError):
+    """An argument has a type the function cannot accept."""
+
+
+class OutOfBoundsError(UnigradError, IndexError):
+    """An index is outside the tensor or container."""
+
+
 class DataError(UnigradError, OSError):
     """A dataset or weights file is missing, corrupt or of the wrong format."""
 

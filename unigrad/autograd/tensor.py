@@ -4,7 +4,7 @@ import numpy as np
 
 from ..backend import dtypes as _dt
 from ..backend.device import Device, cpu, get_device
-from ..errors import AutogradError, DtypeError
+from ..errors import AutogradError, DtypeError, InvalidArgumentError, InvalidTypeError
 
 
 class Tensor:
@@ -65,7 +65,7 @@ class Tensor:
 
     def __len__(self):
         if self._data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
+            raise InvalidTypeError("len() of a 0-d tensor")
         return self._data.shape[0]
 
     @property
@@ -164,7 +164,7 @@ class Tensor:
 
     def item(self):
         if self._data.size != 1:
-            raise ValueError(f"item() needs a tensor with one element, got shape {tuple(self.shape)}")
+            raise InvalidArgumentError(f"item() needs a tensor with one element, got shape {tuple(self.shape)}")
         return _host(self._data).reshape(()).item()
 
     def __float__(self):
@@ -175,13 +175,13 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise ValueError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
+            raise InvalidArgumentError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
                              "use .any() or .all()")
         return bool(self.item())
 
     def __index__(self):
         if self._dtype.category > 1 or self._data.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
+            raise InvalidTypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     def __array__(self, dtype=None, copy=None):
@@ -208,7 +208,7 @@ class Tensor:
         return id(self)
 
     def __reduce__(self):
-        raise TypeError("unigrad tensors are not picklable by design; use unigrad.save (safetensors)")
+        raise InvalidTypeError("unigrad tensors are not picklable by design; use unigrad.save (safetensors)")
 
 
 class Size(tuple):

@@ -1,7 +1,7 @@
 """unigrad dtypes and PyTorch-style type promotion (Python scalars are 'weak')."""
 import numpy as np
 
-from ..errors import DtypeError
+from ..errors import DtypeError, InvalidTypeError
 
 
 class DType:
@@ -24,7 +24,7 @@ class DType:
         return f"unigrad.{self.name}"
 
     def __reduce__(self):
-        raise TypeError("unigrad dtypes are not picklable by design")
+        raise InvalidTypeError("unigrad dtypes are not picklable by design")
 
 
 bool_ = DType("bool", np.bool_, 0)

@@ -1,5 +1,6 @@
 """Dataset and TensorDataset."""
 from ..autograd.tensor import Tensor
+from ..errors import InvalidArgumentError
 
 
 class Dataset:
@@ -15,7 +16,7 @@ class TensorDataset(Dataset):
         n = tensors[0].shape[0]
         for i, t in enumerate(tensors):
             if t.shape[0] != n:
-                raise ValueError(f"TensorDataset: tensor {i} has {t.shape[0]} rows, tensor 0 has {n}")
+                raise InvalidArgumentError(f"TensorDataset: tensor {i} has {t.shape[0]} rows, tensor 0 has {n}")
         self.tensors = tensors
 
     def __getitem__(self, index):

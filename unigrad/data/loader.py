@@ -7,6 +7,7 @@ import numpy as np
 from ..autograd.tensor import Tensor, as_tensor
 from ..backend.random import generator
 from ..backend.device import cpu
+from ..errors import InvalidArgumentError, InvalidTypeError
 
 
 def default_collate(batch):
@@ -21,7 +22,7 @@ def default_collate(batch):
         return type(first)(default_collate(list(items)) for items in zip(*batch))
     if isinstance(first, dict):
         return {k: default_collate([b[k] for b in batch]) for k in first}
-    raise TypeError(f"default_collate: cannot batch elements of type {type(first).__name__}; pass collate_fn=")
+    raise InvalidTypeError(f"default_collate: cannot batch elements of type {type(first).__name__}; pass collate_fn=")
 
 
 class Generator:
@@ -39,7 +40,7 @@ class DataLoader:
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, collate_fn=None, generator=None,
                  prefetch=2, num_workers=0, pin_memory=False):
         if batch_size is None or batch_size <= 0:
-            raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size}")
+            raise InvalidArgumentError(f"DataLoader: batch_size must be a positive int, got {batch_size}")
         self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
         self.collate_fn, self.generator, self.prefetch = collate_fn, generator, prefetch
 

@@ -3,6 +3,7 @@ import math
 
 from ..autograd.grad_mode import no_grad
 from ..ops import api as F
+from ..errors import InvalidArgumentError
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -12,13 +13,13 @@ def calculate_gain(nonlinearity, param=None):
         slope = 0.01 if param is None else param
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity not in gains:
-        raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
+        raise InvalidArgumentError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
     return gains[nonlinearity]
 
 
 def _calculate_fan_in_and_fan_out(tensor):
     if tensor.ndim < 2:
-        raise ValueError(f"fan in/out need a tensor with at least 2 dims, got shape {tuple(tensor.shape)}")
+        raise InvalidArgumentError(f"fan in/out need a tensor with at least 2 dims, got shape {tuple(tensor.shape)}")
     receptive = 1
     for s in tensor.shape[2:]:
         receptive *= s
@@ -28,7 +29,7 @@ def _calculate_fan_in_and_fan_out(tensor):
 def _fan(tensor, mode):
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
+        raise InvalidArgumentError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
     return fan_in if mode == "fan_in" else fan_out
 
 

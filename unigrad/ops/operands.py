@@ -4,6 +4,7 @@ import numpy as np
 from ..autograd.tensor import Tensor, as_tensor
 from ..backend import dtypes as _dt
 from ..backend.device import cpu
+from ..errors import InvalidTypeError
 
 _CONST_CACHE = {}
 
@@ -57,7 +58,7 @@ def tensor_operands(*args):
         return tensor_operands(*args)
     for s in scalars:
         if not isinstance(s, (bool, int, float, np.generic)):
-            raise TypeError(f"expected a Tensor or a number, got {type(s).__name__}")
+            raise InvalidTypeError(f"expected a Tensor or a number, got {type(s).__name__}")
     scalars = [s.item() if isinstance(s, np.generic) else s for s in scalars]
     dtype = _dt.result_dtype([t._dtype for t in tensors], scalars)
     out = []

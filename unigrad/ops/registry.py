@@ -7,6 +7,7 @@ from that decomposition. Both carry `samples` and a `torch_ref` for the conforma
 """
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
+from ..errors import InvalidArgumentError
 
 REGISTRY = {}
 
@@ -55,11 +56,11 @@ class OpDef:
 def register(op, public=None):
     """Add op to the registry; `public` is the user-facing function (defaults to a dispatch call)."""
     if op.name in REGISTRY:
-        raise ValueError(f"op {op.name!r} registered twice")
+        raise InvalidArgumentError(f"op {op.name!r} registered twice")
     if op.forward is None and op.impl is None:
-        raise ValueError(f"op {op.name!r} needs a forward (primitive) or an impl (composite)")
+        raise InvalidArgumentError(f"op {op.name!r} needs a forward (primitive) or an impl (composite)")
     if op.forward is not None and op.backward is None and op.diff_outputs:
-        raise ValueError(f"primitive op {op.name!r} with differentiable outputs needs a backward")
+        raise InvalidArgumentError(f"primitive op {op.name!r} with differentiable outputs needs a backward")
     if public is None:
         from .dispatch import dispatch
         if op.impl is not None:

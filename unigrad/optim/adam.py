@@ -2,6 +2,7 @@
 import math
 
 from .optimizer import Optimizer
+from ..errors import InvalidArgumentError
 
 
 class Adam(Optimizer):
@@ -10,7 +11,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
                  maximize=False):
         if lr < 0 or eps < 0 or not (0 <= betas[0] < 1 and 0 <= betas[1] < 1):
-            raise ValueError(f"{type(self).__name__}: invalid lr={lr}, eps={eps} or betas={betas}")
+            raise InvalidArgumentError(f"{type(self).__name__}: invalid lr={lr}, eps={eps} or betas={betas}")
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize))
 

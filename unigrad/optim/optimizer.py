@@ -4,7 +4,7 @@ Updates run directly on the parameters' arrays (in place, no tape): the optimize
 not part of any autograd graph, and in-place array math avoids a temporary per operation.
 """
 from ..autograd.tensor import Tensor
-from ..errors import StateDictError
+from ..errors import InvalidArgumentError, StateDictError
 
 
 class Optimizer:
@@ -14,7 +14,7 @@ class Optimizer:
         self.param_groups = []
         params = list(params)
         if not params:
-            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+            raise InvalidArgumentError(f"{type(self).__name__} got an empty parameter list")
         groups = params if isinstance(params[0], dict) else [{"params": params}]
         for group in groups:
             self.add_param_group(group)
@@ -25,12 +25,12 @@ class Optimizer:
         group["params"] = [params] if isinstance(params, Tensor) else list(params)
         for p in group["params"]:
             if not isinstance(p, Tensor) or not p.is_leaf:
-                raise ValueError(f"{type(self).__name__} can only optimize leaf Tensors")
+                raise InvalidArgumentError(f"{type(self).__name__} can only optimize leaf Tensors")
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in group["params"]):
-            raise ValueError("some parameters appear in more than one parameter group")
+            raise InvalidArgumentError("some parameters appear in more than one parameter group")
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none=True):

@@ -6,6 +6,7 @@ from ...ops.conv.conv import pair
 from .. import init
 from ..parameter import Parameter
 from .module import Module
+from ...errors import InvalidArgumentError
 
 
 class _ConvNd(Module):
@@ -13,7 +14,7 @@ class _ConvNd(Module):
                  output_padding, dims, device, dtype):
         super().__init__()
         if in_channels % groups or out_channels % groups:
-            raise ValueError(f"{type(self).__name__}: in_channels={in_channels} and out_channels={out_channels} "
+            raise InvalidArgumentError(f"{type(self).__name__}: in_channels={in_channels} and out_channels={out_channels} "
                              f"must be divisible by groups={groups}")
         ks = (kernel_size,) * dims if isinstance(kernel_size, int) else tuple(kernel_size)
         self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, ks
@@ -57,7 +58,7 @@ class Conv2d(_ConvNd):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
         if padding_mode != "zeros":
-            raise ValueError(f"Conv2d: padding_mode {padding_mode!r} is not supported (only 'zeros')")
+            raise InvalidArgumentError(f"Conv2d: padding_mode {padding_mode!r} is not supported (only 'zeros')")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, False, 0, 2,
                          device, dtype)
 
@@ -69,7 +70,7 @@ class Conv1d(_ConvNd):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
         if padding_mode != "zeros":
-            raise ValueError(f"Conv1d: padding_mode {padding_mode!r} is not supported (only 'zeros')")
+            raise InvalidArgumentError(f"Conv1d: padding_mode {padding_mode!r} is not supported (only 'zeros')")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, False, 0, 1,
                          device, dtype)
 

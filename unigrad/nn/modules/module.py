@@ -5,7 +5,7 @@ from ...autograd.grad_mode import no_grad
 from ...autograd.tensor import Tensor
 from ...backend import dtypes as _dt
 from ...backend.device import Device
-from ...errors import StateDictError
+from ...errors import InvalidTypeError, StateDictError
 from ..parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -43,7 +43,7 @@ class Module:
             self.__dict__.pop(name, None)
         elif name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign {type(value).__name__} to buffer '{name}' (Tensor or None expected)")
+                raise InvalidTypeError(f"cannot assign {type(value).__name__} to buffer '{name}' (Tensor or None expected)")
             self._buffers[name] = value
         elif name in self._parameters and value is None:
             self._parameters[name] = None
@@ -66,7 +66,7 @@ class Module:
 
     def register_parameter(self, name, param):
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"register_parameter('{name}') expects a Parameter or None, got {type(param).__name__}")
+            raise InvalidTypeError(f"register_parameter('{name}') expects a Parameter or None, got {type(param).__name__}")
         self._parameters[name] = param
 
     def register_buffer(self, name, tensor, persistent=True):

@@ -4,6 +4,7 @@ from ...ops import api as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
+from ...errors import InvalidArgumentError
 
 
 class _BatchNorm(Module):
@@ -38,7 +39,7 @@ class _BatchNorm(Module):
 
     def forward(self, input):
         if input.ndim not in self.expected_dims:
-            raise ValueError(f"{type(self).__name__}: expected {' or '.join(map(str, self.expected_dims))}-D input, "
+            raise InvalidArgumentError(f"{type(self).__name__}: expected {' or '.join(map(str, self.expected_dims))}-D input, "
                              f"got shape {tuple(input.shape)}")
         use_batch = self.training or not self.track_running_stats
         if self.training and self.track_running_stats:
@@ -86,7 +87,7 @@ class GroupNorm(Module):
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None):
         super().__init__()
         if num_channels % num_groups:
-            raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by num_groups={num_groups}")
+            raise InvalidArgumentError(f"GroupNorm: num_channels={num_channels} must be divisible by num_groups={num_groups}")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         if affine:
             self.weight = Parameter(F.ones(num_channels, device=device, dtype=dtype))

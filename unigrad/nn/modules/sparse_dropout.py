@@ -3,13 +3,14 @@ from ...ops import api as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
+from ...errors import InvalidArgumentError
 
 
 class Dropout(Module):
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must be in [0, 1], got {p}")
+            raise InvalidArgumentError(f"Dropout: p must be in [0, 1], got {p}")
         self.p = p
 
     def forward(self, input):

@@ -4,6 +4,7 @@ import math
 from .. import api as F
 from ..registry import OpDef, Sample, register
 from ..sampling import away_from, randn
+from ...errors import InvalidArgumentError
 
 
 def elu(input, alpha=1.0, inplace=False):
@@ -24,7 +25,7 @@ def gelu(input, approximate="none"):
         inner = F.mul(F.add(input, F.mul(F.mul(F.mul(input, input), input), 0.044715)), math.sqrt(2 / math.pi))
         return F.mul(F.mul(input, 0.5), F.add(F.tanh(inner), 1.0))
     if approximate != "none":
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        raise InvalidArgumentError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return F.mul(F.mul(input, 0.5), F.add(F.erf(F.mul(input, 1 / math.sqrt(2))), 1.0))
 
 

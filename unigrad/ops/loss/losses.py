@@ -1,7 +1,7 @@
 """Loss functions as compositions of ops, with PyTorch's reductions and options."""
 import numpy as np
 
-from ...errors import ShapeError
+from ...errors import InvalidArgumentError, ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, register
 from ..sampling import positive, randn, rng
@@ -14,7 +14,7 @@ def _reduce(loss, reduction, name):
         return F.sum(loss)
     if reduction == "none":
         return loss
-    raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    raise InvalidArgumentError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
 def _class_dim_last(x):

@@ -7,7 +7,7 @@ import numpy as np
 
 from ...autograd.tensor import Tensor, as_tensor
 from ...backend import dtypes as _dt
-from ...errors import ShapeError
+from ...errors import InvalidTypeError, OutOfBoundsError, ShapeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..registry import OpDef, Sample, register
@@ -42,17 +42,17 @@ def split_index(index, device):
         if isinstance(item, (Tensor, list, np.ndarray)):
             t = item if isinstance(item, Tensor) else as_tensor(item, device=device)
             if t._dtype.category == 2:
-                raise IndexError(f"tensors used as indices must be integer or bool, got {t._dtype}")
+                raise OutOfBoundsError(f"tensors used as indices must be integer or bool, got {t._dtype}")
             spec.append(Slot(len(tensors)))
             tensors.append(t)
         elif isinstance(item, (bool, np.bool_)):
-            raise IndexError("indexing with a Python bool is not supported; use a bool tensor")
+            raise OutOfBoundsError("indexing with a Python bool is not supported; use a bool tensor")
         elif isinstance(item, (int, np.integer)):
             spec.append(int(item))
         elif item is None or item is Ellipsis or isinstance(item, slice):
             spec.append(item)
         else:
-            raise IndexError(f"unsupported index element of type {type(item).__name__}: use ints, slices, "
+            raise OutOfBoundsError(f"unsupported index element of type {type(item).__name__}: use ints, slices, "
                              "None, Ellipsis, or integer/bool tensors")
     return tuple(spec), tensors
 
@@ -82,7 +82,7 @@ def _check_bounds(x_shape, spec):
         if isinstance(item, int) and not isinstance(item, bool):
             if dim >= len(x_shape) or not -x_shape[dim] <= item < x_shape[dim]:
                 size = x_shape[dim] if dim < len(x_shape) else "none"
-                raise IndexError(f"index {item} is out of bounds for dim {dim} with size {size} "
+                raise OutOfBoundsError(f"index {item} is out of bounds for dim {dim} with size {size} "
                                  f"(tensor shape {tuple(x_shape)})")
         if item is Ellipsis:
             dim = len(x_shape) - sum(1 for s in spec[spec.index(item) + 1:] if s is not None)
@@ -333,7 +333,7 @@ def masked_fill(input, mask, value):
 
 def one_hot(tensor, num_classes=-1):
     if tensor._dtype.category != 1:
-        raise TypeError(f"one_hot expects an integer tensor, got {tensor._dtype}")
+        raise InvalidTypeError(f"one_hot expects an integer tensor, got {tensor._dtype}")
     if num_classes < 0:
         num_classes = int(tensor.max().item()) + 1
     classes = F.arange(num_classes, device=tensor.device)

@@ -1,7 +1,7 @@
 """dropout (random mask times input) and embedding (row lookup)."""
 import numpy as np
 
-from ...errors import ShapeError
+from ...errors import InvalidArgumentError, InvalidTypeError, ShapeError
 from .. import api as F
 from ..creation import bernoulli_mask
 from ..registry import OpDef, Sample, register
@@ -10,7 +10,7 @@ from ..sampling import randn
 
 def dropout(input, p=0.5, training=True, inplace=False):
     if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
+        raise InvalidArgumentError(f"dropout probability must be in [0, 1], got {p}")
     if not training or p == 0.0:
         return input
     if p == 1.0:
@@ -23,9 +23,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, scale_grad_by_freq
     if weight.ndim != 2:
         raise ShapeError(f"embedding: weight must be 2-D (num_embeddings, dim), got {tuple(weight.shape)}")
     if input._dtype.category != 1:
-        raise TypeError(f"embedding: indices must be an integer tensor, got {input._dtype}")
+        raise InvalidTypeError(f"embedding: indices must be an integer tensor, got {input._dtype}")
     if max_norm is not None or scale_grad_by_freq or sparse:
-        raise ValueError("embedding: max_norm, scale_grad_by_freq and sparse are not supported")
+        raise InvalidArgumentError("embedding: max_norm, scale_grad_by_freq and sparse are not supported")
     out = F.getitem(weight, (input,))
     if padding_idx is not None and out.requires_grad:
         # the padding row receives no gradient, as in PyTorch
