@@ -53,8 +53,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                      for g in range(groups)], 0)
     if bias is not None:
         out = F.add(out, F.reshape(bias, (out_ch, 1)))
-    # (O, N*OH*OW) is NCHW once the first two axes swap: a view, no copy
-    return F.permute(F.reshape(out, (out_ch, n, oh, ow)), (1, 0, 2, 3))
+    # (O, OH*OW*N) is NCHW once N moves to the front: a view, no copy (memory stays CHWN)
+    return F.permute(F.reshape(out, (out_ch, oh, ow, n)), (3, 0, 1, 2))
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -78,7 +78,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     (oph, opw), (dh, dw) = pair(output_padding, "output_padding"), pair(dilation, "dilation")
     oh = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
     ow = (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
-    x_cols = F.reshape(F.permute(input, (1, 0, 2, 3)), (c, n * h * w))
+    x_cols = F.reshape(F.permute(input, (1, 2, 3, 0)), (c, h * w * n))
     w2 = F.reshape(weight, (in_ch, o_per_group * kh * kw))
     if groups == 1:
         cols = F.matmul(F.t(w2), x_cols)

@@ -1,9 +1,11 @@
 """im2col and its adjoint col2im: the kernels under convolution and average pooling.
 
-im2col turns x (N, C, H, W) into cols (C*kh*kw, N*OH*OW): one column per output pixel, so a
-convolution is one GEMM (W @ cols) whose result (O, N*OH*OW) is NCHW after a free transpose,
-and its weight gradient is one GEMM too. Each of the kh*kw window offsets is copied as one
-block, so reads and writes run along contiguous rows.
+im2col turns x (N, C, H, W) into cols (C*kh*kw, OH*OW*N): one column per output pixel, so a
+convolution is one GEMM (W @ cols) and its weight gradient is one GEMM too. Columns are ordered
+(oh, ow, n) with the batch innermost: the GEMM result (O, OH*OW*N) is an NCHW tensor whose
+memory is "CHWN", and when the next layer's input has that memory order too, each of the kh*kw
+window offsets is copied (and, in col2im, accumulated) in runs of OW*N contiguous elements
+instead of runs of OW.
 """
 from ...errors import ShapeError
 from .. import api as F
@@ -32,37 +34,42 @@ def _window(i, j, kernel, stride, dilation, oh, ow):
             slice(j * dilation[1], j * dilation[1] + stride[1] * (ow - 1) + 1, stride[1]))
 
 
+def chwn(xp, x):
+    """x (N, C, H, W) as a C-contiguous (C, H, W, N) array (free when x's memory is already CHWN)."""
+    return xp.ascontiguousarray(x.transpose(1, 2, 3, 0))
+
+
 def _im2col_forward(xp, x, kernel, stride, pads, dilation):
     n, c = x.shape[:2]
     oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
-    xt = x.transpose(1, 0, 2, 3)  # (C, N, H, W): a conv output is already laid out like this
+    xt = chwn(xp, x)
     if any(pads):
-        xt = xp.pad(xt, ((0, 0), (0, 0), (pads[0], pads[1]), (pads[2], pads[3])))
-    cols = xp.empty((c, kernel[0], kernel[1], n, oh, ow), dtype=x.dtype)
+        xt = xp.pad(xt, ((0, 0), (pads[0], pads[1]), (pads[2], pads[3]), (0, 0)))
+    cols = xp.empty((c, kernel[0], kernel[1], oh, ow, n), dtype=x.dtype)
     for i in range(kernel[0]):
         for j in range(kernel[1]):
             rows, colsl = _window(i, j, kernel, stride, dilation, oh, ow)
-            cols[:, i, j] = xt[:, :, rows, colsl]
-    return cols.reshape(c * kernel[0] * kernel[1], n * oh * ow)
+            cols[:, i, j] = xt[:, rows, colsl]
+    return cols.reshape(c * kernel[0] * kernel[1], oh * ow * n)
 
 
 def _col2im_forward(xp, cols, shape, kernel, stride, pads, dilation):
     n, c, h, w = shape
     oh, ow = _geometry(shape, kernel, stride, pads, dilation)
-    blocks = cols.reshape(c, kernel[0], kernel[1], n, oh, ow)
-    out = xp.zeros((c, n, h + pads[0] + pads[1], w + pads[2] + pads[3]), dtype=cols.dtype)
+    blocks = cols.reshape(c, kernel[0], kernel[1], oh, ow, n)
+    out = xp.zeros((c, h + pads[0] + pads[1], w + pads[2] + pads[3], n), dtype=cols.dtype)
     for i in range(kernel[0]):
         for j in range(kernel[1]):
             rows, colsl = _window(i, j, kernel, stride, dilation, oh, ow)
-            out[:, :, rows, colsl] += blocks[:, i, j]
-    return out[:, :, pads[0]:pads[0] + h, pads[2]:pads[2] + w].transpose(1, 0, 2, 3)
+            out[:, rows, colsl] += blocks[:, i, j]
+    return out[:, pads[0]:pads[0] + h, pads[2]:pads[2] + w].transpose(3, 0, 1, 2)
 
 
 def _im2col_infer(x, kernel, stride, pads, dilation):
     if len(x.shape) != 4:
         raise ShapeError(f"op 'im2col': expected a 4-D input (N, C, H, W), got shape {x.shape}")
     oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
-    return Spec((x.shape[1] * kernel[0] * kernel[1], x.shape[0] * oh * ow), x.dtype)
+    return Spec((x.shape[1] * kernel[0] * kernel[1], oh * ow * x.shape[0]), x.dtype)
 
 
 def _geo(attrs):
@@ -72,12 +79,12 @@ def _geo(attrs):
 def _torch_im2col(torch, x, kernel, stride, pads, dilation):
     padded = torch.nn.functional.pad(x, (pads[2], pads[3], pads[0], pads[1]))
     u = torch.nn.functional.unfold(padded, kernel, dilation=dilation, stride=stride)  # (N, K, L)
-    return u.permute(1, 0, 2).reshape(u.shape[1], -1)
+    return u.permute(1, 2, 0).reshape(u.shape[1], -1)
 
 
 def _torch_col2im(torch, cols, shape, kernel, stride, pads, dilation):
     n = shape[0]
-    u = cols.reshape(cols.shape[0], n, -1).permute(1, 0, 2)
+    u = cols.reshape(cols.shape[0], -1, n).permute(2, 0, 1)
     full = torch.nn.functional.fold(u, (shape[2] + pads[0] + pads[1], shape[3] + pads[2] + pads[3]), kernel,
                                     dilation=dilation, stride=stride)
     return full[:, :, pads[0]:pads[0] + shape[2], pads[2]:pads[2] + shape[3]]
@@ -91,7 +98,7 @@ im2col_op = register(OpDef(
     backward=lambda ctx, g: (col2im(g, tuple(ctx.inputs[0].shape), **_geo(ctx.attrs)),),
     samples=lambda: [Sample((randn(*shape),), geo) for shape, geo in _GEOMS],
     torch_ref=_torch_im2col, reference=_im2col_forward,
-    doc="Unfold sliding windows into columns (C*kh*kw, N*OH*OW)."))
+    doc="Unfold sliding windows into columns (C*kh*kw, OH*OW*N)."))
 
 
 def _col2im_samples():
@@ -99,7 +106,7 @@ def _col2im_samples():
     for shape, geo in _GEOMS:
         oh, ow = _geometry(shape, geo["kernel"], geo["stride"], geo["pads"], geo["dilation"])
         k = shape[1] * geo["kernel"][0] * geo["kernel"][1]
-        out.append(Sample((randn(k, shape[0] * oh * ow),), {"shape": shape, **geo}))
+        out.append(Sample((randn(k, oh * ow * shape[0]),), {"shape": shape, **geo}))
     return out
 
 

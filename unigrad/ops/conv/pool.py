@@ -86,7 +86,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if _is_tiling(input, kernel, stride, pads, dilation) and divisor_override is None:
         return F.mean(_tiles(input, kernel), dim=(3, 5))
     cols, shape = _windows(input, kernel, stride, pads, dilation)
-    total = F.reshape(F.sum(cols, dim=0), shape)
+    n, c, oh, ow = shape  # columns run (oh, ow, n*c)
+    total = F.permute(F.reshape(F.sum(cols, dim=0), (oh, ow, n, c)), (2, 3, 0, 1))
     if divisor_override is not None:
         return F.div(total, float(divisor_override))
     if not any(pads):
@@ -104,7 +105,7 @@ def _window_counts(x, kernel, stride, pads, padding, count_include_pad, shape):
     else:
         ones = F.ones((1, 1, h, w), dtype=x.dtype, device=x.device)
         inner = pads
-    counts = F.sum(F.im2col(ones, kernel, stride, inner, (1, 1)), dim=0)
+    counts = F.sum(F.im2col(ones, kernel, stride, inner, (1, 1)), dim=0)  # (oh*ow), n = 1
     return F.reshape(counts, (1, 1) + tuple(shape[2:]))
 
 
