@@ -183,9 +183,13 @@ INPLACE = {
 }
 
 
+DIRECT = {"__add__": F.add, "__sub__": F.sub, "__mul__": F.mul, "__truediv__": F.div, "__pow__": F.pow,
+          "__matmul__": F.matmul}  # (self, other) signatures: bound without a wrapper
+
+
 def install():
     for name, fn in OPERATORS.items():
-        setattr(Tensor, name, fn)
+        setattr(Tensor, name, DIRECT.get(name, fn))
     for name in METHODS:
         setattr(Tensor, name, getattr(F, name))
     for name, fn in EXTRA.items():

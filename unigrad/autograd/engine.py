@@ -58,12 +58,15 @@ def _discover(root_nodes):
     seen = set(root_nodes)
     while stack:
         node = stack.pop()
-        node.check_alive()
-        for edge in node.edges_list():
+        if node.freed:
+            node.check_alive()
+        for edge in node.edges or node.edges_list():
             if type(edge) is tuple:
                 child = edge[0]
-                deps[child] = deps.get(child, 0) + 1
-                if child not in seen:
+                if child in seen:
+                    deps[child] += 1
+                else:
+                    deps[child] = 1
                     seen.add(child)
                     stack.append(child)
     return deps
@@ -91,7 +94,8 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
             buf[t._idx] = _add(buf[t._idx], g)
         deps = _discover(root_nodes)
         ready = [n for n in root_nodes if deps.get(n, 0) == 0]
-        pop, push, take = ready.pop, ready.append, buffers.pop
+        pop, push, take, find = ready.pop, ready.append, buffers.pop, buffers.get
+        # the loop below runs once per recorded op: keep it free of method calls on the common path
         while ready:
             node = pop()
             grads = take(node)
@@ -99,21 +103,17 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
                 _run_node_hooks(node, grads, capture)
             if node.in_versions is not None or node.out_data is not None:
                 node.check_versions()
-            op = node.op
             if node.n_outputs > 1:
-                for i in op.diff_outputs:
-                    if grads[i] is None:
-                        shape, dtype = node.out_meta[i]
-                        grads[i] = Tensor._make(node.device.xp.zeros(shape, dtype=dtype.np), node.device, dtype)
-            in_grads = op.backward(node, *grads)
+                _fill_missing(node, grads)
+            in_grads = node.op.backward(node, *grads)
             if type(in_grads) is not tuple and type(in_grads) is not list:
                 in_grads = (in_grads,)
-            for edge, g in zip(node.edges or node.edges_list(), in_grads):
+            for edge, g in zip(node.edges, in_grads):
                 if edge is None or g is None:
                     continue
                 if type(edge) is tuple:
                     child, idx = edge
-                    buf = buffers.get(child)
+                    buf = find(child)
                     if buf is None:
                         buf = buffers[child] = [None] * child.n_outputs
                         buf[idx] = g
@@ -127,7 +127,17 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
                 else:
                     deliver(edge, g)
             if not retain_graph:
-                node.free()
+                node.inputs = ()
+                node.out_data = None
+                node.freed = True
+
+
+def _fill_missing(node, grads):
+    """Zeros for differentiable outputs that received no gradient (multi-output ops)."""
+    for i in node.op.diff_outputs:
+        if grads[i] is None:
+            shape, dtype = node.out_meta[i]
+            grads[i] = Tensor._make(node.device.xp.zeros(shape, dtype=dtype.np), node.device, dtype)
 
 
 def _run_node_hooks(node, grads, capture):

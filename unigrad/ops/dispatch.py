@@ -9,35 +9,62 @@ from ..errors import DeviceError, UnigradError
 
 _DTYPES = DType._by_np
 _NDARRAY = np.ndarray
+_new = object.__new__
 
 
 def dispatch(op, inputs, attrs):
     """Apply primitive `op` to Tensors `inputs`. Returns a Tensor or a tuple of Tensors."""
-    device = inputs[0]._device
-    arrays = []
-    needs_grad = False
-    for t in inputs:
-        if t._device is not device:
-            _device_mismatch(op, inputs)
-        arrays.append(t._data)
-        if t.requires_grad:
-            needs_grad = True
+    first = inputs[0]
+    device = first._device
+    n = len(inputs)
     try:
-        result = op.forward(device.xp, *arrays, **attrs)
+        # unrolled for the common arities: this function runs for every op, forward and backward
+        if n == 2:
+            second = inputs[1]
+            if second._device is not device:
+                _device_mismatch(op, inputs)
+            needs_grad = first.requires_grad or second.requires_grad
+            result = op.forward(device.xp, first._data, second._data, **attrs)
+        elif n == 1:
+            needs_grad = first.requires_grad
+            result = op.forward(device.xp, first._data, **attrs)
+        else:
+            needs_grad = False
+            for t in inputs:
+                if t._device is not device:
+                    _device_mismatch(op, inputs)
+                if t.requires_grad:
+                    needs_grad = True
+            result = op.forward(device.xp, *[t._data for t in inputs], **attrs)
     except UnigradError:
         raise
     except Exception as exc:
         _explain_failure(op, inputs, attrs, exc)
     needs_grad = needs_grad and _grad_state.enabled
-    vc = inputs[0]._vc if op.view else None
     if op.n_outputs == 1:
         if type(result) is not _NDARRAY and device.xp is np:  # numpy turns 0-d results into scalars
             result = np.asarray(result)
-        out = Tensor._make(result, device, _DTYPES[result.dtype], vc=vc)
+        out = _new(Tensor)
+        out._data = result
+        out._device = device
+        out._dtype = _DTYPES[result.dtype]
+        out.grad = out._hooks = None
+        out._idx = 0
+        out._retains_grad = False
+        if op.view:
+            out._vc = first._vc
+            out._is_view = True
+        else:
+            out._vc = [0]
+            out._is_view = False
         if needs_grad and op.diff_outputs:
             out._node = Node(op, inputs, attrs, (out,))
             out.requires_grad = True
+        else:
+            out._node = None
+            out.requires_grad = False
         return out
+    vc = first._vc if op.view else None
     if device.xp is np:
         result = [np.asarray(r) for r in result]
     outs = tuple(Tensor._make(r, device, _DTYPES[r.dtype], vc=vc) for r in result)
