@@ -95,6 +95,7 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
         deps = _discover(root_nodes)
         ready = [n for n in root_nodes if deps.get(n, 0) == 0]
         pop, push, take, find = ready.pop, ready.append, buffers.pop, buffers.get
+        plain = capture is None and only is None and accumulate and not create_graph
         # the loop below runs once per recorded op: keep it free of method calls on the common path
         while ready:
             node = pop()
@@ -124,6 +125,8 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
                     deps[child] = left
                     if not left:
                         push(child)
+                elif plain and not edge._hooks and edge.grad is not None and id(edge) in owned:
+                    edge.grad._data += g._data  # the common repeat: add into the buffer this run owns
                 else:
                     deliver(edge, g)
             if not retain_graph:

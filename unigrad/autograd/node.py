@@ -16,11 +16,16 @@ class Node:
         self.op = op
         self.attrs = attrs
         self.inputs = inputs
-        self.in_versions = [t._vc[0] for t in inputs] if op.saves_inputs else None
+        if not op.saves_inputs:
+            self.in_versions = None
+        elif len(inputs) == 2:
+            self.in_versions = (inputs[0]._vc[0], inputs[1]._vc[0])
+        else:
+            self.in_versions = [t._vc[0] for t in inputs]
         n = self.n_outputs = len(outputs)
         if n == 1:
             out = outputs[0]
-            self.out_meta = ((out._data.shape, out._dtype),)
+            self.out_meta = None  # single outputs never need zero-filling; dtype comes from the data
             if op.saves_outputs:
                 self.out_data = [out._data]
                 self.out_vcs = [out._vc]
@@ -46,7 +51,8 @@ class Node:
         """Outputs as Tensors attached to this node (so grad-of-grad flows through them)."""
         make = _Tensor._make
         if self.n_outputs == 1:
-            return (make(self.out_data[0], self.device, self.out_meta[0][1], True, self, 0),)
+            data = self.out_data[0]
+            return (make(data, self.device, _DTYPES[data.dtype], True, self, 0),)
         return tuple(make(d, self.device, meta[1], True, self, i)
                      for i, (d, meta) in enumerate(zip(self.out_data, self.out_meta)))
 
@@ -95,4 +101,7 @@ class Node:
         self.freed = True
 
 
+from ..backend.dtypes import DType as _DType  # noqa: E402
 from .tensor import Tensor as _Tensor  # noqa: E402  (tensor.py does not import this module)
+
+_DTYPES = _DType._by_np

@@ -24,7 +24,11 @@ def dispatch(op, inputs, attrs):
             if second._device is not device:
                 _device_mismatch(op, inputs)
             needs_grad = first.requires_grad or second.requires_grad
-            result = op.forward(device.xp, first._data, second._data, **attrs)
+            fn = op.array_fn
+            if fn is not None:
+                result = fn(first._data, second._data)
+            else:
+                result = op.forward(device.xp, first._data, second._data, **attrs)
         elif n == 1:
             needs_grad = first.requires_grad
             result = op.forward(device.xp, first._data, **attrs)

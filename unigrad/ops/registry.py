@@ -28,6 +28,7 @@ class Sample:
 class OpDef:
     name: str
     forward: Optional[Callable] = None      # primitives: (xp, *arrays, **attrs) -> array | tuple
+    array_fn: Optional[Callable] = None     # optional same-semantics (*arrays) -> array without xp, for speed
     backward: Optional[Callable] = None     # primitives: (ctx, *grads) -> tuple of Tensor | None
     impl: Optional[Callable] = None         # composites: (*tensors, **attrs) -> Tensor(s)
     infer: Optional[Callable] = None        # (*specs, **attrs) -> spec | tuple of specs; validates

@@ -1,7 +1,10 @@
 """add, sub, mul, div, neg, pow: broadcasting binary arithmetic with NumPy/PyTorch promotion."""
+import operator
+
 from ...errors import DtypeError
 from .. import api as F
 from ..dispatch import dispatch
+from ...autograd.tensor import Tensor
 from ..operands import tensor_operands
 from ..registry import OpDef, Sample, register
 from ..sampling import positive, randn
@@ -36,18 +39,19 @@ def _grads(ctx, ga, gb):
     return ga, gb
 
 
-def _register_binary(name, forward, backward, torch_ref, second=randn, reference=None, saves_inputs=True):
+def _register_binary(name, forward, backward, torch_ref, second=randn, reference=None, saves_inputs=True,
+                     array_fn=None):
     op = register(OpDef(name=name, forward=forward, backward=backward, infer=_binary_infer(name),
                         samples=_binary_samples(second), torch_ref=torch_ref, reference=reference or forward,
-                        saves_inputs=saves_inputs))
+                        saves_inputs=saves_inputs, array_fn=array_fn))
     return op
 
 
 add_op = _register_binary("add", lambda xp, a, b: a + b, lambda ctx, g: _grads(ctx, g, g),
-                          lambda torch, a, b: a + b, saves_inputs=False)
+                          lambda torch, a, b: a + b, saves_inputs=False, array_fn=operator.add)
 sub_op = _register_binary("sub", lambda xp, a, b: a - b,
                           lambda ctx, g: _grads(ctx, g, F.neg(g) if ctx.needs_input_grad(1) else None),
-                          lambda torch, a, b: a - b, saves_inputs=False)
+                          lambda torch, a, b: a - b, saves_inputs=False, array_fn=operator.sub)
 
 
 def _mul_backward(ctx, g):
@@ -57,7 +61,8 @@ def _mul_backward(ctx, g):
                   dispatch(mul_op, (g, a), {}) if edges[1] is not None else None)
 
 
-mul_op = _register_binary("mul", lambda xp, a, b: a * b, _mul_backward, lambda torch, a, b: a * b)
+mul_op = _register_binary("mul", lambda xp, a, b: a * b, _mul_backward, lambda torch, a, b: a * b,
+                          array_fn=operator.mul)
 
 
 def _div_forward(xp, a, b):
@@ -103,23 +108,29 @@ neg_op = register(OpDef(
     torch_ref=lambda torch, x: -x, reference=lambda np, x: -x))
 
 
+_NO_ATTRS = {}  # shared by attr-less calls; nothing mutates a node's attrs
+
+
 def add(input, other, alpha=1):
     if alpha != 1:
         other = mul(other, alpha)
-    a, b = tensor_operands(input, other)
-    return dispatch(add_op, (a, b), {})
+    elif isinstance(other, Tensor) and isinstance(input, Tensor) and input._dtype is other._dtype:
+        return dispatch(add_op, (input, other), _NO_ATTRS)
+    return dispatch(add_op, tensor_operands(input, other), _NO_ATTRS)
 
 
 def sub(input, other, alpha=1):
     if alpha != 1:
         other = mul(other, alpha)
-    a, b = tensor_operands(input, other)
-    return dispatch(sub_op, (a, b), {})
+    elif isinstance(other, Tensor) and isinstance(input, Tensor) and input._dtype is other._dtype:
+        return dispatch(sub_op, (input, other), _NO_ATTRS)
+    return dispatch(sub_op, tensor_operands(input, other), _NO_ATTRS)
 
 
 def mul(input, other):
-    a, b = tensor_operands(input, other)
-    return dispatch(mul_op, (a, b), {})
+    if isinstance(other, Tensor) and isinstance(input, Tensor) and input._dtype is other._dtype:
+        return dispatch(mul_op, (input, other), _NO_ATTRS)
+    return dispatch(mul_op, tensor_operands(input, other), _NO_ATTRS)
 
 
 def div(input, other, rounding_mode=None):
