@@ -32,10 +32,28 @@ def test_grad_of_grad():
 def test_inplace_change_of_saved_tensor_raises():
     a = ug.tensor([1.0, 2.0], requires_grad=True)
     b = a * 2
-    c = b.exp()
+    c = b.log()  # log's backward reads its input
     b.add_(1)
     with pytest.raises(ug.AutogradError, match="in-place"):
         c.sum().backward()
+
+
+def test_inplace_change_of_saved_output_raises():
+    a = ug.tensor([1.0, 2.0], requires_grad=True)
+    b = (a * 2).exp()  # exp's backward reads its output
+    c = b * 1
+    b.add_(1)
+    with pytest.raises(ug.AutogradError, match="in-place"):
+        c.sum().backward()
+
+
+def test_inplace_change_of_unsaved_input_is_fine():
+    a = ug.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    c = b.exp()  # exp saves only its output, as in PyTorch
+    b.add_(1)
+    c.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), 2 * np.exp([2.0, 4.0]), rtol=1e-6)
 
 
 def test_inplace_on_leaf_requiring_grad_raises():

@@ -102,7 +102,9 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
             grads = take(node)
             if node.hooks or capture is not None:
                 _run_node_hooks(node, grads, capture)
-            if node.in_versions is not None or node.out_data is not None:
+            if node.in_versions is not None:
+                node.check_versions()
+            elif node.out_data is not None and (node.n_outputs > 1 or node.out_vcs[0][0] != node.out_versions[0]):
                 node.check_versions()
             if node.n_outputs > 1:
                 _fill_missing(node, grads)

@@ -10,6 +10,10 @@ from ..operands import as_float_tensor
 from ..registry import OpDef, Sample, register
 from ..sampling import away_from, randn
 from ..spec import Spec
+from ...autograd.tensor import Tensor
+
+_make = Tensor._make
+_NO_ATTRS = {}
 
 
 def _same(x, **attrs):
@@ -43,7 +47,7 @@ threshold_backward_op = register(OpDef(
 
 relu_op = register(OpDef(
     name="relu", forward=lambda xp, x: xp.maximum(x, 0, dtype=x.dtype), backward=_relu_backward, infer=_same,
-    saves_outputs=True, samples=_kink_samples, torch_ref=lambda torch, x: torch.relu(x),
+    saves_outputs=True, saves_inputs=False, samples=_kink_samples, torch_ref=lambda torch, x: torch.relu(x),
     reference=lambda np, x: np.where(x > 0, x, 0)))
 
 
@@ -92,12 +96,14 @@ sigmoid_backward_op = register(OpDef(
 
 sigmoid_op = register(OpDef(
     name="sigmoid", forward=_sigmoid_forward, backward=_sigmoid_backward, infer=_same, saves_outputs=True,
+    saves_inputs=False,
     samples=_smooth_samples, torch_ref=lambda torch, x: torch.sigmoid(x),
     reference=lambda np, x: 1 / (1 + np.exp(-x))))
 
 
 def _tanh_backward(ctx, g):
-    return (dispatch(tanh_backward_op, (g, ctx.outputs[0]), {}),)
+    y = _make(ctx.out_data[0], g._device, g._dtype, True, ctx, 0)  # the output, attached to this node
+    return (dispatch(tanh_backward_op, (g, y), _NO_ATTRS),)
 
 
 def _tanh_backward_forward(xp, g, y):
@@ -119,6 +125,7 @@ tanh_backward_op = register(OpDef(
 
 tanh_op = register(OpDef(
     name="tanh", forward=lambda xp, x: xp.tanh(x), backward=_tanh_backward, infer=_same, saves_outputs=True,
+    saves_inputs=False,
     samples=_smooth_samples, torch_ref=lambda torch, x: torch.tanh(x), reference=lambda np, x: np.tanh(x)))
 
 

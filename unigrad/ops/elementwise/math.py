@@ -11,9 +11,10 @@ def _same(x):
     return Spec(x.shape, x.dtype)
 
 
-def _unary(name, forward, backward, torch_ref, samples, saves_outputs=False, floating=True, doc=""):
+def _unary(name, forward, backward, torch_ref, samples, saves_outputs=False, floating=True, doc="",
+           saves_inputs=True):
     op = register(OpDef(name=name, forward=forward, backward=backward, infer=_same, samples=samples,
-                        torch_ref=torch_ref, reference=forward, saves_outputs=saves_outputs,
+                        torch_ref=torch_ref, reference=forward, saves_outputs=saves_outputs, saves_inputs=saves_inputs,
                         diff_outputs=(0,) if backward else (), doc=doc))
     convert = as_float_tensor if floating else (lambda x: x)
 
@@ -37,11 +38,11 @@ def _kink_samples():
 
 
 exp = _unary("exp", lambda xp, x: xp.exp(x), lambda ctx, g: (F.mul(g, ctx.outputs[0]),),
-             lambda torch, x: torch.exp(x), _any_samples, saves_outputs=True)
+             lambda torch, x: torch.exp(x), _any_samples, saves_outputs=True, saves_inputs=False)
 log = _unary("log", lambda xp, x: xp.log(x), lambda ctx, g: (F.div(g, ctx.inputs[0]),),
              lambda torch, x: torch.log(x), _pos_samples)
 sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda ctx, g: (F.div(F.mul(g, 0.5), ctx.outputs[0]),),
-              lambda torch, x: torch.sqrt(x), _pos_samples, saves_outputs=True)
+              lambda torch, x: torch.sqrt(x), _pos_samples, saves_outputs=True, saves_inputs=False)
 
 
 def _rsqrt_forward(xp, x):

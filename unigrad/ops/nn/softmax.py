@@ -35,12 +35,12 @@ def _samples():
 
 
 softmax_op = register(OpDef(
-    name="softmax", forward=_softmax_forward, backward=_softmax_backward, saves_outputs=True,
+    name="softmax", forward=_softmax_forward, backward=_softmax_backward, saves_outputs=True, saves_inputs=False,
     infer=lambda x, dim: Spec(x.shape, x.dtype), samples=_samples,
     torch_ref=lambda torch, x, dim: torch.softmax(x, dim),
     reference=lambda np, x, dim: np.exp(x) / np.exp(x).sum(axis=dim, keepdims=True)))
 log_softmax_op = register(OpDef(
-    name="log_softmax", forward=_log_softmax_forward, backward=_log_softmax_backward, saves_outputs=True,
+    name="log_softmax", forward=_log_softmax_forward, backward=_log_softmax_backward, saves_outputs=True, saves_inputs=False,
     infer=lambda x, dim: Spec(x.shape, x.dtype), samples=_samples,
     torch_ref=lambda torch, x, dim: torch.log_softmax(x, dim),
     reference=lambda np, x, dim: x - np.log(np.exp(x).sum(axis=dim, keepdims=True))))
