@@ -31,7 +31,8 @@ def dispatch(op, inputs, attrs):
                 result = op.forward(device.xp, first._data, second._data, **attrs)
         elif n == 1:
             needs_grad = first.requires_grad
-            result = op.forward(device.xp, first._data, **attrs)
+            fn = op.array_fn
+            result = fn(first._data) if fn is not None else op.forward(device.xp, first._data, **attrs)
         else:
             needs_grad = False
             for t in inputs:

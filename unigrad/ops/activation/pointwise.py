@@ -153,7 +153,9 @@ erf_op = register(OpDef(
 
 def _public(op, **defaults):
     def public(input, **attrs):
-        return dispatch(op, (as_float_tensor(input),), attrs)
+        if not (isinstance(input, Tensor) and input._dtype.category == 2):
+            input = as_float_tensor(input)
+        return dispatch(op, (input,), attrs)
     public.__name__ = op.name
     op.public = public
     return public
