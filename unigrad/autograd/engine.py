@@ -56,19 +56,23 @@ def _discover(root_nodes):
     deps = {}
     stack = list(root_nodes)
     seen = set(root_nodes)
+    pop, push, mark = stack.pop, stack.append, seen.add
     while stack:
-        node = stack.pop()
-        if node.freed:
+        node = pop()
+        edges = node.edges
+        if edges is None:
+            edges = node.edges_list()
+        elif node.freed:
             node.check_alive()
-        for edge in node.edges or node.edges_list():
-            if type(edge) is tuple:
+        for edge in edges:
+            if edge.__class__ is tuple:
                 child = edge[0]
                 if child in seen:
                     deps[child] += 1
                 else:
                     deps[child] = 1
-                    seen.add(child)
-                    stack.append(child)
+                    mark(child)
+                    push(child)
     return deps
 
 
@@ -77,6 +81,7 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
 
     capture: dict key -> grad, keys are leaf Tensors or (node, idx); filled instead of .grad.
     accumulate: write leaf .grad; only: restrict accumulation to these leaves (backward(inputs=)).
+    Gradient buffers hold a Tensor for single-output nodes and a list for multi-output ones.
     """
     owned = set()  # leaves whose .grad array this run allocated, so it may add in place
     deliver = _LeafDelivery(capture, accumulate, only, create_graph, owned)
@@ -84,57 +89,69 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
     root_nodes = []
     with grad_mode.set_grad_enabled(create_graph):
         for t, g in roots:
-            if t._node is None:
+            node = t._node
+            if node is None:
                 deliver(t, g)
                 continue
-            buf = buffers.get(t._node)
-            if buf is None:
-                buf = buffers[t._node] = [None] * t._node.n_outputs
-                root_nodes.append(t._node)
-            buf[t._idx] = _add(buf[t._idx], g)
+            if node not in buffers:
+                root_nodes.append(node)
+            _buffer_add(buffers, node, t._idx, g)
         deps = _discover(root_nodes)
         ready = [n for n in root_nodes if deps.get(n, 0) == 0]
         pop, push, take, find = ready.pop, ready.append, buffers.pop, buffers.get
         plain = capture is None and only is None and accumulate and not create_graph
-        # the loop below runs once per recorded op: keep it free of method calls on the common path
+        free = not retain_graph
+        # the loop below runs once per recorded op: keep it free of calls on the common path
         while ready:
             node = pop()
             grads = take(node)
+            single = node.n_outputs == 1
             if node.hooks or capture is not None:
-                _run_node_hooks(node, grads, capture)
+                grads = _run_node_hooks(node, grads, capture, single)
             if node.in_versions is not None:
                 node.check_versions()
-            elif node.out_data is not None and (node.n_outputs > 1 or node.out_vcs[0][0] != node.out_versions[0]):
+            elif node.out_data is not None and (not single or node.out_vcs[0][0] != node.out_versions[0]):
                 node.check_versions()
-            if node.n_outputs > 1:
+            if single:
+                in_grads = node.op.backward(node, grads)
+            else:
                 _fill_missing(node, grads)
-            in_grads = node.op.backward(node, *grads)
-            if type(in_grads) is not tuple and type(in_grads) is not list:
+                in_grads = node.op.backward(node, *grads)
+            if in_grads.__class__ is not tuple and in_grads.__class__ is not list:
                 in_grads = (in_grads,)
             for edge, g in zip(node.edges, in_grads):
                 if edge is None or g is None:
                     continue
-                if type(edge) is tuple:
-                    child, idx = edge
-                    buf = find(child)
-                    if buf is None:
-                        buf = buffers[child] = [None] * child.n_outputs
-                        buf[idx] = g
+                if edge.__class__ is tuple:
+                    child = edge[0]
+                    if child.n_outputs == 1:
+                        cur = find(child)
+                        buffers[child] = g if cur is None else _add(cur, g)
                     else:
-                        cur = buf[idx]
-                        buf[idx] = g if cur is None else _add(cur, g)
+                        _buffer_add(buffers, child, edge[1], g)
                     left = deps[child] - 1
                     deps[child] = left
                     if not left:
                         push(child)
-                elif plain and not edge._hooks and edge.grad is not None and id(edge) in owned:
+                elif plain and edge.grad is not None and not edge._hooks and id(edge) in owned:
                     edge.grad._data += g._data  # the common repeat: add into the buffer this run owns
                 else:
                     deliver(edge, g)
-            if not retain_graph:
+            if free:
                 node.inputs = ()
                 node.out_data = None
                 node.freed = True
+
+
+def _buffer_add(buffers, node, idx, g):
+    if node.n_outputs == 1:
+        cur = buffers.get(node)
+        buffers[node] = g if cur is None else _add(cur, g)
+        return
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node.n_outputs
+    buf[idx] = _add(buf[idx], g)
 
 
 def _fill_missing(node, grads):
@@ -145,7 +162,8 @@ def _fill_missing(node, grads):
             grads[i] = Tensor._make(node.device.xp.zeros(shape, dtype=dtype.np), node.device, dtype)
 
 
-def _run_node_hooks(node, grads, capture):
+def _run_node_hooks(node, grads, capture, single):
+    grads = [grads] if single else grads
     if node.hooks:
         for idx, hooks in node.hooks.items():
             if grads[idx] is not None:
@@ -158,6 +176,7 @@ def _run_node_hooks(node, grads, capture):
             key = (node, idx)
             if key in capture and grads[idx] is not None:
                 capture[key] = _add(capture[key], grads[idx])
+    return grads[0] if single else grads
 
 
 class _LeafDelivery:

@@ -47,7 +47,15 @@ def _register_binary(name, forward, backward, torch_ref, second=randn, reference
     return op
 
 
-add_op = _register_binary("add", lambda xp, a, b: a + b, lambda ctx, g: _grads(ctx, g, g),
+def _add_backward(ctx, g):
+    a, b = ctx.inputs
+    shape = g._data.shape
+    if a._data.shape == shape and b._data.shape == shape:  # no broadcasting: both get g as it is
+        return g, g
+    return _grads(ctx, g, g)
+
+
+add_op = _register_binary("add", lambda xp, a, b: a + b, _add_backward,
                           lambda torch, a, b: a + b, saves_inputs=False, array_fn=operator.add)
 sub_op = _register_binary("sub", lambda xp, a, b: a - b,
                           lambda ctx, g: _grads(ctx, g, F.neg(g) if ctx.needs_input_grad(1) else None),
