@@ -110,3 +110,15 @@ def get_device(array):
     if cp is not None and isinstance(array, cp.ndarray):
         return Device("cuda", array.device.id)
     return cpu
+
+
+_SCALARS = {}
+
+
+def scalar(xp, value, dtype):
+    """A cached 0-d array: NumPy combines arrays with 0-d arrays ~2x faster than with Python numbers."""
+    key = (xp, value, dtype)
+    found = _SCALARS.get(key)
+    if found is None:
+        found = _SCALARS[key] = xp.asarray(value, dtype=dtype)
+    return found

