@@ -136,6 +136,17 @@ def bench_memory():
     return out, "MiB peak RSS of a LeNet training process (20 steps)"
 
 
+def _cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", help="write the markdown table to this file")
@@ -155,15 +166,30 @@ def main():
         mark = "" if target is None else (f"≤ {target} " + ("✓" if ratio <= target else "✗"))
         lines.append(f"| {name} | {unit} | {r['unigrad']:.3g} | {r['torch']:.3g} | {ratio:.2f} | {mark} |")
     table = "\n".join(lines)
-    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, " \
+    machine = f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}, " \
               f"numpy {np.__version__}, torch {torch.__version__}"
     print(machine)
     print(table)
     if args.write:
-        with open(args.write, "w") as f:
-            f.write(f"# Benchmarks\n\nMachine: {machine}.\nCommand: `python bench/bench_core.py --write "
-                    f"docs/benchmarks.md`. Medians of interleaved rounds; ratio = unigrad / PyTorch eager (CPU).\n\n"
-                    f"{table}\n")
+        _write_section(args.write, machine, table)
+
+
+BEGIN, END = "<!-- core-bench:begin -->", "<!-- core-bench:end -->"
+
+
+def _write_section(path, machine, table):
+    """Replace the generated block of docs/benchmarks.md, keeping the hand-written analysis around it."""
+    block = (f"{BEGIN}\nMachine: {machine}.\nCommand: `python bench/bench_core.py --write docs/benchmarks.md`. "
+             f"Medians of interleaved rounds; ratio = unigrad / PyTorch eager (CPU), same process.\n\n{table}\n{END}")
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":
