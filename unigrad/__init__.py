@@ -15,6 +15,7 @@ from . import tensor_methods as _tensor_methods  # noqa: F401
 from . import cuda
 from .creation_api import tensor, from_numpy
 from .io.safetensors_io import load, save
+from .graph.jit import jit
 
 float = float32
 double = float64

@@ -5,6 +5,7 @@ from .backend import dtypes as _dt
 from .backend.device import Device
 from .errors import AutogradError
 from .ops import api as F
+from .backend.trace_state import state as _trace
 
 
 def _binary(fn, reflected=False):
@@ -126,6 +127,8 @@ def _assign(self, result):
     if data is not self._data:
         self._data[...] = data
     self._vc[0] += 1
+    if _trace.tracer is not None:
+        _trace.tracer.assign(self, result)
     if recording:
         self._node = result._node
         self._idx = result._idx
@@ -152,7 +155,7 @@ def _fill(self, value):
 
 
 def _zero(self):
-    if not (_grad_state.enabled and self.requires_grad):
+    if not (_grad_state.enabled and self.requires_grad) and _trace.tracer is None:
         self._data.fill(0)
         self._vc[0] += 1
         return self

@@ -3,6 +3,7 @@ import weakref
 
 from ..errors import AutogradError
 from . import grad_mode
+from ..backend.trace_state import state as _trace
 from .tensor import Tensor
 
 
@@ -45,7 +46,7 @@ def _add(a, b):
     """Sum of two gradients; differentiable (an op) only when building a graph of the backward."""
     if a is None:
         return b
-    if grad_mode.state.enabled:
+    if grad_mode.state.enabled or _trace.tracer is not None:  # keep the sum visible to graphs
         from ..ops.elementwise.arithmetic import add
         return add(a, b)
     return Tensor._make(a._data + b._data, a._device, a._dtype)
@@ -99,7 +100,7 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
         deps = _discover(root_nodes)
         ready = [n for n in root_nodes if deps.get(n, 0) == 0]
         pop, push, take, find = ready.pop, ready.append, buffers.pop, buffers.get
-        plain = capture is None and only is None and accumulate and not create_graph
+        plain = capture is None and only is None and accumulate and not create_graph and _trace.tracer is None
         free = not retain_graph
         # the loop below runs once per recorded op: keep it free of calls on the common path
         while ready:
@@ -200,7 +201,7 @@ class _LeafDelivery:
             return
         if g._data.shape != leaf._data.shape:
             raise AutogradError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {tuple(leaf.shape)}")
-        if self.create_graph:
+        if self.create_graph or _trace.tracer is not None:
             leaf.grad = g if leaf.grad is None else _add(leaf.grad, g)
         elif leaf.grad is None:
             leaf.grad = _own(g)

@@ -4,6 +4,7 @@ import numpy as np
 
 from ..backend import dtypes as _dt
 from ..backend.device import Device, cpu, get_device
+from ..backend.trace_state import state as _trace
 from ..errors import AutogradError, DtypeError, InvalidArgumentError, InvalidTypeError
 
 
@@ -90,7 +91,7 @@ class Tensor:
 
     @property
     def data(self):
-        return Tensor._make(self._data, self._device, self._dtype, vc=self._vc)
+        return self.detach()
 
     @data.setter
     def data(self, value):
@@ -140,7 +141,10 @@ class Tensor:
         return node.hooks.setdefault(self._idx, [])
 
     def detach(self):
-        return Tensor._make(self._data, self._device, self._dtype, vc=self._vc)
+        out = Tensor._make(self._data, self._device, self._dtype, vc=self._vc)
+        if _trace.tracer is not None:  # the same value in a traced graph
+            _trace.tracer.alias(out, self)
+        return out
 
     def detach_(self):
         self._node = None

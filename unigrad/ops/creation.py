@@ -3,6 +3,7 @@ from ..autograd.tensor import Tensor
 from ..backend import dtypes as _dt
 from ..backend.device import Device, cpu
 from ..backend.random import generator
+from ..backend.trace_state import state as _trace
 
 
 def _shape(size):
@@ -11,10 +12,16 @@ def _shape(size):
     return tuple(int(s) for s in size)
 
 
-def _make(array, device, dtype, requires_grad):
+def _make(array, device, dtype, requires_grad, random=None):
     t = Tensor._make(array, device, dtype)
     if requires_grad:
         t.requires_grad_(True)
+    tracer = _trace.tracer
+    if tracer is not None:
+        if random is None:
+            tracer.record_constant(t)
+        else:  # random draws stay nodes, so each run of a compiled graph draws anew
+            tracer.record_random(random[0], random[1], t)
     return t
 
 
@@ -91,27 +98,34 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
 
 def rand(*size, dtype=None, device=None, requires_grad=False):
     device, dtype = _dev_dtype(device, dtype)
-    data = generator(device).random(_shape(size), dtype=dtype.np if dtype.itemsize >= 4 else None)
-    return _make(data.astype(dtype.np, copy=False), device, dtype, requires_grad)
+    shape = _shape(size)
+    data = generator(device).random(shape, dtype=dtype.np if dtype.itemsize >= 4 else None)
+    return _make(data.astype(dtype.np, copy=False), device, dtype, requires_grad,
+                 ("rand", {"size": shape, "dtype": dtype, "device": device}))
 
 
 def randn(*size, dtype=None, device=None, requires_grad=False):
     device, dtype = _dev_dtype(device, dtype)
-    data = generator(device).standard_normal(_shape(size), dtype=dtype.np if dtype.itemsize >= 4 else None)
-    return _make(data.astype(dtype.np, copy=False), device, dtype, requires_grad)
+    shape = _shape(size)
+    data = generator(device).standard_normal(shape, dtype=dtype.np if dtype.itemsize >= 4 else None)
+    return _make(data.astype(dtype.np, copy=False), device, dtype, requires_grad,
+                 ("randn", {"size": shape, "dtype": dtype, "device": device}))
 
 
 def randint(low, high=None, size=(), dtype=None, device=None):
     if high is None:
         low, high = 0, low
     device, dtype = _dev_dtype(device, dtype, _dt.int64)
-    data = generator(device).integers(low, high, size=_shape((size,)))
-    return _make(data.astype(dtype.np), device, dtype, False)
+    shape = _shape((size,))
+    data = generator(device).integers(low, high, size=shape)
+    return _make(data.astype(dtype.np), device, dtype, False,
+                 ("randint", {"low": low, "high": high, "size": shape, "dtype": dtype, "device": device}))
 
 
 def randperm(n, dtype=None, device=None):
     device, dtype = _dev_dtype(device, dtype, _dt.int64)
-    return _make(generator(device).permutation(n).astype(dtype.np), device, dtype, False)
+    return _make(generator(device).permutation(n).astype(dtype.np), device, dtype, False,
+                 ("randperm", {"n": n, "dtype": dtype, "device": device}))
 
 
 def rand_like(input, dtype=None, device=None):
@@ -127,5 +141,6 @@ def randn_like(input, dtype=None, device=None):
 def bernoulli_mask(shape, keep, dtype, device):
     """A 0/1 mask where each element is 1 with probability `keep`."""
     gen = generator(device)
-    return Tensor._make((gen.random(shape, dtype=dtype.np if dtype.itemsize >= 4 else None) < keep)
-                        .astype(dtype.np), device, dtype)
+    data = (gen.random(shape, dtype=dtype.np if dtype.itemsize >= 4 else None) < keep).astype(dtype.np)
+    return _make(data, device, dtype, False,
+                 ("bernoulli_mask", {"shape": tuple(shape), "keep": keep, "dtype": dtype, "device": device}))

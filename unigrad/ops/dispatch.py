@@ -6,6 +6,7 @@ from ..autograd.node import Node
 from ..autograd.tensor import Tensor
 from ..backend.dtypes import DType
 from ..errors import DeviceError, UnigradError
+from ..backend.trace_state import state as _trace
 
 _DTYPES = DType._by_np
 _NDARRAY = np.ndarray
@@ -68,6 +69,8 @@ def dispatch(op, inputs, attrs):
         else:
             out._node = None
             out.requires_grad = False
+        if _trace.tracer is not None:
+            _trace.tracer.record(op, inputs, attrs, (out,))
         return out
     vc = first._vc if op.view else None
     if device.xp is np:
@@ -79,6 +82,8 @@ def dispatch(op, inputs, attrs):
             outs[i]._node = node
             outs[i]._idx = i
             outs[i].requires_grad = True
+    if _trace.tracer is not None:
+        _trace.tracer.record(op, inputs, attrs, outs)
     return outs
 
 

@@ -1,0 +1,86 @@
+import numpy as np
+import pytest
+
+import unigrad as ug
+from unigrad.graph.executor import ExecutionError
+
+
+def _lenet():
+    nn = ug.nn
+    return nn.Sequential(nn.Conv2d(1, 4, 5), nn.MaxPool2d(2), nn.Conv2d(4, 6, 3, padding=1), nn.ReLU(),
+                         nn.AvgPool2d(2), nn.Flatten(), nn.Linear(6 * 6 * 6, 10), nn.LogSoftmax(1))
+
+
+def test_traced_module_matches_eager(device):
+    m = _lenet().to(device)
+    x = ug.randn(3, 1, 28, 28, device=device)
+    f = ug.jit.trace(m, (x,))
+    with ug.no_grad():
+        expected = m(x).cpu().numpy()
+    x2 = ug.randn(3, 1, 28, 28, device=device)
+    with ug.no_grad():
+        expected2 = m(x2).cpu().numpy()
+    np.testing.assert_allclose(f(x).cpu().numpy(), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(f(x2).cpu().numpy(), expected2, rtol=1e-5, atol=1e-6)
+
+
+def test_retraces_when_shapes_change_and_sees_weight_updates():
+    calls = []
+
+    @ug.jit
+    def f(x, w):
+        calls.append(1)
+        return (x @ w).relu().sum(1)
+    w = ug.randn(4, 3)
+    a, b = ug.randn(2, 4), ug.randn(5, 4)
+    f(a, w), f(a, w), f(b, w)
+    assert len(calls) == 2  # traced once per shape, the second call ran the compiled plan
+    with ug.no_grad():
+        w.mul_(2)
+    np.testing.assert_allclose(f(a, w).numpy(), (a @ w).relu().sum(1).numpy(), rtol=1e-6)
+
+
+def test_python_control_flow_is_resolved_at_trace_time():
+    @ug.jit
+    def f(x, flag):
+        return x * 2 if flag else x - 1
+    x = ug.ones(3)
+    assert f(x, True).tolist() == [2, 2, 2]
+    assert f(x, False).tolist() == [0, 0, 0]  # a different Python argument is a different trace
+
+
+def test_gradients_traced_into_the_graph():
+    @ug.jit
+    def grad_of(x):
+        x = x.detach().requires_grad_(True)
+        y = (x.tanh() * x).sum()
+        (g,) = ug.autograd.grad(y, x)
+        return g
+    x = ug.randn(5, dtype=ug.float64)
+    first = grad_of(x)
+    x2 = ug.randn(5, dtype=ug.float64)
+    second = grad_of(x2)
+    t = np.tanh(x2.numpy())
+    np.testing.assert_allclose(second.numpy(), t + x2.numpy() * (1 - t * t), rtol=1e-12)
+    assert first.shape == (5,)
+
+
+def test_random_ops_draw_anew_each_run():
+    @ug.jit
+    def noisy(x):
+        return ug.nn.functional.dropout(x, 0.5, training=True)
+    x = ug.ones(1000)
+    a, b = noisy(x).numpy(), noisy(x).numpy()
+    assert not np.array_equal(a, b) and set(np.unique(a)) <= {0.0, 2.0}
+
+
+def test_graph_prints_and_errors_name_node_and_source_line():
+    @ug.jit
+    def f(x, idx):
+        return x.reshape(2, -1)[:, 0] * 3
+    x = ug.arange(6.0)
+    text = str(f.graph_for(x, 0))
+    assert "reshape(" in text and "test_jit.py:" in text
+    plan = f.cache[next(iter(f.cache))][0]
+    with pytest.raises(ExecutionError, match=r"node 'reshape' \(op created at .*test_jit.py:\d+\)"):
+        plan.run([np.arange(5.0)])

@@ -1,0 +1,110 @@
+"""The graph IR: SSA values with shape/dtype, nodes that name registry ops, in topological order.
+
+One IR serves traced functions, TF1 graphs and graph gradients (gradients are traced backward
+rules, i.e. ordinary nodes). A graph's inputs are
+  - placeholders: fed at each call, in order;
+  - captures: live Tensors (parameters, buffers) read at each call, so weight updates are seen;
+  - constants: arrays fixed at trace time (scalars, folded subgraphs).
+Effects write a value back into a captured Tensor after a run (BatchNorm statistics, optimizer
+updates), which is how a compiled training step updates its model.
+"""
+import itertools
+
+
+class Value:
+    __slots__ = ("id", "shape", "dtype", "producer", "index", "kind", "name")
+
+    def __init__(self, id, shape, dtype, producer=None, index=0, kind="node", name=None):
+        self.id, self.shape, self.dtype = id, tuple(shape), dtype
+        self.producer, self.index, self.kind, self.name = producer, index, kind, name
+
+    def __repr__(self):
+        return f"%{self.name or self.id}"
+
+    def spec(self):
+        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
+        return f"{self.dtype.name}[{dims}]"
+
+
+class Node:
+    __slots__ = ("op", "inputs", "attrs", "outputs", "site")
+
+    def __init__(self, op, inputs, attrs, site=None):
+        self.op, self.inputs, self.attrs, self.outputs, self.site = op, list(inputs), dict(attrs), [], site
+
+    @property
+    def name(self):
+        return self.op if isinstance(self.op, str) else self.op.name
+
+    def __repr__(self):
+        return f"<node {self.name}>"
+
+
+class Graph:
+    def __init__(self, device=None):
+        self.device = device
+        self.placeholders = []     # Values fed per call
+        self.captures = []         # (Value, Tensor) read live per call
+        self.constants = {}        # Value -> array
+        self.nodes = []            # topological order
+        self.outputs = []          # Values returned
+        self.effects = []          # (Tensor, Value): write Value into the Tensor after a run
+        self._ids = itertools.count()
+
+    # ---- building -------------------------------------------------------------------------
+    def new_value(self, shape, dtype, producer=None, index=0, kind="node", name=None):
+        return Value(next(self._ids), shape, dtype, producer, index, kind, name)
+
+    def placeholder(self, shape, dtype, name=None):
+        v = self.new_value(shape, dtype, kind="placeholder", name=name or f"in{len(self.placeholders)}")
+        self.placeholders.append(v)
+        return v
+
+    def capture(self, tensor, name=None):
+        v = self.new_value(tensor.shape, tensor.dtype, kind="capture", name=name or f"w{len(self.captures)}")
+        self.captures.append((v, tensor))
+        return v
+
+    def constant(self, array, dtype):
+        v = self.new_value(array.shape, dtype, kind="constant")
+        self.constants[v] = array
+        return v
+
+    def add_node(self, op, inputs, attrs, out_specs, site=None):
+        node = Node(op, inputs, attrs, site)
+        node.outputs = [self.new_value(shape, dtype, node, i) for i, (shape, dtype) in enumerate(out_specs)]
+        self.nodes.append(node)
+        return node
+
+    # ---- reading ----------------------------------------------------------------------------
+    def users(self):
+        """Value -> list of nodes reading it."""
+        out = {}
+        for node in self.nodes:
+            for v in node.inputs:
+                out.setdefault(v, []).append(node)
+        return out
+
+    def __str__(self):
+        lines = ["graph(" + ", ".join(f"{v!r}: {v.spec()}" for v in self.placeholders) + ") {"]
+        for v, t in self.captures:
+            lines.append(f"  {v!r}: {v.spec()} = capture")
+        for v, arr in self.constants.items():
+            body = f"{arr.item():g}" if getattr(arr, "size", 2) == 1 else f"array{tuple(arr.shape)}"
+            lines.append(f"  {v!r}: {v.spec()} = constant {body}")
+        for node in self.nodes:
+            outs = ", ".join(f"{v!r}: {v.spec()}" for v in node.outputs)
+            args = ", ".join(repr(v) for v in node.inputs)
+            attrs = "".join(f", {k}={_short(a)}" for k, a in node.attrs.items())
+            site = f"  # {node.site}" if node.site else ""
+            lines.append(f"  {outs} = {node.name}({args}{attrs}){site}")
+        for tensor, v in self.effects:
+            lines.append(f"  assign {v!r} -> capture of shape {tuple(tensor.shape)}")
+        lines.append("  return " + ", ".join(repr(v) for v in self.outputs))
+        lines.append("}")
+        return "\n".join(lines)
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,119 @@
+"""ug.jit: trace Python functions and modules into graphs, optimise them, run them as flat plans.
+
+    fast = ug.jit(fn)                      # decorator form; traces on first call per input signature
+    fast = ug.jit.trace(model, (x,))       # trace now with example inputs
+
+A compiled function is cached per input signature (shapes, dtypes, devices, and the values of
+non-tensor arguments) and retraced when it changes. Python control flow (if/for on values) is
+resolved while tracing: the graph holds the path the example inputs took. Use ug.cond /
+ug.while_loop for control flow that must depend on data at run time.
+Compiled outputs carry no autograd history; to train, compile the whole step (forward,
+backward, optimizer update).
+"""
+import functools
+
+from ..autograd.tensor import Tensor
+from ..backend.device import cpu
+from ..errors import InvalidTypeError
+from .executor import Plan, wrap_outputs
+from .passes import optimize as run_passes
+from .tracer import Tracer, tracing
+
+
+def _flatten(obj, tensors):
+    """Structure of obj with Tensors replaced by their index in `tensors`."""
+    if isinstance(obj, Tensor):
+        tensors.append(obj)
+        return ("T", len(tensors) - 1)
+    if isinstance(obj, (tuple, list)):
+        return (type(obj).__name__, [_flatten(o, tensors) for o in obj])
+    if isinstance(obj, dict):
+        return ("dict", [(k, _flatten(v, tensors)) for k, v in obj.items()])
+    return ("py", obj)
+
+
+def _unflatten(spec, tensors):
+    kind, body = spec
+    if kind == "T":
+        return tensors[body]
+    if kind == "tuple":
+        return tuple(_unflatten(s, tensors) for s in body)
+    if kind == "list":
+        return [_unflatten(s, tensors) for s in body]
+    if kind == "dict":
+        return {k: _unflatten(s, tensors) for k, s in body}
+    return body
+
+
+def _signature(spec, tensors):
+    return (repr(spec), tuple((tuple(t._data.shape), t._dtype, t._device) for t in tensors))
+
+
+class CompiledFunction:
+    def __init__(self, fn, optimize=True):
+        self.fn = fn
+        self.optimize = optimize
+        self.cache = {}
+        functools.update_wrapper(self, fn, updated=())
+
+    def __call__(self, *args):
+        tensors = []
+        spec = _flatten(list(args), tensors)
+        key = _signature(spec, tensors)
+        entry = self.cache.get(key)
+        if entry is None:
+            result, entry = self._trace(args, tensors)
+            self.cache[key] = entry
+            return result
+        plan, out_spec, device = entry
+        arrays = plan.run([t._data for t in tensors])
+        return _unflatten(out_spec, wrap_outputs(plan, arrays, device))
+
+    def _trace(self, args, tensors):
+        device = tensors[0].device if tensors else cpu
+        tracer = Tracer(device)
+        for i, t in enumerate(tensors):
+            tracer.placeholder(t, f"in{i}")
+        with tracing(tracer):
+            result = self.fn(*args)
+        out_tensors = []
+        out_spec = _flatten(result, out_tensors)
+        graph = tracer.graph
+        graph.outputs = [tracer.output(t) for t in out_tensors]
+        if self.optimize:
+            self.last_report = run_passes(graph)
+        self.graph = graph
+        return result, (Plan(graph), out_spec, device)
+
+    def graph_for(self, *args):
+        """The optimised graph for these inputs (tracing if needed)."""
+        tensors = []
+        key = _signature(_flatten(list(args), tensors), tensors)
+        if key not in self.cache:
+            self(*args)
+        return self.cache[key][0].graph
+
+
+def trace(fn, example_inputs=(), optimize=True):
+    """Compile `fn` (a function or Module) by tracing it on example_inputs now."""
+    if not callable(fn):
+        raise InvalidTypeError(f"jit.trace expects a function or Module, got {type(fn).__name__}")
+    if isinstance(example_inputs, Tensor):
+        example_inputs = (example_inputs,)
+    compiled = CompiledFunction(fn, optimize)
+    compiled(*example_inputs)
+    return compiled
+
+
+class _Jit:
+    """`ug.jit(fn)` compiles a function; `ug.jit.trace`, `ug.jit.save`, `ug.jit.load` live here too."""
+    CompiledFunction = CompiledFunction
+    trace = staticmethod(trace)
+
+    def __call__(self, fn=None, *, optimize=True):
+        if fn is None:
+            return lambda f: CompiledFunction(f, optimize)
+        return CompiledFunction(fn, optimize)
+
+
+jit = _Jit()

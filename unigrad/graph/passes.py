@@ -1,0 +1,138 @@
+"""Graph passes. Each takes a Graph, rewrites it in place and returns how many nodes it changed.
+
+- dead_code_elimination: drop nodes whose outputs reach no output or effect
+- common_subexpression_elimination: merge nodes with the same op, inputs and attrs
+- constant_folding: evaluate nodes whose inputs are all constants
+- algebraic_simplification: x*1, x+0, x-0, x/1, reshape to the same shape, identity permutes
+Random nodes are never merged or folded.
+"""
+import numpy as np
+
+
+def _replace(graph, old, new):
+    for node in graph.nodes:
+        node.inputs = [new if v is old else v for v in node.inputs]
+    graph.outputs = [new if v is old else v for v in graph.outputs]
+    graph.effects = [(t, new if v is old else v) for t, v in graph.effects]
+
+
+def _is_random(node):
+    return isinstance(node.op, str)
+
+
+def dead_code_elimination(graph):
+    live = set(graph.outputs) | {v for _, v in graph.effects}
+    kept = []
+    for node in reversed(graph.nodes):
+        if any(v in live for v in node.outputs):
+            kept.append(node)
+            live.update(node.inputs)
+    removed = len(graph.nodes) - len(kept)
+    graph.nodes = kept[::-1]
+    graph.captures = [(v, t) for v, t in graph.captures if v in live or any(x is t for x, _ in graph.effects)]
+    graph.constants = {v: a for v, a in graph.constants.items() if v in live}
+    return removed
+
+
+def _attr_key(attrs):
+    try:
+        return repr(sorted(attrs.items()))
+    except TypeError:
+        return None
+
+
+def common_subexpression_elimination(graph):
+    seen = {}
+    kept = []
+    merged = 0
+    for node in graph.nodes:
+        key = None
+        if not _is_random(node):
+            attrs = _attr_key(node.attrs)
+            if attrs is not None:
+                key = (node.op.name, tuple(v.id for v in node.inputs), attrs)
+        if key is not None and key in seen:
+            for old, new in zip(node.outputs, seen[key].outputs):
+                _replace(graph, old, new)
+            merged += 1
+            continue
+        if key is not None:
+            seen[key] = node
+        kept.append(node)
+    graph.nodes = kept
+    return merged
+
+
+def constant_folding(graph):
+    xp = graph.device.xp
+    folded = 0
+    kept = []
+    for node in graph.nodes:
+        if not _is_random(node) and node.inputs and all(v in graph.constants for v in node.inputs):
+            result = node.op.forward(xp, *[graph.constants[v] for v in node.inputs], **node.attrs)
+            results = result if node.op.n_outputs > 1 else (result,)
+            for v, r in zip(node.outputs, results):
+                v.kind = "constant"
+                v.producer = None
+                graph.constants[v] = xp.asarray(r)
+            folded += 1
+            continue
+        kept.append(node)
+    graph.nodes = kept
+    return folded
+
+
+def _const_equals(graph, v, number):
+    arr = graph.constants.get(v)
+    return arr is not None and arr.size == 1 and arr.shape == () and float(arr) == number
+
+
+def algebraic_simplification(graph):
+    changed = 0
+    kept = []
+    for node in graph.nodes:
+        name = node.name
+        out = node.outputs[0] if node.outputs else None
+        replacement = None
+        if name in ("mul", "div") and _const_equals(graph, node.inputs[1], 1.0):
+            replacement = node.inputs[0]
+        elif name == "mul" and _const_equals(graph, node.inputs[0], 1.0):
+            replacement = node.inputs[1]
+        elif name in ("add", "sub") and _const_equals(graph, node.inputs[1], 0.0):
+            replacement = node.inputs[0]
+        elif name == "add" and _const_equals(graph, node.inputs[0], 0.0):
+            replacement = node.inputs[1]
+        elif name in ("reshape", "broadcast_to", "sum_to", "contiguous") and node.inputs and \
+                node.inputs[0].shape == out.shape:
+            replacement = node.inputs[0]
+        elif name == "permute" and tuple(node.attrs.get("dims", ())) == tuple(range(len(out.shape))):
+            replacement = node.inputs[0]
+        if replacement is not None and replacement.shape == out.shape and replacement.dtype is out.dtype:
+            _replace(graph, out, replacement)
+            changed += 1
+            continue
+        kept.append(node)
+    graph.nodes = kept
+    return changed
+
+
+DEFAULT_PASSES = (constant_folding, algebraic_simplification, common_subexpression_elimination,
+                  dead_code_elimination)
+
+
+def optimize(graph, passes=DEFAULT_PASSES, max_rounds=4):
+    """Run the passes until nothing changes (or max_rounds); returns {pass name: changes}."""
+    report = {p.__name__: 0 for p in passes}
+    for _ in range(max_rounds):
+        total = 0
+        for p in passes:
+            n = p(graph)
+            report[p.__name__] += n
+            total += n
+        if not total:
+            break
+    return report
+
+
+__all__ = ["dead_code_elimination", "common_subexpression_elimination", "constant_folding",
+           "algebraic_simplification", "optimize", "np"]

@@ -1,0 +1,100 @@
+"""Record op applications into a Graph while a function runs eagerly (like torch.jit.trace).
+
+Every primitive goes through dispatch, which reports to the active tracer, so any Python code
+over unigrad ops traces, composites and backward rules included. Python control flow is
+resolved at trace time: the graph holds the path the example inputs took.
+"""
+import contextlib
+
+from ..autograd.tensor import Tensor
+from ..errors import user_frame
+from ..ops.operands import _CONST_CACHE
+from ..backend.trace_state import state
+from .ir import Graph
+
+
+class Tracer:
+    def __init__(self, device=None):
+        self.graph = Graph(device)
+        self.values = {}      # id(Tensor) -> Value
+        self.arrays = {}      # id(array) -> Value: a new Tensor over traced memory is the same value
+        self.keep = []        # holds traced Tensors so their ids are not reused during the trace
+        self.const_ids = None
+
+    # ---- tensors entering the graph --------------------------------------------------------
+    def placeholder(self, tensor, name=None):
+        v = self.graph.placeholder(tuple(tensor.shape), tensor.dtype, name)
+        self._bind(tensor, v)
+        return v
+
+    def _bind(self, tensor, value):
+        self.values[id(tensor)] = value
+        self.arrays[id(tensor._data)] = value
+        self.keep.append(tensor)
+
+    def value_of(self, tensor):
+        v = self.values.get(id(tensor))
+        if v is not None:
+            return v
+        v = self.arrays.get(id(tensor._data))
+        if v is not None:  # e.g. an op's saved output rebuilt as a Tensor for its backward rule
+            self._bind(tensor, v)
+            return v
+        if self.const_ids is None:
+            self.const_ids = {id(t) for t in _CONST_CACHE.values()}
+        if id(tensor) in self.const_ids or tensor._data.ndim == 0 and not tensor.requires_grad:
+            v = self.graph.constant(tensor._data, tensor.dtype)  # scalars baked into the graph
+        else:
+            v = self.graph.capture(tensor)  # read live at every run: weights, buffers, data
+        self._bind(tensor, v)
+        return v
+
+    # ---- hooks called by dispatch and in-place ops -------------------------------------------
+    def record(self, op, inputs, attrs, outputs):
+        ins = [self.value_of(t) for t in inputs]
+        node = self.graph.add_node(op, ins, attrs, [(tuple(o.shape), o.dtype) for o in outputs], user_frame())
+        for t, v in zip(outputs, node.outputs):
+            self._bind(t, v)
+
+    def record_constant(self, tensor):
+        """A tensor made by a factory (zeros, ones, arange...) during the trace: a constant."""
+        self._bind(tensor, self.graph.constant(tensor._data, tensor.dtype))
+
+    def record_random(self, fn_name, kwargs, tensor):
+        node = self.graph.add_node(f"random.{fn_name}", [], kwargs, [(tuple(tensor.shape), tensor.dtype)],
+                                   user_frame())
+        self._bind(tensor, node.outputs[0])
+
+    def assign(self, target, result):
+        """target's memory now holds result: later reads see result's value; captures get an effect."""
+        v = self.value_of(result)
+        old = self.values.get(id(target))
+        if old is not None and old.kind == "capture":
+            self.graph.effects = [(t, x) for t, x in self.graph.effects if t is not target]
+            self.graph.effects.append((target, v))
+        elif old is None:
+            self.graph.capture(target)
+            self.graph.effects.append((target, v))
+        self._bind(target, v)
+
+    def alias(self, new, old):
+        """`new` shares `old`'s memory and value (detach, .data)."""
+        self._bind(new, self.value_of(old))
+
+    def output(self, tensor):
+        return self.value_of(tensor)
+
+
+def active():
+    return state.tracer
+
+
+@contextlib.contextmanager
+def tracing(tracer):
+    if state.tracer is not None:
+        raise RuntimeError("nested tracing is not supported: a traced function called another trace")
+    state.tracer = tracer
+    try:
+        yield tracer
+    finally:
+        state.tracer = None
