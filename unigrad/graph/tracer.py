@@ -20,6 +20,7 @@ class Tracer:
         self.arrays = {}      # id(array) -> Value: a new Tensor over traced memory is the same value
         self.keep = []        # holds traced Tensors so their ids are not reused during the trace
         self.const_ids = None
+        self.effect_targets = set()
 
     # ---- tensors entering the graph --------------------------------------------------------
     def placeholder(self, tensor, name=None):
@@ -69,13 +70,21 @@ class Tracer:
         """target's memory now holds result: later reads see result's value; captures get an effect."""
         v = self.value_of(result)
         old = self.values.get(id(target))
-        if old is not None and old.kind == "capture":
+        if old is None:
+            self.graph.capture(target)
+        if old is None or old.kind == "capture" or id(target) in self.effect_targets:
+            # memory that outlives the run (weights, buffers, optimizer state): write the last value back
+            self.effect_targets.add(id(target))
             self.graph.effects = [(t, x) for t, x in self.graph.effects if t is not target]
             self.graph.effects.append((target, v))
-        elif old is None:
-            self.graph.capture(target)
-            self.graph.effects.append((target, v))
         self._bind(target, v)
+
+    def make_live(self, tensor):
+        """Make `tensor` a live capture: runs read its memory and in-place updates become effects
+        (optimizer state created while tracing)."""
+        v = self.values.get(id(tensor))
+        if v is None or v.kind == "constant":  # freshly made state; values computed in the trace stay
+            self._bind(tensor, self.graph.capture(tensor))
 
     def alias(self, new, old):
         """`new` shares `old`'s memory and value (detach, .data)."""

@@ -1,6 +1,4 @@
 """Adam and AdamW (decoupled weight decay), with amsgrad."""
-import math
-
 from .optimizer import Optimizer
 from ..errors import InvalidArgumentError
 
@@ -41,7 +39,7 @@ class Adam(Optimizer):
             xp.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]
         bias1 = 1 - b1 ** t
-        bias2_sqrt = math.sqrt(1 - b2 ** t)
+        bias2_sqrt = xp.sqrt(1 - b2 ** t)
         denom = xp.sqrt(v) / bias2_sqrt + eps
         param -= (lr / bias1) * m / denom
 

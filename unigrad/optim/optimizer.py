@@ -4,6 +4,7 @@ Updates run directly on the parameters' arrays (in place, no tape): the optimize
 not part of any autograd graph, and in-place array math avoids a temporary per operation.
 """
 from ..autograd.tensor import Tensor
+from ..backend.trace_state import state as _trace
 from ..errors import InvalidArgumentError, StateDictError
 
 
@@ -48,6 +49,9 @@ class Optimizer:
             from ..autograd.grad_mode import enable_grad
             with enable_grad():
                 loss = closure()
+        if _trace.tracer is not None:
+            self._traced_step()
+            return loss
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
@@ -56,6 +60,18 @@ class Optimizer:
                 self._update(p._data, p.grad._data, state, group, p._device.xp)
                 p._vc[0] += 1
         return loss
+
+    def _traced_step(self):
+        """The same update as ops on Tensors, so a traced training step records it."""
+        from ..autograd.grad_mode import no_grad
+        from .traced import TensorMath, TracedState
+        with no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = TracedState(self.state.setdefault(p, {}), p.device)
+                    self._update(p, p.grad, state, group, TensorMath)
 
     def _update(self, param, grad, state, group, xp):
         raise NotImplementedError(f"{type(self).__name__} must define _update")

@@ -1,4 +1,5 @@
 """SGD with momentum, dampening, Nesterov and weight decay (PyTorch's formulation)."""
+from ..autograd.tensor import Tensor
 from .optimizer import Optimizer
 from ..errors import InvalidArgumentError
 
@@ -20,6 +21,13 @@ class SGD(Optimizer):
             grad = grad + wd * param
         if momentum:
             buf = state.get("momentum_buffer")
+            if buf is None and isinstance(param, Tensor):
+                # traced: the graph repeats this step, so start from zeros and use the general
+                # update (identical to PyTorch's first step when dampening is 0)
+                if group["dampening"]:
+                    raise InvalidArgumentError("SGD with dampening: run one eager step before compiling the "
+                                               "training step, so the momentum buffer exists")
+                buf = state["momentum_buffer"] = xp.zeros_like(param)
             if buf is None:
                 buf = state["momentum_buffer"] = grad.copy()
             else:
