@@ -174,13 +174,11 @@ def main():
         _write_section(args.write, machine, table)
 
 
-BEGIN, END = "<!-- core-bench:begin -->", "<!-- core-bench:end -->"
-
-
-def _write_section(path, machine, table):
+def _write_section(path, machine, table, tag="core-bench", command="python bench/bench_core.py --write docs/benchmarks.md"):
     """Replace the generated block of docs/benchmarks.md, keeping the hand-written analysis around it."""
-    block = (f"{BEGIN}\nMachine: {machine}.\nCommand: `python bench/bench_core.py --write docs/benchmarks.md`. "
-             f"Medians of interleaved rounds; ratio = unigrad / PyTorch eager (CPU), same process.\n\n{table}\n{END}")
+    BEGIN, END = f"<!-- {tag}:begin -->", f"<!-- {tag}:end -->"
+    block = (f"{BEGIN}\nMachine: {machine}.\nCommand: `{command}`. "
+             f"Medians of interleaved rounds in one process.\n\n{table}\n{END}")
     text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
     if BEGIN in text and END in text:
         text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]

@@ -82,6 +82,19 @@ def constant_folding(graph):
     return folded
 
 
+def drop_unused_argmax(graph):
+    """max_pool2d_windows whose argmax nobody reads becomes the cheaper max_pool2d_values."""
+    from ..ops.conv.max_pool import max_pool2d_values_op
+    used = {v for node in graph.nodes for v in node.inputs} | set(graph.outputs) | {v for _, v in graph.effects}
+    changed = 0
+    for node in graph.nodes:
+        if node.name == "max_pool2d_windows" and node.outputs[1] not in used:
+            node.op = max_pool2d_values_op
+            node.outputs = node.outputs[:1]
+            changed += 1
+    return changed
+
+
 def _const_equals(graph, v, number):
     arr = graph.constants.get(v)
     return arr is not None and arr.size == 1 and arr.shape == () and float(arr) == number
@@ -117,7 +130,7 @@ def algebraic_simplification(graph):
 
 
 DEFAULT_PASSES = (constant_folding, algebraic_simplification, common_subexpression_elimination,
-                  dead_code_elimination)
+                  dead_code_elimination, drop_unused_argmax)
 
 
 def optimize(graph, passes=DEFAULT_PASSES, max_rounds=4):

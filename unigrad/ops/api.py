@@ -22,7 +22,7 @@ from .movement.copy import clone, contiguous, repeat, to_device
 from .movement.join import cat, chunk, concat, flip, pad, split, stack, unbind
 from .linalg.matmul import bmm, linear, matmul, mm
 from .conv.im2col import col2im, im2col
-from .conv.max_pool import max_pool2d_windows, window_scatter, window_select
+from .conv.max_pool import max_pool2d_values, max_pool2d_windows, window_scatter, window_select
 from .conv.conv import conv1d, conv2d, conv_transpose2d
 from .conv.pool import adaptive_avg_pool2d, avg_pool2d, local_response_norm, max_pool2d
 from .nn.softmax import log_softmax, softmax

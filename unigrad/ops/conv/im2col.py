@@ -45,12 +45,12 @@ def _im2col_forward(xp, x, kernel, stride, pads, dilation):
     xt = chwn(xp, x)
     if any(pads):
         xt = xp.pad(xt, ((0, 0), (pads[0], pads[1]), (pads[2], pads[3]), (0, 0)))
-    cols = xp.empty((c, kernel[0], kernel[1], oh, ow, n), dtype=x.dtype)
-    for i in range(kernel[0]):
-        for j in range(kernel[1]):
-            rows, colsl = _window(i, j, kernel, stride, dilation, oh, ow)
-            cols[:, i, j] = xt[:, rows, colsl]
-    return cols.reshape(c * kernel[0] * kernel[1], oh * ow * n)
+    # all windows as one strided view (C, kh, kw, OH, OW, N), then a single copy
+    sc, sh, sw, sn = xt.strides
+    windows = xp.lib.stride_tricks.as_strided(
+        xt, (c, kernel[0], kernel[1], oh, ow, n),
+        (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1], sn))
+    return xp.ascontiguousarray(windows).reshape(c * kernel[0] * kernel[1], oh * ow * n)
 
 
 def _col2im_forward(xp, cols, shape, kernel, stride, pads, dilation):

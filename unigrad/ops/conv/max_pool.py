@@ -54,6 +54,27 @@ def _max_pool_forward(xp, x, kernel, stride, pads, dilation):
     return best, arg
 
 
+def _max_values_forward(xp, x, kernel, stride, pads, dilation):
+    """Max over each window without the argmax: for inference, a running maximum."""
+    oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
+    xpad = _padded(xp, x, pads, -np.inf)
+    best = None
+    for k, rows, cols in _offsets(kernel, stride, dilation, oh, ow):
+        view = xpad[:, :, rows, cols]
+        if best is None:
+            best = view.copy(order="K")
+        else:
+            xp.maximum(best, view, out=best)
+    return best
+
+
+def _max_values_backward(ctx, g):
+    x = ctx.inputs[0]
+    geo = _geo(ctx.attrs)
+    _, arg = dispatch(max_pool2d_op, (x.detach(),), geo)
+    return (window_scatter(g, arg, tuple(x.shape), **geo),)
+
+
 def _window_scatter_forward(xp, g, arg, shape, kernel, stride, pads, dilation):
     """Add each window's gradient to the position its argmax points at."""
     n, c, h, w = shape
@@ -144,6 +165,15 @@ max_pool2d_op = register(OpDef(
     doc="Max over pooling windows; second output is the window-local argmax (row-major in the window)."))
 
 
+max_pool2d_values_op = register(OpDef(
+    name="max_pool2d_values", forward=_max_values_forward, backward=_max_values_backward,
+    infer=lambda x, **geo: _max_pool_infer(x, **geo)[0],
+    samples=lambda: [Sample((randn(2, 3, 6, 7, seed=i),), g) for i, g in enumerate(_GEOMS)],
+    torch_ref=lambda torch, x, **geo: _torch_pool(torch, x, **geo)[0],
+    reference=lambda np, x, **geo: _argmax_ref(np, x, **geo)[0],
+    doc="Max pooling values only (inference); its gradient recomputes the argmax."))
+
+
 def _scatter_backward(ctx, gg):
     g, arg = ctx.inputs
     return window_select(gg, arg, **_geo(ctx.attrs)), None
@@ -194,6 +224,14 @@ def max_pool2d_windows(x, kernel, stride, pads, dilation):
     """(values, window-local argmax) of max pooling with explicit (top, bottom, left, right) pads."""
     return dispatch(max_pool2d_op, (x,), {"kernel": tuple(kernel), "stride": tuple(stride), "pads": tuple(pads),
                                           "dilation": tuple(dilation)})
+
+
+def max_pool2d_values(x, kernel, stride, pads, dilation):
+    return dispatch(max_pool2d_values_op, (x,), {"kernel": tuple(kernel), "stride": tuple(stride),
+                                                 "pads": tuple(pads), "dilation": tuple(dilation)})
+
+
+max_pool2d_values_op.public = max_pool2d_values
 
 
 max_pool2d_op.public = max_pool2d_windows

@@ -4,7 +4,8 @@ from .. import api as F
 from ..registry import OpDef, Sample, register
 from ..sampling import randn
 from .conv import pair
-from .max_pool import max_pool2d_windows
+from ...autograd.grad_mode import is_grad_enabled
+from .max_pool import max_pool2d_values, max_pool2d_windows
 
 
 def _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode, name):
@@ -62,6 +63,8 @@ def _batched(fn):
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     kernel, stride, pads, dilation = _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode,
                                                     "max_pool2d")
+    if not return_indices and not (input.requires_grad and is_grad_enabled()):
+        return max_pool2d_values(input, kernel, stride, pads, dilation)  # no gradient needed: skip the argmax
     values, arg = max_pool2d_windows(input, kernel, stride, pads, dilation)
     if not return_indices:
         return values

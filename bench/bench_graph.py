@@ -1,0 +1,173 @@
+"""Compiled-graph benchmarks (issue 3): ug.jit vs unigrad eager vs PyTorch 2.13 eager CPU, and
+compiled LeNet inference vs onnxruntime, in one process, printing ratios.
+
+python bench/bench_graph.py [--write docs/benchmarks.md]
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+import unigrad as ug  # noqa: E402
+from bench_core import _cpu_name, _lenet, _mlp, chain  # noqa: E402
+from harness import interleaved  # noqa: E402
+
+torch.set_num_threads(2)
+
+
+def bench_chain():
+    xs = ug.randn(16)
+    xt = torch.randn(16, requires_grad=True)
+
+    def grad_of(x):
+        x = x.detach().requires_grad_(True)
+        (g,) = ug.autograd.grad(chain(ug, x), x)
+        return g
+    compiled = ug.jit(grad_of)
+
+    def run_t():
+        xt.grad = None
+        chain(torch, xt).backward()
+    r = interleaved({"compiled": lambda: compiled(xs), "eager": lambda: grad_of(xs), "torch": run_t})
+    return {k: v / 100 * 1e6 for k, v in r.items()}, "µs per op (fwd+bwd)"
+
+
+def _train(build, shape, batch):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch,) + shape).astype(np.float32)
+    y = rng.integers(0, 10, batch)
+    ug.manual_seed(0)
+    m, m2, tm = build(ug.nn), build(ug.nn), build(torch.nn)
+    opt = ug.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
+    opt2 = ug.optim.SGD(m2.parameters(), lr=0.01, momentum=0.9)
+    topt = torch.optim.SGD(tm.parameters(), lr=0.01, momentum=0.9)
+    ux, uy, tx, ty = ug.tensor(x), ug.tensor(y), torch.tensor(x), torch.tensor(y)
+
+    def step_for(model, o):
+        def step(a, b):
+            loss = ug.nn.functional.cross_entropy(model(a), b)
+            o.zero_grad()
+            loss.backward()
+            o.step()
+            return loss
+        return step
+    compiled = ug.jit(step_for(m, opt))
+    eager = step_for(m2, opt2)
+
+    def step_t():
+        loss = torch.nn.functional.cross_entropy(tm(tx), ty)
+        topt.zero_grad()
+        loss.backward()
+        topt.step()
+    r = interleaved({"compiled": lambda: compiled(ux, uy), "eager": lambda: eager(ux, uy), "torch": step_t},
+                    rounds=7, calls=5)
+    return {k: v * 1e3 for k, v in r.items()}, "ms per training step"
+
+
+def _lenet_onnx(model):
+    """LeNet as an ONNX graph with this model's weights (built with onnx.helper for the oracle)."""
+    import onnx
+    from onnx import helper, numpy_helper, TensorProto
+    w = [p.detach().numpy() for p in model.parameters()]
+    names = ["c1w", "c1b", "c2w", "c2b", "f1w", "f1b", "f2w", "f2b"]
+    inits = [numpy_helper.from_array(a, n) for a, n in zip(w, names)]
+    inits.append(numpy_helper.from_array(np.array([0, -1], dtype=np.int64), "shape"))
+    nodes = [helper.make_node("Conv", ["x", "c1w", "c1b"], ["a"]),
+             helper.make_node("MaxPool", ["a"], ["b"], kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node("Conv", ["b", "c2w", "c2b"], ["c"]),
+             helper.make_node("MaxPool", ["c"], ["d"], kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node("Reshape", ["d", "shape"], ["e"]),
+             helper.make_node("Gemm", ["e", "f1w", "f1b"], ["f"], transB=1),
+             helper.make_node("Relu", ["f"], ["g"]),
+             helper.make_node("Gemm", ["g", "f2w", "f2b"], ["y"], transB=1)]
+    graph = helper.make_graph(nodes, "lenet", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 1, 28, 28])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 10])], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+
+
+def _inference(batch):
+    import onnxruntime as ort
+    x = np.random.default_rng(0).standard_normal((batch, 1, 28, 28)).astype(np.float32)
+    m, tm = _lenet(ug.nn).eval(), _lenet(torch.nn).eval()
+    ux, tx = ug.tensor(x), torch.tensor(x)
+    compiled = ug.jit.trace(m, (ux,))
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 2
+    sess = ort.InferenceSession(_lenet_onnx(m), opts, providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(sess.run(None, {"x": x})[0], compiled(ux).numpy(), rtol=1e-4, atol=1e-4)
+
+    def run_t():
+        with torch.no_grad():
+            tm(tx)
+    r = interleaved({"compiled": lambda: compiled(ux), "onnxruntime": lambda: sess.run(None, {"x": x}),
+                     "torch": run_t}, rounds=7, calls=20)
+    return {k: v * 1e3 for k, v in r.items()}, "ms per forward"
+
+
+MEMORY_SCRIPT = r"""
+import sys, numpy as np, unigrad as ug
+def peak_mib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+nn = ug.nn
+m = nn.Sequential(nn.Conv2d(1, 20, 5), nn.MaxPool2d(2), nn.Conv2d(20, 50, 5), nn.MaxPool2d(2), nn.Flatten(),
+                  nn.Linear(800, 500), nn.ReLU(), nn.Linear(500, 10))
+opt = ug.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
+x = ug.tensor(np.random.default_rng(0).standard_normal((64, 1, 28, 28)).astype(np.float32))
+y = ug.tensor(np.random.default_rng(1).integers(0, 10, 64))
+def step(a, b):
+    loss = ug.nn.functional.cross_entropy(m(a), b); opt.zero_grad(); loss.backward(); opt.step(); return loss
+run = ug.jit(step) if sys.argv[1] == "compiled" else step
+run(x, y)
+base = peak_mib()
+for _ in range(20):
+    run(x, y)
+print(peak_mib() - base, peak_mib())
+"""
+
+
+def bench_memory():
+    out = {}
+    for mode in ("compiled", "eager"):
+        res = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, mode], capture_output=True, text=True, check=True)
+        out[mode] = float(res.stdout.split()[1])
+    return out, "MiB peak RSS, LeNet training process"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", help="write the markdown table into this file")
+    args = parser.parse_args()
+    rows = [
+        ("chain of 100 small ops, fwd+bwd", bench_chain(), "torch", 0.35),
+        ("MLP 784-512-512-10 train step, batch 128", _train(_mlp, (784,), 128), "torch", 0.85),
+        ("LeNet train step, batch 64", _train(_lenet, (1, 28, 28), 64), "torch", 0.9),
+        ("LeNet inference, batch 1", _inference(1), "onnxruntime", 1.3),
+        ("LeNet inference, batch 64", _inference(64), "onnxruntime", None),
+        ("peak memory of a training step", bench_memory(), "eager", 1.0),
+    ]
+    lines = ["| benchmark | unit | compiled | eager unigrad | reference | compiled / reference | target |",
+             "|---|---|---|---|---|---|---|"]
+    for name, (r, unit), ref, target in rows:
+        ratio = r["compiled"] / r[ref]
+        eager = f"{r['eager']:.3g}" if "eager" in r else "—"
+        refs = ", ".join(f"{k} {r[k]:.3g}" for k in r if k not in ("compiled", "eager") or k == ref)
+        mark = "" if target is None else (f"≤ {target} " + ("✓" if ratio <= target else "✗"))
+        lines.append(f"| {name} | {unit} | {r['compiled']:.3g} | {eager} | {refs} | {ratio:.2f} ({ref}) | {mark} |")
+    table = "\n".join(lines)
+    machine = f"{_cpu_name()}, {os.cpu_count()} cores, numpy {np.__version__}, torch {torch.__version__}"
+    print(machine)
+    print(table)
+    if args.write:
+        from bench_core import _write_section
+        _write_section(args.write, machine, table, "graph-bench",
+                       "python bench/bench_graph.py --write docs/benchmarks.md")
+
+
+if __name__ == "__main__":
+    main()
