@@ -43,27 +43,48 @@ class Plan:
         self.placeholder_slots = [slot_of(v) for v in graph.placeholders]
         self.capture_slots = [(slot_of(v), t) for v, t in graph.captures]
         self.constant_slots = [(slot_of(v), arr) for v, arr in graph.constants.items()]
-        last_use = {}
-        for i, node in enumerate(graph.nodes):
-            for v in node.inputs:
-                last_use[v] = i
+        last_use = _last_use_with_aliases(graph)
         keep = set(graph.outputs) | {v for _, v in graph.effects}
+        effect_of = {id(t): v for t, v in graph.effects}
+        host = {}  # value -> capture Tensor whose memory it was computed in (in-place updates)
+        for v, t in graph.captures:
+            if id(t) in effect_of:
+                host[v] = t
+        fresh = set()  # values in buffers no other value aliases, so they may be overwritten
         self.steps = []
         for i, node in enumerate(graph.nodes):
             args = tuple(slot_of(v) for v in node.inputs)
             outs = tuple(slot_of(v) for v in node.outputs)
             release = tuple(slot_of(v) for v in set(node.inputs)
                             if last_use.get(v) == i and v not in keep and v.kind == "node")
-            if isinstance(node.op, str):
-                kernel = _random_kernel(node.op.split(".", 1)[1], node.attrs)
-            elif node.op.array_fn is not None and not node.attrs:
-                kernel = node.op.array_fn
-            else:
-                kernel = functools.partial(node.op.forward, xp, **node.attrs)
+            kernel = None
+            ufunc = None if isinstance(node.op, str) else INPLACE_UFUNCS.get(node.op.name)
+            if ufunc is not None and node.inputs and node.outputs[0].dtype.is_floating_point:
+                first, out = node.inputs[0], node.outputs[0]
+                reusable = (first.shape == out.shape and first.dtype is out.dtype and out.shape != ()
+                            and last_use.get(first) == i and first not in keep
+                            and (first in fresh or first in host))
+                if reusable:  # write the result over the dead first operand (liveness-based reuse)
+                    kernel = _inplace_kernel(getattr(xp, ufunc), len(node.inputs))
+                    if first in host:
+                        host[out] = host[first]
+                    fresh.add(out)
+                elif ufunc is not None:
+                    fresh.add(out)
+            if kernel is None:
+                if isinstance(node.op, str):
+                    kernel = _random_kernel(node.op.split(".", 1)[1], node.attrs)
+                elif node.op.array_fn is not None and not node.attrs:
+                    kernel = node.op.array_fn
+                else:
+                    kernel = functools.partial(node.op.forward, xp, **node.attrs)
+                if not isinstance(node.op, str) and node.op.name in FRESH_RESULTS:
+                    fresh.update(node.outputs)
             self.steps.append((kernel, args, outs, release, node))
         self.output_slots = [slot_of(v) for v in graph.outputs]
         self.output_dtypes = [v.dtype for v in graph.outputs]
-        self.effect_slots = [(t, slot_of(v)) for t, v in graph.effects]
+        # effects whose value was computed inside the target's own memory need no copy
+        self.effect_slots = [(t, slot_of(v)) for t, v in graph.effects if host.get(v) is not t]
         self.n_slots = len(slot)
 
     def run(self, arrays):
@@ -90,6 +111,45 @@ class Plan:
             tensor._data[...] = env[s]
             tensor._vc[0] += 1
         return [env[s] for s in self.output_slots]
+
+
+# elementwise ops that can write into their first operand's buffer: op name -> ufunc name
+INPLACE_UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "neg": "negative", "exp": "exp",
+                  "tanh": "tanh", "sqrt": "sqrt", "maximum": "maximum", "minimum": "minimum"}
+# ops whose result is always a new array nobody else references
+FRESH_RESULTS = {"matmul", "im2col", "col2im", "tanh_backward", "sigmoid_backward", "threshold_backward",
+                 "window_scatter", "softmax", "log_softmax", "relu", "sigmoid", "div", "pow", "clone", "pad",
+                 "cat", "index", "gather", "scatter_add", "index_put", "where", "max_pool2d_values"}
+
+
+def _inplace_kernel(ufunc, arity):
+    if arity == 1:
+        return lambda a: ufunc(a, out=a)
+    return lambda a, b: ufunc(a, b, out=a)
+
+
+def _last_use_with_aliases(graph):
+    """Index of the last node reading each value, where reading a view counts as reading its base."""
+    root = {}
+    for node in graph.nodes:
+        op = node.op
+        aliasing = not isinstance(op, str) and (op.view or op.name in ("sum_to", "contiguous", "reshape"))
+        for v in node.outputs:
+            root[v] = root.get(node.inputs[0], node.inputs[0]) if aliasing and node.inputs else v
+    last = {}
+    for i, node in enumerate(graph.nodes):
+        for v in node.inputs:
+            last[v] = i
+            base = root.get(v, v)
+            last[base] = max(last.get(base, -1), i)
+    for v in list(root):  # a base stays alive as long as any view of it is read
+        base = root[v]
+        if v in last:
+            last[base] = max(last.get(base, -1), last[v])
+    for out in graph.outputs:
+        base = root.get(out, out)
+        last[base] = len(graph.nodes)
+    return last
 
 
 def _describe_failure(node, args, exc):
