@@ -5,6 +5,7 @@ over unigrad ops traces, composites and backward rules included. Python control 
 resolved at trace time: the graph holds the path the example inputs took.
 """
 import contextlib
+import weakref
 
 from ..autograd.tensor import Tensor
 from ..errors import user_frame
@@ -16,9 +17,10 @@ from .ir import Graph
 class Tracer:
     def __init__(self, device=None):
         self.graph = Graph(device)
-        self.values = {}      # id(Tensor) -> Value
-        self.arrays = {}      # id(array) -> Value: a new Tensor over traced memory is the same value
-        self.keep = []        # holds traced Tensors so their ids are not reused during the trace
+        # id -> (weak reference, Value); the weak reference tells a live object from a new one that
+        # reused a dead object's id, without keeping every intermediate alive during the trace
+        self.values = {}      # Tensors
+        self.arrays = {}      # their arrays: a new Tensor over traced memory is the same value
         self.const_ids = None
         self.effect_targets = set()
 
@@ -29,15 +31,24 @@ class Tracer:
         return v
 
     def _bind(self, tensor, value):
-        self.values[id(tensor)] = value
-        self.arrays[id(tensor._data)] = value
-        self.keep.append(tensor)
+        self.values[id(tensor)] = (weakref.ref(tensor), value)
+        try:
+            self.arrays[id(tensor._data)] = (weakref.ref(tensor._data), value)
+        except TypeError:  # array types without weak references: only the Tensor is tracked
+            pass
+
+    @staticmethod
+    def _lookup(table, obj):
+        entry = table.get(id(obj))
+        if entry is not None and entry[0]() is obj:
+            return entry[1]
+        return None
 
     def value_of(self, tensor):
-        v = self.values.get(id(tensor))
+        v = self._lookup(self.values, tensor)
         if v is not None:
             return v
-        v = self.arrays.get(id(tensor._data))
+        v = self._lookup(self.arrays, tensor._data)
         if v is not None:  # e.g. an op's saved output rebuilt as a Tensor for its backward rule
             self._bind(tensor, v)
             return v
@@ -69,7 +80,7 @@ class Tracer:
     def assign(self, target, result):
         """target's memory now holds result: later reads see result's value; captures get an effect."""
         v = self.value_of(result)
-        old = self.values.get(id(target))
+        old = self._lookup(self.values, target)
         if old is None:
             self.graph.capture(target)
         if old is None or old.kind == "capture" or id(target) in self.effect_targets:
@@ -82,7 +93,7 @@ class Tracer:
     def make_live(self, tensor):
         """Make `tensor` a live capture: runs read its memory and in-place updates become effects
         (optimizer state created while tracing)."""
-        v = self.values.get(id(tensor))
+        v = self._lookup(self.values, tensor)
         if v is None or v.kind == "constant":  # freshly made state; values computed in the trace stay
             self._bind(tensor, self.graph.capture(tensor))
 
