@@ -84,3 +84,42 @@ def test_graph_prints_and_errors_name_node_and_source_line():
     plan = f.cache[next(iter(f.cache))][0]
     with pytest.raises(ExecutionError, match=r"node 'reshape' \(op created at .*test_jit.py:\d+\)"):
         plan.run([np.arange(5.0)])
+
+
+def test_save_and_load_runs_without_the_model_code(tmp_path):
+    m = _lenet()
+    x = ug.randn(2, 1, 28, 28)
+    f = ug.jit.trace(m, (x,))
+    path = tmp_path / "lenet.ugraph.safetensors"
+    ug.jit.save(f, path)
+    loaded = ug.jit.load(path)
+    np.testing.assert_allclose(loaded(x).numpy(), f(x).numpy(), rtol=1e-6)
+    assert "max_pool2d" in str(loaded) and len(loaded.state_dict()) == len(list(m.parameters()))
+    with pytest.raises(ug.DataError, match=r"input 0: expected float32\[2, 1, 28, 28\]"):
+        loaded(ug.randn(3, 1, 28, 28))
+
+
+def test_saved_training_step_keeps_training(tmp_path):
+    m = ug.nn.Sequential(ug.nn.Linear(4, 3))
+    opt = ug.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)
+
+    def step(x, y):
+        loss = ug.nn.functional.mse_loss(m(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+    x, y = ug.randn(8, 4), ug.randn(8, 3)
+    f = ug.jit.trace(step, (x, y))
+    path = tmp_path / "step.safetensors"
+    ug.jit.save(f, path)
+    loaded = ug.jit.load(path)
+    losses = [loaded(x, y).item() for _ in range(20)]
+    assert losses[-1] < 0.5 * losses[0]
+
+
+def test_load_rejects_plain_weights_file(tmp_path):
+    path = tmp_path / "w.safetensors"
+    ug.save({"a": ug.ones(2)}, path)
+    with pytest.raises(ug.DataError, match="no graph"):
+        ug.jit.load(path)

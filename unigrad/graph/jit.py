@@ -110,6 +110,16 @@ class _Jit:
     CompiledFunction = CompiledFunction
     trace = staticmethod(trace)
 
+    @staticmethod
+    def save(compiled, path):
+        from .serialize import save
+        return save(compiled, path)
+
+    @staticmethod
+    def load(path, device=None):
+        from .serialize import load
+        return load(path, device)
+
     def __call__(self, fn=None, *, optimize=True):
         if fn is None:
             return lambda f: CompiledFunction(f, optimize)
