@@ -20,3 +20,10 @@ def test_lenet_example_runs_a_few_steps_and_exports(tmp_path):
                          timeout=600).stdout
     acc = float(re.search(r"final test accuracy ([\d.]+)%", out).group(1))
     assert acc > 60.0 and out_file.exists()
+
+
+def test_static_graph_example_converges():
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "static_graph.py")], capture_output=True,
+                         text=True, check=True, timeout=300).stdout
+    w, b = map(float, re.search(r"W = ([-\d.]+) .* b = ([-\d.]+)", out).groups())
+    assert abs(w - 0.1) < 1e-3 and abs(b - 0.3) < 1e-3

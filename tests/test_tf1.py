@@ -1,0 +1,187 @@
+"""The TF1 front door: graphs, sessions, feeds, gradients, optimizers with TF1's formulas."""
+import numpy as np
+import pytest
+import torch
+
+import unigrad as ug
+import unigrad.compat.v1 as tf
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    tf.reset_default_graph()
+
+
+def test_linear_regression_converges():
+    rng = np.random.default_rng(0)
+    xs = rng.random(100).astype(np.float32)
+    ys = xs * 0.1 + 0.3
+    X, label = tf.placeholder(tf.float32, [None]), tf.placeholder(tf.float32, [None])
+    W = tf.Variable(tf.random_uniform([1], -1.0, 1.0))
+    b = tf.Variable(tf.zeros([1]))
+    loss = tf.reduce_mean(tf.square(W * X + b - label))
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    for _ in range(300):
+        sess.run(train, feed_dict={X: xs, label: ys})
+    w, bb = sess.run([W, b])
+    assert w[0] == pytest.approx(0.1, abs=1e-3) and bb[0] == pytest.approx(0.3, abs=1e-3)
+
+
+def test_nested_fetches_and_operations_give_none():
+    a = tf.constant(2.0)
+    b = tf.constant([1.0, 2.0])
+    v = tf.Variable(tf.zeros([2]))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out = sess.run({"x": [a, (b, a * 3)], "op": v.assign_add(b)})
+    assert out["x"][0] == 2.0 and out["x"][1][0].tolist() == [1.0, 2.0] and out["x"][1][1] == 6.0
+    assert out["op"].tolist() == [1.0, 2.0]
+
+
+def test_feed_errors_name_the_placeholder():
+    x = tf.placeholder(tf.float32, [None, 3], name="images")
+    y = tf.reduce_sum(x)
+    sess = tf.Session()
+    with pytest.raises(ug.InvalidArgumentError, match=r"Cannot feed value of shape \(2, 4\) for Tensor 'images:0', which has shape \[\?,3\]"):
+        sess.run(y, {x: np.zeros((2, 4))})
+    with pytest.raises(ug.InvalidArgumentError, match="You must feed a value for placeholder tensor 'images'"):
+        sess.run(y)
+    n = tf.placeholder(tf.int32, [2], name="counts")
+    with pytest.raises(ug.InvalidArgumentError, match="integer dtype int32"):
+        sess.run(n * 2, {n: np.array([1.5, 2.0])})
+
+
+def test_uninitialized_variable_is_clear_error():
+    v = tf.Variable(tf.zeros([2]), name="weights")
+    with pytest.raises(tf.FailedPreconditionError, match="uninitialized value weights"):
+        tf.Session().run(v)
+
+
+def test_gradients_match_torch_and_unconnected_is_none():
+    x = tf.placeholder(tf.float64, [3])
+    w = tf.Variable(tf.constant([0.5, -1.0, 2.0], dtype=tf.float64))
+    y = tf.reduce_sum(tf.tanh(x * w) ** 2)
+    gx, gw, gz = tf.gradients(y, [x, w, tf.constant(1.0)])
+    assert gz is not None
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    xv = np.array([0.3, -0.2, 0.1])
+    got_x, got_w, got_z = sess.run([gx, gw, gz], {x: xv})
+    tx = torch.tensor(xv, requires_grad=True)
+    tw = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    (torch.tanh(tx * tw) ** 2).sum().backward()
+    np.testing.assert_allclose(got_x, tx.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(got_w, tw.grad.numpy(), rtol=1e-12)
+    assert got_z is None
+
+
+def test_names_and_scopes():
+    with tf.name_scope("layer1"):
+        a = tf.constant(1.0, name="w")
+        b = tf.constant(1.0, name="w")
+    assert a.name == "layer1/w" and b.name == "layer1/w_1"
+    g = tf.Graph()
+    with g.as_default():
+        assert tf.get_default_graph() is g
+        c = tf.constant(3.0)
+    assert c.graph is g and tf.get_default_graph() is not g
+
+
+@pytest.mark.parametrize("data_format", ["NHWC", "NCHW"])
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+def test_conv2d_and_pools_match_tf_semantics(data_format, padding):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 7, 8, 3))  # NHWC
+    k = rng.standard_normal((3, 2, 3, 4))  # HWIO
+    inp = x if data_format == "NHWC" else x.transpose(0, 3, 1, 2)
+    strides = [1, 2, 2, 1] if data_format == "NHWC" else [1, 1, 2, 2]
+    ksize = [1, 2, 2, 1] if data_format == "NHWC" else [1, 1, 2, 2]
+    conv = tf.nn.conv2d(tf.constant(inp, tf.float64), tf.constant(k, tf.float64), strides, padding, data_format=data_format)
+    pool = tf.nn.max_pool(tf.constant(inp, tf.float64), ksize, strides, padding, data_format=data_format)
+    got_conv, got_pool = tf.Session().run([conv, pool])
+    # reference: pad as TF does (SAME puts the odd pixel at the end), then a VALID cross-correlation
+    def same(size, kk, s):
+        out = -(-size // s)
+        total = max((out - 1) * s + kk - size, 0)
+        return total // 2, total - total // 2
+    tx = torch.tensor(x.transpose(0, 3, 1, 2))
+    if padding == "SAME":
+        (t, bt), (l, r) = same(7, 3, 2), same(8, 2, 2)
+        tx_c = torch.nn.functional.pad(tx, (l, r, t, bt))
+        (t, bt), (l, r) = same(7, 2, 2), same(8, 2, 2)
+        tx_p = torch.nn.functional.pad(tx, (l, r, t, bt), value=float("-inf"))
+    else:
+        tx_c = tx_p = tx
+    ref_conv = torch.nn.functional.conv2d(tx_c, torch.tensor(k.transpose(3, 2, 0, 1)), stride=2).numpy()
+    ref_pool = torch.nn.functional.max_pool2d(tx_p, 2, 2).numpy()
+    if data_format == "NHWC":
+        ref_conv, ref_pool = ref_conv.transpose(0, 2, 3, 1), ref_pool.transpose(0, 2, 3, 1)
+    np.testing.assert_allclose(got_conv, ref_conv, rtol=1e-10)
+    np.testing.assert_allclose(got_pool, ref_pool, rtol=1e-12)
+
+
+def _tf1_reference(name, steps, g_of, w0, **kw):
+    """TF1's update formulas in NumPy."""
+    w = w0.copy()
+    s = {"m": 0 * w, "v": 0 * w, "acc": 0 * w, "ms": np.ones_like(w), "mom": 0 * w, "ada": np.full_like(w, 0.1)}
+    for t in range(1, steps + 1):
+        g = g_of(w)
+        if name == "GradientDescentOptimizer":
+            w -= kw["learning_rate"] * g
+        elif name == "MomentumOptimizer":
+            s["acc"] = kw["momentum"] * s["acc"] + g
+            w -= kw["learning_rate"] * s["acc"]
+        elif name == "AdamOptimizer":
+            s["m"] = 0.9 * s["m"] + 0.1 * g
+            s["v"] = 0.999 * s["v"] + 0.001 * g * g
+            lr_t = kw["learning_rate"] * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+            w -= lr_t * s["m"] / (np.sqrt(s["v"]) + 1e-8)
+        elif name == "RMSPropOptimizer":
+            s["ms"] = 0.9 * s["ms"] + 0.1 * g * g
+            s["mom"] = kw.get("momentum", 0.0) * s["mom"] + kw["learning_rate"] * g / np.sqrt(s["ms"] + 1e-10)
+            w -= s["mom"]
+        elif name == "AdagradOptimizer":
+            s["ada"] += g * g
+            w -= kw["learning_rate"] * g / np.sqrt(s["ada"])
+    return w
+
+
+@pytest.mark.parametrize("name,kw", [("GradientDescentOptimizer", dict(learning_rate=0.1)),
+                                     ("MomentumOptimizer", dict(learning_rate=0.05, momentum=0.9)),
+                                     ("AdamOptimizer", dict(learning_rate=0.05)),
+                                     ("RMSPropOptimizer", dict(learning_rate=0.01, momentum=0.5)),
+                                     ("AdagradOptimizer", dict(learning_rate=0.2))])
+def test_optimizers_follow_tf1_formulas(name, kw):
+    target = np.array([1.0, -2.0, 0.5])
+    w0 = np.array([0.3, 0.1, -0.4])
+    w = tf.Variable(tf.constant(w0, dtype=tf.float64))
+    loss = tf.reduce_sum(tf.square(w - tf.constant(target, dtype=tf.float64)))
+    train = getattr(tf.train, name)(**kw).minimize(loss)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    for _ in range(30):
+        sess.run(train)
+    expected = _tf1_reference(name, 30, lambda v: 2 * (v - target), w0, **kw)
+    np.testing.assert_allclose(sess.run(w), expected, rtol=1e-10)
+
+
+def test_softmax_cross_entropy_with_logits():
+    logits = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
+    labels = np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]])
+    loss = tf.nn.softmax_cross_entropy_with_logits(labels=tf.constant(labels, tf.float64),
+                                                   logits=tf.constant(logits, tf.float64))
+    got = tf.Session().run(loss)
+    logp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    np.testing.assert_allclose(got, -(labels * logp).sum(1), rtol=1e-12)
+
+
+def test_session_compiles_repeated_runs():
+    x = tf.placeholder(tf.float32, [None])
+    y = tf.reduce_sum(x * 2.0)
+    sess = tf.Session()
+    assert sess.run(y, {x: [1.0, 2.0]}) == 6.0
+    assert sess.run(y, {x: [1.0, 2.0, 3.0]}) == 12.0
+    compiled = next(iter(sess.compiled.values()))
+    assert len(compiled.cache) == 2  # one graph per feed shape

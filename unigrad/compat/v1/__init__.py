@@ -1,0 +1,24 @@
+"""TensorFlow 1 graph API over unigrad: `import unigrad.compat.v1 as tf`.
+
+Graphs are built from deferred ops; Session.run evaluates the fetched subgraph with the feeds,
+tracing it once per fetch set and feed signature into a unigrad graph that the compiler
+optimises and the executor runs. Gradients (tf.gradients, optimizers) come from the op
+registry's backward rules, so they are ordinary graph nodes.
+"""
+# ruff: noqa: F401
+from ...backend.dtypes import bool_ as bool, float16, float32, float64, int32, int64, uint8
+from . import nn, train
+from .graph import (FailedPreconditionError, Graph, Operation, Tensor, TensorShape, get_default_graph, name_scope,
+                    reset_default_graph)
+from .ops import (abs, add, argmax, cast, clip_by_value, concat, constant, convert_to_tensor, divide, equal, exp,
+                  fill, greater, greater_equal, identity, less, less_equal, log, matmul, maximum, minimum, multiply,
+                  negative, not_equal, ones, ones_like, pow, random_normal, random_uniform, reduce_max, reduce_mean,
+                  reduce_min, reduce_prod, reduce_sum, reshape, rsqrt, sigmoid, sign, sqrt, square, squared_difference,
+                  stack, stop_gradient, subtract, tanh, transpose, truediv, truncated_normal, where, zeros, zeros_like)
+from .ops import shape_of as shape
+from .session import InteractiveSession, Session, placeholder
+from .train import gradients
+from .variables import (Variable, assign, assign_add, global_variables, global_variables_initializer,
+                        initialize_all_variables, trainable_variables, variables_initializer)
+
+random = type("random", (), {"uniform": staticmethod(random_uniform), "normal": staticmethod(random_normal)})

@@ -1,0 +1,140 @@
+"""TF1 graph objects: Graph, symbolic Tensor, Operation, names and name scopes.
+
+A TF1 Tensor here is a deferred expression: an evaluation function over the values of its
+inputs. Nothing runs until Session.run, which evaluates the fetched subgraph with the feeds and
+compiles it through the same tracer and executor as ug.jit.
+"""
+import contextlib
+import threading
+
+from ...backend import dtypes as _dt
+from ...errors import InvalidArgumentError, UnigradError, user_frame
+
+
+class FailedPreconditionError(UnigradError, RuntimeError):
+    """Like TensorFlow's: e.g. a variable read before its initializer ran."""
+
+
+class Graph:
+    def __init__(self):
+        self.names = {}
+        self.scope = []
+        self.variables = []
+        self.collections = {}
+
+    def unique_name(self, base):
+        base = "/".join(self.scope + [base])
+        n = self.names.get(base, 0)
+        self.names[base] = n + 1
+        return base if n == 0 else f"{base}_{n}"
+
+    @contextlib.contextmanager
+    def as_default(self):
+        _state.stack.append(self)
+        try:
+            yield self
+        finally:
+            _state.stack.pop()
+
+    @contextlib.contextmanager
+    def name_scope(self, name):
+        self.scope.append(name)
+        try:
+            yield "/".join(self.scope) + "/"
+        finally:
+            self.scope.pop()
+
+    def get_collection(self, key):
+        return list(self.collections.get(key, []))
+
+    def add_to_collection(self, key, value):
+        self.collections.setdefault(key, []).append(value)
+
+
+class _State(threading.local):
+    def __init__(self):
+        self.stack = []
+        self.default = Graph()
+
+
+_state = _State()
+
+
+def get_default_graph():
+    return _state.stack[-1] if _state.stack else _state.default
+
+
+def reset_default_graph():
+    _state.default = Graph()
+
+
+def name_scope(name, default_name=None, values=None):
+    return get_default_graph().name_scope(name or default_name)
+
+
+class Node:
+    """Something Session.run can fetch: a Tensor (has a value) or an Operation (runs for effect)."""
+    is_operation = False
+
+    def __init__(self, kind, inputs, fn, name, graph=None):
+        self.kind, self.inputs, self.fn = kind, list(inputs), fn
+        self.graph = graph or get_default_graph()
+        self.name = self.graph.unique_name(name)
+        self.site = user_frame()
+
+
+class Tensor(Node):
+    """A symbolic value: `fn(*input_values)` computes it from its inputs' values."""
+
+    def __init__(self, kind, inputs, fn, name, dtype, shape=None, graph=None):
+        super().__init__(kind, inputs, fn, name, graph)
+        self.dtype = _dt.to_dtype(dtype)
+        self.shape = None if shape is None else tuple(None if d is None else int(d) for d in shape)
+
+    @property
+    def op_name(self):
+        return self.name
+
+    def get_shape(self):
+        return TensorShape(self.shape)
+
+    def __repr__(self):
+        shape = "<unknown>" if self.shape is None else "(" + ", ".join("?" if d is None else str(d)
+                                                                      for d in self.shape) + ")"
+        return f"<tf.Tensor '{self.name}:0' shape={shape} dtype={self.dtype.name}>"
+
+    def __hash__(self):
+        return id(self)
+
+    def __bool__(self):
+        raise InvalidArgumentError("a symbolic Tensor has no truth value; use tf.cond or run it in a Session")
+
+    # operators are attached in ops.py
+
+
+class Operation(Node):
+    """Runs for its effects (assign, train step, initializer); fetching it gives None."""
+    is_operation = True
+
+    def __init__(self, inputs, fn, name, graph=None, initializer=False):
+        super().__init__("op", inputs, fn, name, graph)
+        self.initializer = initializer
+
+    def __repr__(self):
+        return f"<tf.Operation '{self.name}'>"
+
+
+class TensorShape(tuple):
+    def __new__(cls, dims):
+        self = super().__new__(cls, () if dims is None else dims)
+        self.known = dims is not None
+        return self
+
+    def as_list(self):
+        if not self.known:
+            raise InvalidArgumentError("as_list() is not defined on an unknown TensorShape")
+        return list(self)
+
+    @property
+    def ndims(self):
+        return len(self) if self.known else None

@@ -1,0 +1,159 @@
+"""tf.nn: activations, losses, convolution and pooling with TF's layouts and padding rules."""
+from ...errors import InvalidArgumentError
+from ...ops import api as F
+from .graph import Tensor
+from .ops import convert_to_tensor
+
+relu = lambda features, name=None: _unary(features, F.relu, name or "Relu")  # noqa: E731
+sigmoid = lambda x, name=None: _unary(x, F.sigmoid, name or "Sigmoid")  # noqa: E731
+tanh = lambda x, name=None: _unary(x, F.tanh, name or "Tanh")  # noqa: E731
+elu = lambda features, name=None: _unary(features, F.elu, name or "Elu")  # noqa: E731
+softplus = lambda features, name=None: _unary(features, F.softplus, name or "Softplus")  # noqa: E731
+
+
+def _unary(x, fn, name):
+    x = convert_to_tensor(x)
+    return Tensor("op", [x], fn, name, x.dtype, x.shape)
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    return _unary(features, lambda v: F.leaky_relu(v, alpha), name or "LeakyRelu")
+
+
+def softmax(logits, axis=-1, name=None):
+    return _unary(logits, lambda v: F.softmax(v, axis), name or "Softmax")
+
+
+def log_softmax(logits, axis=-1, name=None):
+    return _unary(logits, lambda v: F.log_softmax(v, axis), name or "LogSoftmax")
+
+
+def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1, name=None, axis=None):
+    labels, logits = convert_to_tensor(labels), convert_to_tensor(logits)
+    axis = dim if axis is None else axis
+    return Tensor("op", [labels, logits], lambda y, z: F.neg(F.sum(F.mul(y, F.log_softmax(z, axis)), dim=axis)),
+                  name or "softmax_cross_entropy_with_logits", logits.dtype)
+
+
+softmax_cross_entropy_with_logits_v2 = softmax_cross_entropy_with_logits
+
+
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    labels, logits = convert_to_tensor(labels), convert_to_tensor(logits)
+    return Tensor("op", [labels, logits],
+                  lambda y, z: F.cross_entropy(z, F.to_dtype(y, "int64"), reduction="none"),
+                  name or "SparseSoftmaxCrossEntropyWithLogits", logits.dtype)
+
+
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    labels, logits = convert_to_tensor(labels), convert_to_tensor(logits)
+    return Tensor("op", [labels, logits],
+                  lambda y, z: F.binary_cross_entropy_with_logits(z, y, reduction="none"),
+                  name or "logistic_loss", logits.dtype)
+
+
+def bias_add(value, bias, data_format="NHWC", name=None):
+    value, bias = convert_to_tensor(value), convert_to_tensor(bias)
+
+    def fn(v, b):
+        if data_format == "NCHW" and v.ndim > 2:
+            return F.add(v, F.reshape(b, (-1,) + (1,) * (v.ndim - 2)))
+        return F.add(v, b)
+    return Tensor("op", [value, bias], fn, name or "BiasAdd", value.dtype)
+
+
+def dropout(x, keep_prob=None, rate=None, name=None):
+    x = convert_to_tensor(x)
+    p = rate if rate is not None else 1.0 - keep_prob
+    return Tensor("random", [x], lambda v: F.dropout(v, p, True), name or "dropout", x.dtype, x.shape)
+
+
+def _same_pads(size, k, s, d=1):
+    out = -(-size // s)
+    total = max((out - 1) * s + (k - 1) * d + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+def _spatial(v, data_format):
+    return (v.shape[1], v.shape[2]) if data_format == "NHWC" else (v.shape[2], v.shape[3])
+
+
+def _to_nchw(v, data_format):
+    return F.permute(v, (0, 3, 1, 2)) if data_format == "NHWC" else v
+
+
+def _from_nchw(v, data_format):
+    return F.permute(v, (0, 2, 3, 1)) if data_format == "NHWC" else v
+
+
+def _hw(values, data_format, name):
+    if len(values) != 4:
+        raise InvalidArgumentError(f"{name}: expected 4 values (one per dim), got {values}")
+    return (values[1], values[2]) if data_format == "NHWC" else (values[2], values[3])
+
+
+def _padded(x, padding, kernel, stride, dilation=(1, 1)):
+    """x is NCHW; TF's SAME may pad one more on the bottom/right."""
+    if padding == "VALID":
+        return x
+    if padding != "SAME":
+        raise InvalidArgumentError(f"padding must be 'SAME' or 'VALID', got {padding!r}")
+    (t, b) = _same_pads(x.shape[2], kernel[0], stride[0], dilation[0])
+    (l, r) = _same_pads(x.shape[3], kernel[1], stride[1], dilation[1])
+    return F.pad(x, (l, r, t, b)) if (t or b or l or r) else x
+
+
+def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True, data_format="NHWC",
+           dilations=(1, 1, 1, 1), name=None, filters=None):
+    x, w = convert_to_tensor(input), convert_to_tensor(filter if filter is not None else filters)
+    stride = _hw(strides, data_format, "conv2d strides")
+    dil = _hw(dilations, data_format, "conv2d dilations")
+
+    def fn(v, k):
+        nchw = _to_nchw(v, data_format)
+        weight = F.permute(k, (3, 2, 0, 1))  # TF filters are HWIO, unigrad's OIHW
+        nchw = _padded(nchw, padding, (k.shape[0], k.shape[1]), stride, dil)
+        return _from_nchw(F.conv2d(nchw, weight, None, stride, 0, dil), data_format)
+    return Tensor("op", [x, w], fn, name or "Conv2D", x.dtype)
+
+
+def _pool(kind):
+    def op(value, ksize, strides, padding, data_format="NHWC", name=None):
+        x = convert_to_tensor(value)
+        k = _hw(ksize, data_format, f"{kind} ksize")
+        s = _hw(strides, data_format, f"{kind} strides")
+
+        def fn(v):
+            nchw = _to_nchw(v, data_format)
+            if kind == "max_pool":
+                out = F.max_pool2d(_padded_for_max(nchw, padding, k, s), k, s)
+            else:
+                out = _avg_same(nchw, padding, k, s)
+            return _from_nchw(out, data_format)
+        return Tensor("op", [x], fn, name or ("MaxPool" if kind == "max_pool" else "AvgPool"), x.dtype)
+    return op
+
+
+def _padded_for_max(x, padding, k, s):
+    if padding == "VALID":
+        return x
+    (t, b), (l, r) = _same_pads(x.shape[2], k[0], s[0]), _same_pads(x.shape[3], k[1], s[1])
+    return F.pad(x, (l, r, t, b), value=float("-inf")) if (t or b or l or r) else x
+
+
+def _avg_same(x, padding, k, s):
+    if padding == "VALID":
+        return F.avg_pool2d(x, k, s)
+    (t, b), (l, r) = _same_pads(x.shape[2], k[0], s[0]), _same_pads(x.shape[3], k[1], s[1])
+    total = F.avg_pool2d(F.pad(x, (l, r, t, b)), k, s, divisor_override=1)
+    ones = F.pad(F.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device), (l, r, t, b))
+    return F.div(total, F.avg_pool2d(ones, k, s, divisor_override=1))  # TF averages real elements only
+
+
+max_pool = _pool("max_pool")
+avg_pool = _pool("avg_pool")
+
+
+def l2_loss(t, name=None):
+    x = convert_to_tensor(t)
+    return Tensor("op", [x], lambda v: F.div(F.sum(F.mul(v, v)), 2.0), name or "L2Loss", x.dtype, ())

@@ -1,0 +1,168 @@
+"""tf.Session: evaluate fetched nodes with feeds; repeated runs are compiled into graphs."""
+import numpy as np
+
+from ...autograd.tensor import Tensor as EagerTensor
+from ...backend import dtypes as _dt
+from ...errors import InvalidArgumentError
+from ...graph.jit import CompiledFunction
+from .graph import Node, Tensor, get_default_graph
+
+_sessions = []
+
+
+def _default_session():
+    if not _sessions:
+        raise InvalidArgumentError("no default session: use `with tf.Session() as sess:` or pass session=")
+    return _sessions[-1]
+
+
+def placeholder(dtype, shape=None, name="Placeholder"):
+    def missing():
+        raise InvalidArgumentError(f"You must feed a value for placeholder tensor '{node.name}' with dtype "
+                                   f"{node.dtype.name} and shape {_shape_text(node.shape)} (created at {node.site})")
+    node = Tensor("placeholder", [], missing, name, dtype, shape)
+    return node
+
+
+def _shape_text(shape):
+    return "<unknown>" if shape is None else "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def _check_feed(node, value):
+    arr = value.numpy() if isinstance(value, EagerTensor) and value.device.type == "cpu" else value
+    if isinstance(arr, EagerTensor):
+        tensor = arr
+    else:
+        arr = np.asarray(arr)
+        if arr.dtype.kind not in "biuf":
+            raise InvalidArgumentError(f"cannot feed a value of dtype {arr.dtype} for Tensor '{node.name}:0' "
+                                       f"of dtype {node.dtype.name}")
+        if arr.dtype.kind == "f" and node.dtype.category < 2:
+            raise InvalidArgumentError(f"cannot feed floating-point values for Tensor '{node.name}:0', which has "
+                                       f"integer dtype {node.dtype.name}")
+        tensor = EagerTensor(arr.astype(node.dtype.np, copy=False))
+    if node.shape is not None:
+        if tensor.ndim != len(node.shape) or any(d is not None and d != s for d, s in zip(node.shape, tensor.shape)):
+            raise InvalidArgumentError(f"Cannot feed value of shape {tuple(tensor.shape)} for Tensor "
+                                       f"'{node.name}:0', which has shape {_shape_text(node.shape)}")
+    if tensor.dtype is not node.dtype:
+        tensor = tensor.to(dtype=node.dtype)
+    return tensor
+
+
+def _closure(nodes):
+    """All nodes the fetches depend on, inputs before users (iterative DFS)."""
+    order, seen = [], set()
+    for root in nodes:
+        stack = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((i, False) for i in reversed(node.inputs) if id(i) not in seen)
+    return order
+
+
+def _flatten(fetches, out):
+    if isinstance(fetches, Node):
+        out.append(fetches)
+        return len(out) - 1
+    if isinstance(fetches, (list, tuple)):
+        return (type(fetches), [_flatten(f, out) for f in fetches])
+    if isinstance(fetches, dict):
+        return (dict, [(k, _flatten(v, out)) for k, v in fetches.items()])
+    raise InvalidArgumentError(f"cannot fetch an object of type {type(fetches).__name__}: fetch tf Tensors, "
+                               "Operations, or lists/tuples/dicts of them")
+
+
+def _rebuild(spec, values):
+    if isinstance(spec, int):
+        return values[spec]
+    kind, body = spec
+    if kind is dict:
+        return {k: _rebuild(s, values) for k, s in body}
+    return kind(_rebuild(s, values) for s in body)
+
+
+def _evaluate(order, fetched, feeds):
+    memo = dict(feeds)
+    for node in order:
+        if id(node) not in memo:
+            memo[id(node)] = node.fn(*[memo[id(i)] for i in node.inputs])
+    return tuple(None if n.is_operation else memo[id(n)] for n in fetched)
+
+
+class Session:
+    def __init__(self, target="", graph=None, config=None):
+        self.graph = graph or get_default_graph()
+        self.compiled = {}
+        self.closed = False
+
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        if self.closed:
+            raise InvalidArgumentError("Attempted to use a closed Session")
+        fetched = []
+        spec = _flatten(fetches, fetched)
+        feed_nodes, feed_values = [], []
+        for key, value in (feed_dict or {}).items():
+            if not isinstance(key, Tensor):
+                raise InvalidArgumentError(f"feed_dict keys must be tf Tensors (placeholders), got {key!r}")
+            feed_nodes.append(key)
+            feed_values.append(_check_feed(key, value))
+        order = _closure(fetched)
+        needs_grad = any(n.kind == "gradients" for n in order)
+        if needs_grad:  # fed values must be on the tape so gradients can reach them
+            feed_values = [v.detach().requires_grad_(True) if v.dtype.is_floating_point else v for v in feed_values]
+        if any(getattr(n, "initializer", False) for n in order):
+            values = _evaluate(order, fetched, {id(n): v for n, v in zip(feed_nodes, feed_values)})
+        else:
+            key = (tuple(id(n) for n in fetched), tuple(id(n) for n in feed_nodes))
+            compiled = self.compiled.get(key)
+            if compiled is None:
+                def run_graph(*vals, order=order, fetched=fetched, feed_nodes=feed_nodes, needs_grad=needs_grad):
+                    if needs_grad:
+                        vals = [v.detach().requires_grad_(True) if v.dtype.is_floating_point else v for v in vals]
+                    return _evaluate(order, fetched, {id(n): v for n, v in zip(feed_nodes, vals)})
+                compiled = self.compiled[key] = CompiledFunction(run_graph)
+            values = compiled(*feed_values)
+        return _rebuild(spec, [_to_numpy(v) for v in values])
+
+    def close(self):
+        self.closed = True
+
+    def __enter__(self):
+        _sessions.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _sessions.remove(self)
+        self.close()
+        return False
+
+
+class InteractiveSession(Session):
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        _sessions.append(self)
+
+
+def _to_numpy(value):
+    if value is None:
+        return None
+    if isinstance(value, EagerTensor):
+        arr = value.detach().cpu().numpy()
+        return arr[()] if arr.ndim == 0 else arr
+    return value
+
+
+def _eval(self, feed_dict=None, session=None):
+    return (session or _default_session()).run(self, feed_dict)
+
+
+Tensor.eval = _eval
+__all__ = ["Session", "InteractiveSession", "placeholder", "_dt"]

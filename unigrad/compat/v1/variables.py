@@ -1,0 +1,109 @@
+"""tf.Variable: a named, persistent value in the graph, set by its initializer and assign ops."""
+import numpy as np
+
+from ...autograd.grad_mode import no_grad
+from ...autograd.tensor import Tensor as EagerTensor
+from ...backend.trace_state import state as _trace
+from ...nn.parameter import Parameter
+from ...ops import api as F
+from .graph import FailedPreconditionError, Operation, Tensor, get_default_graph
+from .ops import convert_to_tensor
+
+GLOBAL_VARIABLES = "variables"
+TRAINABLE_VARIABLES = "trainable_variables"
+
+
+class Variable(Tensor):
+    def __init__(self, initial_value, trainable=True, name="Variable", dtype=None):
+        init = convert_to_tensor(initial_value, dtype=dtype)
+        super().__init__("variable", [], self._read, name, dtype or init.dtype, init.shape)
+        self.initial_value, self.trainable = init, trainable
+        self.storage = None
+        self.initializer = Operation([init], self._initialize, self.name + "/Assign", initializer=True)
+        graph = get_default_graph()
+        graph.variables.append(self)
+        graph.add_to_collection(GLOBAL_VARIABLES, self)
+        if trainable:
+            graph.add_to_collection(TRAINABLE_VARIABLES, self)
+
+    def _read(self):
+        if self.storage is None:
+            raise FailedPreconditionError(f"Attempting to use uninitialized value {self.name} (created at "
+                                          f"{self.site}); run tf.global_variables_initializer() first")
+        return self.storage
+
+    def _initialize(self, value):
+        with no_grad():
+            data = value.detach().to(dtype=self.dtype)._data.copy()
+            if self.storage is None or tuple(self.storage.shape) != tuple(data.shape):
+                self.storage = Parameter(EagerTensor(data), requires_grad=self.trainable and self.dtype.is_floating_point)
+            else:
+                self.storage.copy_(EagerTensor(data))
+        return None
+
+    def _assign_op(self, value, combine, name):
+        value = convert_to_tensor(value, dtype=self.dtype)
+
+        def fn(var, v):
+            with no_grad():
+                var.copy_(combine(var, v).detach())
+            return var.detach()
+        return Tensor("assign", [self, value], fn, self.name + "/" + name, self.dtype, self.shape)
+
+    def assign(self, value, name=None):
+        return self._assign_op(value, lambda var, v: v, "Assign")
+
+    def assign_add(self, delta, name=None):
+        return self._assign_op(delta, F.add, "AssignAdd")
+
+    def assign_sub(self, delta, name=None):
+        return self._assign_op(delta, F.sub, "AssignSub")
+
+    def read_value(self):
+        return self
+
+    def value(self):
+        return self
+
+    def eval(self, session=None):
+        from .session import _default_session
+        return (session or _default_session()).run(self)
+
+    def __repr__(self):
+        return f"<tf.Variable '{self.name}:0' shape={self.shape} dtype={self.dtype.name}>"
+
+
+def assign(ref, value, name=None):
+    return ref.assign(value, name)
+
+
+def assign_add(ref, value, name=None):
+    return ref.assign_add(value, name)
+
+
+def global_variables(graph=None):
+    return (graph or get_default_graph()).get_collection(GLOBAL_VARIABLES)
+
+
+def trainable_variables(graph=None):
+    return (graph or get_default_graph()).get_collection(TRAINABLE_VARIABLES)
+
+
+def variables_initializer(var_list, name="init"):
+    return Operation([v.initializer for v in var_list], lambda *_: None, name, initializer=True)
+
+
+def global_variables_initializer():
+    return variables_initializer(global_variables(), "init")
+
+
+initialize_all_variables = global_variables_initializer
+
+
+def make_slot(like):
+    """A persistent zero tensor shaped like a variable's storage (optimizer accumulators)."""
+    slot = EagerTensor(np.zeros(tuple(like.shape), dtype=like.dtype.np)) if like.device.type == "cpu" else \
+        F.zeros_like(like.detach())
+    if _trace.tracer is not None:
+        _trace.tracer.make_live(slot)
+    return slot
