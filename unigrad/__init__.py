@@ -16,6 +16,7 @@ from . import cuda
 from .creation_api import tensor, from_numpy
 from .io.safetensors_io import load, save
 from .graph.jit import jit
+from .graph.control_flow import cond, while_loop
 
 float = float32
 double = float64

@@ -158,6 +158,8 @@ def _buffer_add(buffers, node, idx, g):
 def _fill_missing(node, grads):
     """Zeros for differentiable outputs that received no gradient (multi-output ops)."""
     for i in node.op.diff_outputs:
+        if i >= node.n_outputs:
+            break
         if grads[i] is None:
             shape, dtype = node.out_meta[i]
             grads[i] = Tensor._make(node.device.xp.zeros(shape, dtype=dtype.np), node.device, dtype)

@@ -80,7 +80,8 @@ class Plan:
                     kernel = functools.partial(node.op.forward, xp, **node.attrs)
                 if not isinstance(node.op, str) and node.op.name in FRESH_RESULTS:
                     fresh.update(node.outputs)
-            self.steps.append((kernel, args, outs, release, node))
+            single = isinstance(node.op, str) or node.op.n_outputs == 1
+            self.steps.append((kernel, args, outs, release, node, single))
         self.output_slots = [slot_of(v) for v in graph.outputs]
         self.output_dtypes = [v.dtype for v in graph.outputs]
         # effects whose value was computed inside the target's own memory need no copy
@@ -95,12 +96,12 @@ class Plan:
             env[s] = t._data
         for s, a in self.constant_slots:
             env[s] = a
-        for kernel, args, outs, release, node in self.steps:
+        for kernel, args, outs, release, node, single in self.steps:
             try:
                 result = kernel(*[env[a] for a in args])
             except Exception as exc:
                 raise ExecutionError(_describe_failure(node, [env[a] for a in args], exc)) from exc
-            if len(outs) == 1:
+            if single:
                 env[outs[0]] = result
             else:
                 for s, r in zip(outs, result):

@@ -15,8 +15,10 @@ from .ir import Graph
 
 
 class Tracer:
-    def __init__(self, device=None):
+    def __init__(self, device=None, parent=None):
         self.graph = Graph(device)
+        self.parent = parent  # the enclosing trace, when tracing the branches of ug.cond/while_loop
+        self.implicit = []    # tensors of the enclosing trace this one reads (they become extra inputs)
         # id -> (weak reference, Value); the weak reference tells a live object from a new one that
         # reused a dead object's id, without keeping every intermediate alive during the trace
         self.values = {}      # Tensors
@@ -52,6 +54,16 @@ class Tracer:
         if v is not None:  # e.g. an op's saved output rebuilt as a Tensor for its backward rule
             self._bind(tensor, v)
             return v
+        if self.parent is not None:
+            outer = self.parent._lookup(self.parent.values, tensor)
+            if outer is None:
+                outer = self.parent._lookup(self.parent.arrays, tensor._data)
+            if (outer is not None and outer.kind in ("node", "placeholder")) or \
+                    (tensor.requires_grad and (outer is None or outer.kind == "capture")):
+                # computed by the enclosing graph, or a weight whose gradient must flow out of the
+                # branch: it comes in as an input instead of being read live
+                self.implicit.append(tensor)
+                return self.placeholder(tensor, f"outer{len(self.implicit) - 1}")
         if self.const_ids is None:
             self.const_ids = {id(t) for t in _CONST_CACHE.values()}
         if id(tensor) in self.const_ids or tensor._data.ndim == 0 and not tensor.requires_grad:
@@ -111,10 +123,12 @@ def active():
 
 @contextlib.contextmanager
 def tracing(tracer):
-    if state.tracer is not None:
+    """Make `tracer` the active one; a tracer with a parent (a branch) nests inside its parent."""
+    if state.tracer is not None and tracer.parent is not state.tracer:
         raise RuntimeError("nested tracing is not supported: a traced function called another trace")
+    previous = state.tracer
     state.tracer = tracer
     try:
         yield tracer
     finally:
-        state.tracer = None
+        state.tracer = previous

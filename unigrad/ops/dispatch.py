@@ -79,6 +79,8 @@ def dispatch(op, inputs, attrs):
     if needs_grad and op.diff_outputs:
         node = Node(op, inputs, attrs, outs)
         for i in op.diff_outputs:
+            if i >= len(outs):  # ops with a variable number of outputs (ug.cond)
+                break
             outs[i]._node = node
             outs[i]._idx = i
             outs[i].requires_grad = True
