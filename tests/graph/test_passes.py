@@ -70,3 +70,40 @@ def test_plan_releases_dead_intermediates():
     plan = Plan(g)
     released = [s for step in plan.steps for s in step[3]]
     assert len(released) >= 3
+
+
+def test_elementwise_fusion_builds_one_kernel_and_matches():
+    from unigrad.graph.fusion import elementwise_fusion
+    x, y = ug.randn(256, 256), ug.randn(256, 256)
+    g = _trace(lambda a, b: ((a * b + a).tanh() * 2.0).relu() - b, x, y)
+    passes.optimize(g, fuse=False)
+    n_before = len(g.nodes)
+    removed = elementwise_fusion(g)
+    assert removed == n_before - 1 and len(g.nodes) == 1 and "tanh" in g.nodes[0].name
+    expected = np.maximum(np.tanh(x.numpy() * y.numpy() + x.numpy()) * 2.0, 0) - y.numpy()
+    np.testing.assert_allclose(_run(g, x, y), expected, rtol=1e-5, atol=1e-6)
+    assert _run(g, x, y).dtype == np.float32
+
+
+def test_fusion_skips_small_arrays_and_keeps_shared_values():
+    from unigrad.graph.fusion import elementwise_fusion
+    small = _trace(lambda a: (a * 2.0).exp() + 1.0, ug.randn(8))
+    assert elementwise_fusion(small) == 0
+    big = ug.randn(300, 200)
+
+    def shared(a):
+        h = a.exp()
+        return h * 2.0 + h.sum()  # h feeds a reduction too, so it must stay materialised
+    g = _trace(shared, big)
+    elementwise_fusion(g)
+    assert any(n.name == "exp" for n in g.nodes)
+    np.testing.assert_allclose(_run(g, big), shared(big).numpy(), rtol=1e-5)
+
+
+def test_saved_fused_graph_round_trips(tmp_path):
+    m = ug.nn.Sequential(ug.nn.Linear(256, 256), ug.nn.Tanh(), ug.nn.Linear(256, 4))
+    x = ug.randn(256, 256)
+    f = ug.jit.trace(lambda a: m(a) * 2.0 + 1.0, (x,))
+    assert f.last_report["elementwise_fusion"] >= 1
+    ug.jit.save(f, tmp_path / "g.safetensors")
+    np.testing.assert_allclose(ug.jit.load(tmp_path / "g.safetensors")(x).numpy(), f(x).numpy(), rtol=1e-6)

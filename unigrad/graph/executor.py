@@ -120,7 +120,7 @@ INPLACE_UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "neg": "ne
 # ops whose result is always a new array nobody else references
 FRESH_RESULTS = {"matmul", "im2col", "col2im", "tanh_backward", "sigmoid_backward", "threshold_backward",
                  "window_scatter", "softmax", "log_softmax", "relu", "sigmoid", "div", "pow", "clone", "pad",
-                 "cat", "index", "gather", "scatter_add", "index_put", "where", "max_pool2d_values"}
+                 "cat", "index", "gather", "scatter_add", "index_put", "where", "max_pool2d_values", "fused"}
 
 
 def _inplace_kernel(ufunc, arity):

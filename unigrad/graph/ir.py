@@ -34,7 +34,7 @@ class Node:
 
     @property
     def name(self):
-        return self.op if isinstance(self.op, str) else self.op.name
+        return self.op if isinstance(self.op, str) else (repr(self.op) if self.op.name == "fused" else self.op.name)
 
     def __repr__(self):
         return f"<node {self.name}>"

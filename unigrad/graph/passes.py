@@ -133,8 +133,9 @@ DEFAULT_PASSES = (constant_folding, algebraic_simplification, common_subexpressi
                   dead_code_elimination, drop_unused_argmax)
 
 
-def optimize(graph, passes=DEFAULT_PASSES, max_rounds=4):
-    """Run the passes until nothing changes (or max_rounds); returns {pass name: changes}."""
+def optimize(graph, passes=DEFAULT_PASSES, max_rounds=4, fuse=True):
+    """Run the passes until nothing changes (or max_rounds), then elementwise fusion once;
+    returns {pass name: changes}."""
     report = {p.__name__: 0 for p in passes}
     for _ in range(max_rounds):
         total = 0
@@ -144,6 +145,9 @@ def optimize(graph, passes=DEFAULT_PASSES, max_rounds=4):
             total += n
         if not total:
             break
+    if fuse:
+        from .fusion import elementwise_fusion
+        report["elementwise_fusion"] = elementwise_fusion(graph)
     return report
 
 

@@ -91,7 +91,8 @@ def save(compiled, path):
                                          _dt.dtype_of(np.asarray(arr) if graph.device.type == "cpu" else arr.get()))
     for i, v in enumerate(graph.placeholders):
         names[v] = f"input.{i}"
-    for node in graph.nodes:
+    nodes = [m for node in graph.nodes for m in getattr(node.op, "originals", [node])]  # saved unfused
+    for node in nodes:
         for v in node.outputs:
             names[v] = f"v{v.id}"
     capture_names = {id(t): names[v] for v, t in graph.captures}
@@ -102,7 +103,7 @@ def save(compiled, path):
         "constants": [names[v] for v in graph.constants],
         "nodes": [{"op": n.op if isinstance(n.op, str) else n.op.name, "inputs": [names[v] for v in n.inputs],
                    "attrs": _encode(n.attrs), "outputs": [[names[v], list(v.shape), v.dtype.name] for v in n.outputs],
-                   "site": n.site} for n in graph.nodes],
+                   "site": n.site} for n in nodes],
         "outputs": [names[v] for v in graph.outputs],
         "effects": [[capture_names[id(t)], names[v]] for t, v in graph.effects],
         "output_structure": _encode(out_spec),
@@ -172,4 +173,6 @@ def load(path, device=None):
             values[name] = v
     graph.outputs = [values[o] for o in doc["outputs"]]
     graph.effects = [(weights[c], values[v]) for c, v in doc["effects"]]
+    from .fusion import elementwise_fusion
+    elementwise_fusion(graph)
     return LoadedGraph(graph, _decode(doc["output_structure"]), weights)

@@ -1,0 +1,154 @@
+"""Elementwise fusion: a tree of elementwise nodes becomes one kernel.
+
+On the CPU the fused kernel is a numexpr expression (one multi-threaded, cache-blocked pass
+instead of one NumPy call and one temporary per op); on CUDA it is a generated CuPy
+ElementwiseKernel (one launch instead of one per op). numexpr's per-call overhead only pays
+off on larger arrays, so CPU fusion applies from MIN_CPU_ELEMENTS elements up; without
+numexpr installed the pass leaves the graph unchanged.
+"""
+import itertools
+
+from .ir import Node
+
+MIN_CPU_ELEMENTS = 1 << 15
+
+# op name -> (numexpr template, CUDA C template); {0}, {1}, {2} are the operands
+TEMPLATES = {
+    "add": ("({0} + {1})", "({0} + {1})"),
+    "sub": ("({0} - {1})", "({0} - {1})"),
+    "mul": ("({0} * {1})", "({0} * {1})"),
+    "div": ("({0} / {1})", "({0} / {1})"),
+    "neg": ("(-{0})", "(-{0})"),
+    "exp": ("exp({0})", "exp({0})"),
+    "log": ("log({0})", "log({0})"),
+    "sqrt": ("sqrt({0})", "sqrt({0})"),
+    "tanh": ("tanh({0})", "tanh({0})"),
+    "abs": ("abs({0})", "fabs({0})"),
+    "relu": ("where({0} > 0, {0}, 0)", "({0} > 0 ? {0} : 0)"),
+    "maximum": ("where({0} >= {1}, {0}, {1})", "max({0}, {1})"),
+    "minimum": ("where({0} <= {1}, {0}, {1})", "min({0}, {1})"),
+    "tanh_backward": ("({0} * (1 - {1} * {1}))", "({0} * (1 - {1} * {1}))"),
+    "sigmoid_backward": ("({0} * {1} * (1 - {1}))", "({0} * {1} * (1 - {1}))"),
+    "threshold_backward": ("where({1} > 0, {0}, 0)", "({1} > 0 ? {0} : 0)"),
+}
+
+
+def _fusable(node):
+    return (not isinstance(node.op, str) and node.op.name in TEMPLATES and not node.attrs
+            and len(node.outputs) == 1 and node.outputs[0].dtype.is_floating_point
+            and all(v.dtype is node.outputs[0].dtype for v in node.inputs))
+
+
+class FusedKernel:
+    """Callable kernel for a fused group; `expr` is kept for printing and tests."""
+
+    def __init__(self, expr, cuda_expr, names, dtype, xp):
+        self.expr, self.cuda_expr, self.names, self.dtype = expr, cuda_expr, names, dtype
+        self.xp = xp
+        if xp.__name__ == "numpy":
+            import numexpr
+            self.run = lambda *arrays: numexpr.evaluate(expr, local_dict=dict(zip(names, arrays)))
+        else:
+            ctype = {"float32": "float", "float64": "double", "float16": "float16"}[dtype.name]
+            params = ", ".join(f"{ctype} {n}" for n in names)
+            kernel = xp.ElementwiseKernel(params, f"{ctype} out", f"out = {cuda_expr}", "unigrad_fused")
+            self.run = kernel
+
+    def __call__(self, *arrays):
+        return self.run(*arrays)
+
+    def __repr__(self):
+        return f"fused[{self.expr}]"
+
+
+def elementwise_fusion(graph):
+    """Fuse single-output trees of elementwise nodes; returns the number of nodes removed."""
+    xp = graph.device.xp
+    if xp.__name__ == "numpy":
+        try:
+            import numexpr  # noqa: F401
+        except ImportError:
+            return 0
+    users = graph.users()
+    protected = set(graph.outputs) | {v for _, v in graph.effects}
+    producer = {v: n for n in graph.nodes for v in n.outputs}
+    removed = 0
+    fused_into = {}
+    for root in reversed(graph.nodes):
+        if root in fused_into or not _fusable(root):
+            continue
+        out = root.outputs[0]
+        if xp.__name__ == "numpy" and _numel(out.shape) < MIN_CPU_ELEMENTS:
+            continue
+        members, leaves = [root], []
+
+        def absorb(v):
+            p = producer.get(v)
+            if (p is not None and p not in fused_into and _fusable(p) and v not in protected
+                    and len(users.get(v, [])) == 1 and p.outputs[0].shape == out.shape):
+                members.append(p)
+                return p
+            return None
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            for v in node.inputs:
+                p = absorb(v)
+                if p is not None:
+                    stack.append(p)
+        if len(members) < 2:
+            continue
+        names, leaf_names = {}, []
+        counter = itertools.count()
+
+        def name_of(v):
+            if v not in names:
+                names[v] = f"x{next(counter)}"
+                leaf_names.append(v)
+            return names[v]
+
+        def build(node, which):
+            args = []
+            for v in node.inputs:
+                p = producer.get(v)
+                args.append(build(p, which) if p in members and p is not node else name_of(v))
+            return TEMPLATES[node.op.name][which].format(*args)
+        expr = build(root, 0)
+        names_snapshot, leaves_snapshot = dict(names), list(leaf_names)
+        cuda_expr = build(root, 1)
+        kernel = FusedKernel(expr, cuda_expr, [names_snapshot[v] for v in leaves_snapshot], out.dtype, xp)
+        original_root = Node(root.op, root.inputs, root.attrs, root.site)
+        original_root.outputs = root.outputs
+        order = {n: i for i, n in enumerate(graph.nodes)}
+        originals = sorted([original_root] + members[1:], key=lambda n: order[root if n is original_root else n])
+        root.op = _FusedOp(kernel, originals)
+        root.inputs = leaves_snapshot
+        root.attrs = {}
+        for m in members[1:]:
+            fused_into[m] = root
+        removed += len(members) - 1
+    graph.nodes = [n for n in graph.nodes if n not in fused_into]
+    return removed
+
+
+class _FusedOp:
+    """Stands in for a registry op in the graph: the executor calls `array_fn`."""
+    n_outputs = 1
+    view = False
+
+    def __init__(self, kernel, originals):
+        self.kernel = kernel
+        self.originals = originals  # the unfused nodes, for saving the graph
+        self.name = "fused"
+        self.array_fn = None
+        self.forward = lambda xp, *arrays: kernel(*arrays)
+
+    def __repr__(self):
+        return repr(self.kernel)
+
+
+def _numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
