@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 import unigrad as ug
 from unigrad.graph import passes
@@ -72,7 +73,19 @@ def test_plan_releases_dead_intermediates():
     assert len(released) >= 3
 
 
-def test_elementwise_fusion_builds_one_kernel_and_matches():
+@pytest.fixture
+def cpu_fusion(monkeypatch):
+    from unigrad.graph import fusion
+    monkeypatch.setattr(fusion, "CPU_FUSION", True)
+
+
+def test_cpu_fusion_is_off_by_default():
+    from unigrad.graph.fusion import elementwise_fusion
+    g = _trace(lambda a: (a * 2.0).exp() + 1.0, ug.randn(300, 300))
+    assert elementwise_fusion(g) == 0
+
+
+def test_elementwise_fusion_builds_one_kernel_and_matches(cpu_fusion):
     from unigrad.graph.fusion import elementwise_fusion
     x, y = ug.randn(256, 256), ug.randn(256, 256)
     g = _trace(lambda a, b: ((a * b + a).tanh() * 2.0).relu() - b, x, y)
@@ -85,7 +98,7 @@ def test_elementwise_fusion_builds_one_kernel_and_matches():
     assert _run(g, x, y).dtype == np.float32
 
 
-def test_fusion_skips_small_arrays_and_keeps_shared_values():
+def test_fusion_skips_small_arrays_and_keeps_shared_values(cpu_fusion):
     from unigrad.graph.fusion import elementwise_fusion
     small = _trace(lambda a: (a * 2.0).exp() + 1.0, ug.randn(8))
     assert elementwise_fusion(small) == 0
@@ -100,7 +113,7 @@ def test_fusion_skips_small_arrays_and_keeps_shared_values():
     np.testing.assert_allclose(_run(g, big), shared(big).numpy(), rtol=1e-5)
 
 
-def test_saved_fused_graph_round_trips(tmp_path):
+def test_saved_fused_graph_round_trips(tmp_path, cpu_fusion):
     m = ug.nn.Sequential(ug.nn.Linear(256, 256), ug.nn.Tanh(), ug.nn.Linear(256, 4))
     x = ug.randn(256, 256)
     f = ug.jit.trace(lambda a: m(a) * 2.0 + 1.0, (x,))

@@ -1,16 +1,20 @@
 """Elementwise fusion: a tree of elementwise nodes becomes one kernel.
 
-On the CPU the fused kernel is a numexpr expression (one multi-threaded, cache-blocked pass
-instead of one NumPy call and one temporary per op); on CUDA it is a generated CuPy
-ElementwiseKernel (one launch instead of one per op). numexpr's per-call overhead only pays
-off on larger arrays, so CPU fusion applies from MIN_CPU_ELEMENTS elements up; without
-numexpr installed the pass leaves the graph unchanged.
+On CUDA the fused kernel is a generated CuPy ElementwiseKernel (one launch instead of one per
+op). On the CPU it can be a numexpr expression (one multi-threaded, cache-blocked pass), but
+measured on the project machine (2 cores, docs/benchmarks.md) numexpr made compiled training
+steps slower (MLP 6.9 ms vs 4.8 ms, LeNet 15.6 vs 14.6): its threads compete with BLAS and a
+fused result cannot be written in place over a dead operand the way the executor's plain
+ufunc steps are. So CPU fusion is off unless CPU_FUSION is set; it then applies from
+MIN_CPU_ELEMENTS elements up, and only when numexpr is installed.
 """
 import itertools
 
 from .ir import Node
 
 MIN_CPU_ELEMENTS = 1 << 15
+ENABLED = True      # set False to compile without fusion (for measurements)
+CPU_FUSION = False  # numexpr fusion on the CPU: measured slower here, see the module docstring
 
 # op name -> (numexpr template, CUDA C template); {0}, {1}, {2} are the operands
 TEMPLATES = {
@@ -64,7 +68,11 @@ class FusedKernel:
 def elementwise_fusion(graph):
     """Fuse single-output trees of elementwise nodes; returns the number of nodes removed."""
     xp = graph.device.xp
+    if not ENABLED:
+        return 0
     if xp.__name__ == "numpy":
+        if not CPU_FUSION:
+            return 0
         try:
             import numexpr  # noqa: F401
         except ImportError:
