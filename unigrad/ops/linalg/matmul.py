@@ -46,7 +46,11 @@ def _matmul_backward(ctx, g):
         ga = F.sum_to(F.matmul(g2, _mT(b2)), tuple(a2.shape))
         ga = F.reshape(ga, tuple(a.shape))
     if ctx.needs_input_grad(1):
-        if b2.ndim == 2 and a2.ndim > 2:
+        if b2.ndim == 2 and a2.ndim == 2 and not b._data.flags.c_contiguous and b._data.flags.f_contiguous:
+            # b is a transposed view (x @ W.t() in linear): build (g.T @ a).T so that, after the
+            # transpose's own backward, W's gradient is contiguous for the optimizer's update
+            gb = _mT(F.matmul(_mT(g2), a2))
+        elif b2.ndim == 2 and a2.ndim > 2:
             # (B.., m, k) @ (k, n): fold the batch into one GEMM instead of summing B products
             gb = F.matmul(_mT(F.reshape(a2, (-1, a2.shape[-1]))), F.reshape(g2, (-1, g2.shape[-1])))
         else:
