@@ -53,10 +53,11 @@ class FusedKernel:
             import numexpr
             self.run = lambda *arrays: numexpr.evaluate(expr, local_dict=dict(zip(names, arrays)))
         else:
-            ctype = {"float32": "float", "float64": "double", "float16": "float16"}[dtype.name]
-            params = ", ".join(f"{ctype} {n}" for n in names)
-            kernel = xp.ElementwiseKernel(params, f"{ctype} out", f"out = {cuda_expr}", "unigrad_fused")
-            self.run = kernel
+            # one type parameter T for every operand: CuPy binds it from the arrays it is given
+            params = ", ".join(f"T {n}" for n in names)
+            kernel = xp.ElementwiseKernel(params, "T out", f"out = {cuda_expr}", "unigrad_fused")
+            np_dtype = dtype.np
+            self.run = lambda *arrays: kernel(*[a if a.dtype == np_dtype else a.astype(np_dtype) for a in arrays])
 
     def __call__(self, *arrays):
         return self.run(*arrays)
