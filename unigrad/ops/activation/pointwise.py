@@ -156,7 +156,7 @@ def _public(op, **defaults):
     def public(input, **attrs):
         if not (isinstance(input, Tensor) and input._dtype.category == 2):
             input = as_float_tensor(input)
-        return dispatch(op, (input,), attrs)
+        return dispatch(op, (input,), attrs or _NO_ATTRS)
     public.__name__ = op.name
     op.public = public
     return public

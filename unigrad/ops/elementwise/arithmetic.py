@@ -5,7 +5,7 @@ from ...errors import DtypeError
 from .. import api as F
 from ..dispatch import dispatch
 from ...autograd.tensor import Tensor
-from ..operands import tensor_operands
+from ..operands import const, tensor_operands
 from ..registry import OpDef, Sample, register
 from ..sampling import positive, randn
 from ..spec import Spec, broadcast_shapes
@@ -27,6 +27,9 @@ def _binary_samples(second=randn):
         Sample((randn(0, 3), second(3, seed=4)), name="empty"),
         Sample((randn(4, 3).T, second(3, 4, seed=5)), name="strided"),
     ]
+
+
+_NO_ATTRS = {}  # shared by attr-less calls; nothing mutates a node's attrs
 
 
 def _grads(ctx, ga, gb):
@@ -65,8 +68,12 @@ sub_op = _register_binary("sub", lambda xp, a, b: a - b,
 def _mul_backward(ctx, g):
     a, b = ctx.inputs
     edges = ctx.edges or ctx.edges_list()
-    return _grads(ctx, dispatch(mul_op, (g, b), {}) if edges[0] is not None else None,
-                  dispatch(mul_op, (g, a), {}) if edges[1] is not None else None)
+    ga = dispatch(mul_op, (g, b), _NO_ATTRS) if edges[0] is not None else None
+    gb = dispatch(mul_op, (g, a), _NO_ATTRS) if edges[1] is not None else None
+    shape = g._data.shape
+    if (ga is None or a._data.shape == shape) and (gb is None or b._data.shape == shape):
+        return ga, gb
+    return _grads(ctx, ga, gb)
 
 
 mul_op = _register_binary("mul", lambda xp, a, b: a * b, _mul_backward, lambda torch, a, b: a * b,
@@ -116,9 +123,6 @@ neg_op = register(OpDef(
     torch_ref=lambda torch, x: -x, reference=lambda np, x: -x))
 
 
-_NO_ATTRS = {}  # shared by attr-less calls; nothing mutates a node's attrs
-
-
 def add(input, other, alpha=1):
     if alpha != 1:
         other = mul(other, alpha)
@@ -136,8 +140,12 @@ def sub(input, other, alpha=1):
 
 
 def mul(input, other):
-    if isinstance(other, Tensor) and isinstance(input, Tensor) and input._dtype is other._dtype:
-        return dispatch(mul_op, (input, other), _NO_ATTRS)
+    if isinstance(input, Tensor):
+        if isinstance(other, Tensor):
+            if input._dtype is other._dtype:
+                return dispatch(mul_op, (input, other), _NO_ATTRS)
+        elif other.__class__ is float and input._dtype.category == 2:  # x * 0.5
+            return dispatch(mul_op, (input, const(other, input._dtype, input._device)), _NO_ATTRS)
     return dispatch(mul_op, tensor_operands(input, other), _NO_ATTRS)
 
 
