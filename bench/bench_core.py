@@ -13,7 +13,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 import unigrad as ug  # noqa: E402
-from harness import interleaved  # noqa: E402
+from harness import interleaved, peak_mib  # noqa: E402
 
 torch.set_num_threads(2)
 
@@ -110,6 +110,7 @@ def peak_mib():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
+base = peak_mib()
 lib = sys.argv[1]
 if lib == "torch":
     import torch as L; import torch.nn as nn; torch = L; torch.set_num_threads(2); F = torch.nn.functional
@@ -120,20 +121,15 @@ m = nn.Sequential(nn.Conv2d(1, 20, 5), nn.MaxPool2d(2), nn.Conv2d(20, 50, 5), nn
 opt = L.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
 x = L.tensor(np.random.default_rng(0).standard_normal((64, 1, 28, 28)).astype(np.float32))
 y = L.tensor(np.random.default_rng(1).integers(0, 10, 64))
-base = peak_mib()
 for _ in range(20):
     loss = F.cross_entropy(m(x), y); opt.zero_grad(); loss.backward(); opt.step()
-peak = peak_mib()
-print(peak, peak - base)
+print(peak_mib())
 """
 
 
 def bench_memory():
-    out = {}
-    for lib in ("unigrad", "torch"):
-        res = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, lib], capture_output=True, text=True, check=True)
-        out[lib] = float(res.stdout.split()[0])
-    return out, "MiB peak RSS of a LeNet training process (20 steps)"
+    return {lib: peak_mib(MEMORY_SCRIPT, lib) for lib in ("unigrad", "torch")}, \
+        "MiB peak RSS of a LeNet training process (20 steps)"
 
 
 def _cpu_name():

@@ -5,7 +5,6 @@ python bench/bench_graph.py [--write docs/benchmarks.md]
 """
 import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -14,7 +13,7 @@ import torch
 sys.path.insert(0, os.path.dirname(__file__))
 import unigrad as ug  # noqa: E402
 from bench_core import _cpu_name, _lenet, _mlp, chain  # noqa: E402
-from harness import interleaved  # noqa: E402
+from harness import interleaved, peak_mib  # noqa: E402
 
 torch.set_num_threads(2)
 
@@ -123,20 +122,15 @@ y = ug.tensor(np.random.default_rng(1).integers(0, 10, 64))
 def step(a, b):
     loss = ug.nn.functional.cross_entropy(m(a), b); opt.zero_grad(); loss.backward(); opt.step(); return loss
 run = ug.jit(step) if sys.argv[1] == "compiled" else step
-run(x, y)
-base = peak_mib()
-for _ in range(20):
+for _ in range(21):
     run(x, y)
-print(peak_mib() - base, peak_mib())
+print(peak_mib())
 """
 
 
 def bench_memory():
-    out = {}
-    for mode in ("compiled", "eager"):
-        res = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, mode], capture_output=True, text=True, check=True)
-        out[mode] = float(res.stdout.split()[1])
-    return out, "MiB peak RSS, LeNet training process"
+    return {mode: peak_mib(MEMORY_SCRIPT, mode) for mode in ("compiled", "eager")}, \
+        "MiB peak RSS, LeNet training process"
 
 
 def main():

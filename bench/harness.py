@@ -1,5 +1,7 @@
 """Timing helpers: candidates interleaved in rounds, medians reported (see reference/performance.md)."""
 import statistics
+import subprocess
+import sys
 import time
 
 
@@ -17,3 +19,9 @@ def interleaved(candidates, rounds=7, calls=10, warmup=3):
                 fn()
             samples[name].append((time.perf_counter() - start) / calls)
     return {name: statistics.median(v) for name, v in samples.items()}
+
+
+def peak_mib(script, arg):
+    """Run `python -c script arg` in a fresh process; its last printed number is the peak in MiB."""
+    out = subprocess.run([sys.executable, "-c", script, arg], capture_output=True, text=True, check=True)
+    return float(out.stdout.split()[-1])

@@ -1,4 +1,5 @@
 """Shared pieces of the MNIST examples: data location, training loop, evaluation."""
+import argparse
 import os
 import time
 
@@ -45,4 +46,24 @@ def train(model, opt, epochs, device, batch_size=64, limit=None, scheduler=None)
         acc = evaluate(model, test_loader, device)
         print(f"epoch {epoch + 1}: last loss {loss.item():.4f}, test accuracy {acc * 100:.2f}% "
               f"({time.perf_counter() - start:.1f}s)")
+    return acc
+
+
+def run_example(description, build, epochs, batch_size, lr, out, make_scheduler):
+    """Parse --epochs/--limit/--out, train `build()` with SGD, evaluate, export safetensors."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--epochs", type=int, default=epochs)
+    parser.add_argument("--limit", type=int, default=None, help="stop each epoch after this many steps")
+    parser.add_argument("--out", default=out)
+    args = parser.parse_args()
+    ug.manual_seed(0)
+    device = "cuda" if ug.cuda.is_available() else "cpu"
+    model = build().to(device)
+    opt = ug.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
+    sched = make_scheduler(opt, args.epochs)
+    start = time.perf_counter()
+    acc = train(model, opt, args.epochs, device, batch_size=batch_size, limit=args.limit, scheduler=sched)
+    ug.save(model.state_dict(), args.out)
+    print(f"final test accuracy {acc * 100:.2f}% in {time.perf_counter() - start:.1f}s on {device}; "
+          f"weights written to {args.out}")
     return acc

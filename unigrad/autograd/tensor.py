@@ -15,19 +15,17 @@ class Tensor:
 
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
         t = as_tensor(data, dtype=dtype, device=device)
-        self._data = t._data
-        self._device = t._device
-        self._dtype = t._dtype
-        self.requires_grad = False
-        self.grad = None
-        self._node = None
-        self._idx = 0
-        self._vc = [0]
-        self._is_view = False
-        self._retains_grad = False
-        self._hooks = None
+        self._set_fields(t._data, t._device, t._dtype, [0])
         if requires_grad:
             self.requires_grad_(True)
+
+    def _set_fields(self, data, device, dtype, vc):
+        """A fresh leaf over `data` (used by Tensor() and Parameter())."""
+        self._data, self._device, self._dtype, self._vc = data, device, dtype, vc
+        self.requires_grad = False
+        self.grad = self._node = self._hooks = None
+        self._idx = 0
+        self._is_view = self._retains_grad = False
 
     @staticmethod
     def _make(data, device, dtype, requires_grad=False, node=None, idx=0, vc=None):

@@ -8,17 +8,7 @@ class Parameter(Tensor):
     def __new__(cls, data=None, requires_grad=True):
         src = as_tensor(data if data is not None else [])
         p = object.__new__(cls)
-        p._data = src._data
-        p._device = src._device
-        p._dtype = src._dtype
-        p.requires_grad = False
-        p.grad = None
-        p._node = None
-        p._idx = 0
-        p._vc = src._vc
-        p._is_view = False
-        p._retains_grad = False
-        p._hooks = None
+        p._set_fields(src._data, src._device, src._dtype, src._vc)
         if requires_grad:
             p.requires_grad_(True)
         return p
