@@ -53,8 +53,10 @@ def _add(a, b):
 
 
 def _discover(root_nodes):
-    """Dependency counts: how many edges from reachable nodes point at each node."""
-    deps = {}
+    """Set on every reachable node how many edges from reachable nodes point at it (`waiting`)
+    and clear its gradient buffer (`pending`). Per-node fields are cheaper than dicts here."""
+    for node in root_nodes:
+        node.waiting = 0
     stack = list(root_nodes)
     seen = set(root_nodes)
     pop, push, mark = stack.pop, stack.append, seen.add
@@ -63,18 +65,18 @@ def _discover(root_nodes):
         edges = node.edges
         if edges is None:
             edges = node.edges_list()
-        elif node.freed:
+        elif not node.inputs:
             node.check_alive()
         for edge in edges:
             if edge.__class__ is tuple:
                 child = edge[0]
                 if child in seen:
-                    deps[child] += 1
+                    child.waiting += 1
                 else:
-                    deps[child] = 1
+                    child.waiting = 1
+                    child.pending = None
                     mark(child)
                     push(child)
-    return deps
 
 
 def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=True, only=None):
@@ -82,30 +84,35 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
 
     capture: dict key -> grad, keys are leaf Tensors or (node, idx); filled instead of .grad.
     accumulate: write leaf .grad; only: restrict accumulation to these leaves (backward(inputs=)).
-    Gradient buffers hold a Tensor for single-output nodes and a list for multi-output ones.
+    A node's incoming gradient waits in node.pending (a Tensor, or a list for multi-output ops)
+    until node.waiting, its count of unprocessed consumers, reaches zero.
     """
     owned = set()  # leaves whose .grad array this run allocated, so it may add in place
     deliver = _LeafDelivery(capture, accumulate, only, create_graph, owned)
-    buffers = {}
     root_nodes = []
     with grad_mode.set_grad_enabled(create_graph):
+        seeds = []
         for t, g in roots:
-            node = t._node
-            if node is None:
+            if t._node is None:
                 deliver(t, g)
-                continue
-            if node not in buffers:
-                root_nodes.append(node)
-            _buffer_add(buffers, node, t._idx, g)
-        deps = _discover(root_nodes)
-        ready = [n for n in root_nodes if deps.get(n, 0) == 0]
-        pop, push, take, find = ready.pop, ready.append, buffers.pop, buffers.get
+            else:
+                seeds.append((t, g))
+                if t._node not in root_nodes:
+                    root_nodes.append(t._node)
+        for node in root_nodes:
+            node.pending = None
+        for t, g in seeds:
+            _pending_add(t._node, t._idx, g)
+        _discover(root_nodes)
+        ready = [n for n in root_nodes if n.waiting == 0]
+        pop, push = ready.pop, ready.append
         plain = capture is None and only is None and accumulate and not create_graph and _trace.tracer is None
         free = not retain_graph
         # the loop below runs once per recorded op: keep it free of calls on the common path
         while ready:
             node = pop()
-            grads = take(node)
+            grads = node.pending
+            node.pending = None
             single = node.n_outputs == 1
             if node.hooks or capture is not None:
                 grads = _run_node_hooks(node, grads, capture, single)
@@ -126,12 +133,12 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
                 if edge.__class__ is tuple:
                     child = edge[0]
                     if child.n_outputs == 1:
-                        cur = find(child)
-                        buffers[child] = g if cur is None else _add(cur, g)
+                        cur = child.pending
+                        child.pending = g if cur is None else _add(cur, g)
                     else:
-                        _buffer_add(buffers, child, edge[1], g)
-                    left = deps[child] - 1
-                    deps[child] = left
+                        _pending_add(child, edge[1], g)
+                    left = child.waiting - 1
+                    child.waiting = left
                     if not left:
                         push(child)
                 elif plain and edge.grad is not None and not edge._hooks and id(edge) in owned:
@@ -141,18 +148,16 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
             if free:
                 node.inputs = ()
                 node.out_data = None
-                node.freed = True
 
 
-def _buffer_add(buffers, node, idx, g):
+def _pending_add(node, idx, g):
     if node.n_outputs == 1:
-        cur = buffers.get(node)
-        buffers[node] = g if cur is None else _add(cur, g)
+        cur = node.pending
+        node.pending = g if cur is None else _add(cur, g)
         return
-    buf = buffers.get(node)
-    if buf is None:
-        buf = buffers[node] = [None] * node.n_outputs
-    buf[idx] = _add(buf[idx], g)
+    if node.pending is None:
+        node.pending = [None] * node.n_outputs
+    node.pending[idx] = _add(node.pending[idx], g)
 
 
 def _fill_missing(node, grads):

@@ -10,7 +10,8 @@ class Node:
     so no reference cycle Tensor -> Node -> Tensor is created.
     """
     __slots__ = ("op", "attrs", "inputs", "in_versions", "out_data", "out_vcs", "out_versions",
-                 "device", "freed", "edges", "n_outputs", "out_meta", "hooks", "__weakref__")
+                 "device", "edges", "n_outputs", "out_meta", "hooks", "pending", "waiting",
+                 "__weakref__")
 
     def __init__(self, op, inputs, attrs, outputs):
         self.op = op
@@ -23,16 +24,18 @@ class Node:
         else:
             self.in_versions = [t._vc[0] for t in inputs]
         n = self.n_outputs = len(outputs)
+        # (device and out_meta are only read for saved outputs and multi-output ops: set them then)
         if n == 1:
-            out = outputs[0]
-            self.out_meta = None  # single outputs never need zero-filling; dtype comes from the data
             if op.saves_outputs:
+                out = outputs[0]
                 self.out_data = [out._data]
                 self.out_vcs = [out._vc]
                 self.out_versions = [out._vc[0]]
+                self.device = out._device
             else:
                 self.out_data = None
         else:
+            self.device = outputs[0]._device
             self.out_meta = [(o._data.shape, o._dtype) for o in outputs]
             if op.saves_outputs:
                 self.out_data = [o._data for o in outputs]
@@ -40,10 +43,7 @@ class Node:
                 self.out_versions = [o._vc[0] for o in outputs]
             else:
                 self.out_data = None
-        self.device = outputs[0]._device
-        self.freed = False
-        self.edges = None
-        self.hooks = None
+        self.edges = self.hooks = self.pending = None
 
     # ---- the view a backward rule sees (ctx) -----------------------------------------------
     @property
@@ -75,8 +75,13 @@ class Node:
     def name(self):
         return f"{self.op.name}Backward"
 
+    @property
+    def freed(self):
+        """Backward freed the saved values (every node has inputs until then)."""
+        return not self.inputs
+
     def check_alive(self):
-        if self.freed:
+        if not self.inputs:
             raise AutogradError(
                 f"trying to backward through the graph a second time (op '{self.op.name}'): its saved "
                 "values were freed after the first .backward(). Pass retain_graph=True to the first call.")
@@ -98,7 +103,6 @@ class Node:
     def free(self):
         self.inputs = ()
         self.out_data = None
-        self.freed = True
 
 
 from ..backend.dtypes import DType as _DType  # noqa: E402
