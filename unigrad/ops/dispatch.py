@@ -53,7 +53,8 @@ def dispatch(op, inputs, attrs):
         out = _new(Tensor)
         out._data = result
         out._device = device
-        out._dtype = _DTYPES[result.dtype]
+        rdt = result.dtype
+        out._dtype = first._dtype if rdt is first._data.dtype else _DTYPES[rdt]
         out.grad = out._hooks = None
         out._idx = 0
         out._retains_grad = False
@@ -64,7 +65,22 @@ def dispatch(op, inputs, attrs):
             out._vc = [0]
             out._is_view = False
         if needs_grad and op.diff_outputs:
-            out._node = Node(op, inputs, attrs, (out,))
+            # the tape record of a single-output op, built inline (this runs for every recorded op;
+            # Node.__init__ is the general form)
+            node = out._node = _new(Node)
+            node.op, node.attrs, node.inputs, node.n_outputs = op, attrs, inputs, 1
+            node.edges = node.hooks = node.pending = None
+            if not op.saves_inputs:
+                node.in_versions = None
+            elif n == 2:
+                node.in_versions = (first._vc[0], inputs[1]._vc[0])
+            else:
+                node.in_versions = [t._vc[0] for t in inputs]
+            if op.saves_outputs:
+                node.out_data, node.out_vcs, node.out_versions = [result], [out._vc], [out._vc[0]]
+                node.device = device
+            else:
+                node.out_data = None
             out.requires_grad = True
         else:
             out._node = None
