@@ -61,9 +61,16 @@ class Node:
         edges = self.edges
         if edges is None:
             nondiff = self.op.nondiff_inputs
-            edges = self.edges = [
-                None if not t.requires_grad or (nondiff and i in nondiff) else
-                ((t._node, t._idx) if t._node is not None else t) for i, t in enumerate(self.inputs)]
+            if nondiff:
+                edges = [None if i in nondiff else _edge(t) for i, t in enumerate(self.inputs)]
+            elif len(self.inputs) == 2:  # the common arities without a comprehension
+                a, b = self.inputs
+                edges = (_edge(a), _edge(b))
+            elif len(self.inputs) == 1:
+                edges = (_edge(self.inputs[0]),)
+            else:
+                edges = [_edge(t) for t in self.inputs]
+            self.edges = edges
         return edges
 
     def needs_input_grad(self, i):
@@ -103,6 +110,14 @@ class Node:
     def free(self):
         self.inputs = ()
         self.out_data = None
+
+
+def _edge(t):
+    """Where a gradient for input t goes: its producer (node, output index), the leaf itself, or nowhere."""
+    if not t.requires_grad:
+        return None
+    node = t._node
+    return t if node is None else (node, t._idx)
 
 
 from ..backend.dtypes import DType as _DType  # noqa: E402
