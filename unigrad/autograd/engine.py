@@ -116,8 +116,14 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
             single = node.n_outputs == 1
             if node.hooks or capture is not None:
                 grads = _run_node_hooks(node, grads, capture, single)
-            if node.in_versions is not None:
-                node.check_versions()
+            iv = node.in_versions
+            if iv is not None:
+                if iv.__class__ is tuple and node.out_data is None:  # two inputs, checked inline
+                    a, b = node.inputs
+                    if a._vc[0] != iv[0] or b._vc[0] != iv[1]:
+                        node.check_versions()
+                else:
+                    node.check_versions()
             elif node.out_data is not None and (not single or node.out_vcs[0][0] != node.out_versions[0]):
                 node.check_versions()
             if single:

@@ -79,7 +79,8 @@ def _sigmoid_backward(ctx, g):
 
 
 def _sigmoid_backward_forward(xp, g, y):
-    return g * y * (scalar(xp, 1, y.dtype) - y)
+    gy = g * y
+    return gy - gy * y  # g * y * (1 - y)
 
 
 def _sigmoid_backward_backward(ctx, gg):
@@ -103,12 +104,13 @@ sigmoid_op = register(OpDef(
 
 
 def _tanh_backward(ctx, g):
-    y = _make(ctx.out_data[0], g._device, g._dtype, True, ctx, 0)  # the output, attached to this node
+    y = _make(ctx.out_data[0], g._device, g._dtype, True, ctx)  # the output, attached to this node
     return (dispatch(tanh_backward_op, (g, y), _NO_ATTRS),)
 
 
 def _tanh_backward_forward(xp, g, y):
-    return g * (scalar(xp, 1, y.dtype) - y * y)
+    gy = g * y
+    return g - gy * y  # g * (1 - y^2) without a scalar operand (array-with-scalar is NumPy's slow path)
 
 
 def _tanh_backward_backward(ctx, gg):
