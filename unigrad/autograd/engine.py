@@ -131,8 +131,8 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
             else:
                 _fill_missing(node, grads)
                 in_grads = node.op.backward(node, *grads)
-            if in_grads.__class__ is not tuple and in_grads.__class__ is not list:
-                in_grads = (in_grads,)
+            if in_grads.__class__ is not tuple:
+                in_grads = tuple(in_grads) if in_grads.__class__ is list else (in_grads,)
             for edge, g in zip(node.edges, in_grads):
                 if edge is None or g is None:
                     continue
