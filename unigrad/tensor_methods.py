@@ -109,7 +109,7 @@ def _assign(self, result):
         if self._node is None and self.requires_grad:
             raise AutogradError(f"a leaf tensor of shape {tuple(self.shape)} that requires grad is used in an "
                                 "in-place operation; wrap it in `with unigrad.no_grad():` or use an out-of-place op")
-        if self._is_view:
+        if getattr(self, "_is_view", False):
             raise AutogradError("in-place operation on a view of another tensor while recording gradients is not "
                                 "supported; use an out-of-place op or .clone() the view first")
     node = result._node if recording else None

@@ -115,7 +115,7 @@ class Tensor:
     def retain_grad(self):
         if not self.requires_grad:
             raise AutogradError("retain_grad() on a tensor that does not require grad")
-        if not self.is_leaf and not self._retains_grad:
+        if not self.is_leaf and not getattr(self, "_retains_grad", False):
             from .engine import retain_grad_hook
             self._retains_grad = True
             self._node_hooks().append(retain_grad_hook(self))

@@ -57,18 +57,20 @@ def dispatch(op, inputs, attrs):
         out._dtype = first._dtype if rdt is first._data.dtype else _DTYPES[rdt]
         out.grad = out._hooks = None
         out._idx = 0
-        out._retains_grad = False
+        # (_retains_grad and _is_view stay unset here: they are read with getattr defaults)
         if op.view:
             out._vc = first._vc
             out._is_view = True
         else:
             out._vc = [0]
-            out._is_view = False
         if needs_grad and op.diff_outputs:
             # the tape record of a single-output op, built inline (this runs for every recorded op;
             # Node.__init__ is the general form)
             node = out._node = _new(Node)
-            node.op, node.attrs, node.inputs, node.n_outputs = op, attrs, inputs, 1
+            node.op = op
+            node.attrs = attrs
+            node.inputs = inputs
+            node.n_outputs = 1
             node.edges = node.hooks = node.pending = None
             if not op.saves_inputs:
                 node.in_versions = None

@@ -9,6 +9,21 @@ from ..errors import InvalidTypeError
 _CONST_CACHE = {}
 
 
+_CPU_FLOATS = {}  # dtype -> {float value: Tensor}: the x * 0.5 case without building a key tuple
+
+
+def cpu_float_const(value, dtype):
+    table = _CPU_FLOATS.get(dtype)
+    if table is None:
+        table = _CPU_FLOATS[dtype] = {}
+    t = table.get(value)
+    if t is None:
+        if len(table) > 4096:
+            table.clear()
+        t = table[value] = const(value, dtype, cpu)
+    return t
+
+
 def const(value, dtype, device):
     """A cached 0-d Tensor holding a Python scalar (operands like the 2 in x * 2)."""
     key = (type(value), value, dtype, device)

@@ -24,7 +24,7 @@ class Sample:
     name: str = ""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class OpDef:
     name: str
     forward: Optional[Callable] = None      # primitives: (xp, *arrays, **attrs) -> array | tuple

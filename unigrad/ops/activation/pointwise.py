@@ -13,7 +13,7 @@ from ..spec import Spec
 from ...backend.device import scalar
 from ...autograd.tensor import Tensor
 
-_make = Tensor._make
+_new = object.__new__
 _NO_ATTRS = {}
 
 
@@ -104,8 +104,21 @@ sigmoid_op = register(OpDef(
 
 
 def _tanh_backward(ctx, g):
-    y = _make(ctx.out_data[0], g._device, g._dtype, True, ctx)  # the output, attached to this node
-    return (dispatch(tanh_backward_op, (g, y), _NO_ATTRS),)
+    return (dispatch(tanh_backward_op, (g, _saved_output(ctx, g)), _NO_ATTRS),)
+
+
+def _saved_output(ctx, g):
+    """The op's output as a Tensor attached to its node (so grad-of-grad flows through it)."""
+    y = _new(Tensor)
+    y._data = ctx.out_data[0]
+    y._device = g._device
+    y._dtype = g._dtype
+    y.requires_grad = True
+    y.grad = y._hooks = None
+    y._node = ctx
+    y._idx = 0
+    y._vc = ctx.out_vcs[0]
+    return y
 
 
 def _tanh_backward_forward(xp, g, y):
@@ -128,6 +141,7 @@ tanh_backward_op = register(OpDef(
 
 tanh_op = register(OpDef(
     name="tanh", forward=lambda xp, x: xp.tanh(x), backward=_tanh_backward, infer=_same, saves_outputs=True,
+    array_fn=np.tanh,  # NumPy ufuncs hand CuPy arrays to CuPy (__array_ufunc__), so this serves both
     saves_inputs=False,
     samples=_smooth_samples, torch_ref=lambda torch, x: torch.tanh(x), reference=lambda np, x: np.tanh(x)))
 
@@ -155,10 +169,10 @@ erf_op = register(OpDef(
 
 
 def _public(op, **defaults):
-    def public(input, **attrs):
+    def public(input):
         if not (isinstance(input, Tensor) and input._dtype.category == 2):
             input = as_float_tensor(input)
-        return dispatch(op, (input,), attrs or _NO_ATTRS)
+        return dispatch(op, (input,), _NO_ATTRS)
     public.__name__ = op.name
     op.public = public
     return public

@@ -5,7 +5,8 @@ from ...errors import DtypeError
 from .. import api as F
 from ..dispatch import dispatch
 from ...autograd.tensor import Tensor
-from ..operands import const, tensor_operands
+from ...backend.device import cpu
+from ..operands import const, cpu_float_const, tensor_operands
 from ..registry import OpDef, Sample, register
 from ..sampling import positive, randn
 from ..spec import Spec, broadcast_shapes
@@ -145,7 +146,9 @@ def mul(input, other):
             if input._dtype is other._dtype:
                 return dispatch(mul_op, (input, other), _NO_ATTRS)
         elif other.__class__ is float and input._dtype.category == 2:  # x * 0.5
-            return dispatch(mul_op, (input, const(other, input._dtype, input._device)), _NO_ATTRS)
+            c = cpu_float_const(other, input._dtype) if input._device is cpu else \
+                const(other, input._dtype, input._device)
+            return dispatch(mul_op, (input, c), _NO_ATTRS)
     return dispatch(mul_op, tensor_operands(input, other), _NO_ATTRS)
 
 

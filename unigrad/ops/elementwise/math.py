@@ -1,4 +1,9 @@
-"""Unary math: exp, log, sqrt, rsqrt, abs, sign, sin, cos, and the rounding family."""
+"""Unary math: exp, log, sqrt, rsqrt, abs, sign, sin, cos, and the rounding family.
+
+`ufunc` is the same computation as a NumPy ufunc, which dispatch calls without a Python frame;
+NumPy ufuncs defer to CuPy for CuPy arrays, so it serves both devices."""
+import numpy as np
+
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor, tensor_operands
@@ -12,9 +17,10 @@ def _same(x):
 
 
 def _unary(name, forward, backward, torch_ref, samples, saves_outputs=False, floating=True, doc="",
-           saves_inputs=True):
+           saves_inputs=True, ufunc=None):
     op = register(OpDef(name=name, forward=forward, backward=backward, infer=_same, samples=samples,
                         torch_ref=torch_ref, reference=forward, saves_outputs=saves_outputs, saves_inputs=saves_inputs,
+                        array_fn=ufunc,
                         diff_outputs=(0,) if backward else (), doc=doc))
     convert = as_float_tensor if floating else (lambda x: x)
 
@@ -38,9 +44,9 @@ def _kink_samples():
 
 
 exp = _unary("exp", lambda xp, x: xp.exp(x), lambda ctx, g: (F.mul(g, ctx.outputs[0]),),
-             lambda torch, x: torch.exp(x), _any_samples, saves_outputs=True, saves_inputs=False)
+             lambda torch, x: torch.exp(x), _any_samples, saves_outputs=True, saves_inputs=False, ufunc=np.exp)
 log = _unary("log", lambda xp, x: xp.log(x), lambda ctx, g: (F.div(g, ctx.inputs[0]),),
-             lambda torch, x: torch.log(x), _pos_samples)
+             lambda torch, x: torch.log(x), _pos_samples, ufunc=np.log)
 sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda ctx, g: (F.div(F.mul(g, 0.5), ctx.outputs[0]),),
               lambda torch, x: torch.sqrt(x), _pos_samples, saves_outputs=True, saves_inputs=False)
 
