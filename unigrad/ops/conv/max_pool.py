@@ -83,7 +83,7 @@ def _window_scatter_forward(xp, g, arg, shape, kernel, stride, pads, dilation):
     order = sorted(range(4), key=lambda a: -g.strides[a])
     full = (n, c, h + pads[0] + pads[1], w + pads[2] + pads[3])
     out = xp.zeros(tuple(full[a] for a in order), dtype=g.dtype).transpose([order.index(a) for a in range(4)])
-    hit = xp.empty(arg.shape, dtype=bool)
+    hit = xp.empty_like(arg, dtype=bool)  # same memory order as arg and g (CHWN after a conv)
     overlapping = stride[0] < (kernel[0] - 1) * dilation[0] + 1 or stride[1] < (kernel[1] - 1) * dilation[1] + 1
     for k, rows, cols in _offsets(kernel, stride, dilation, oh, ow):
         xp.equal(arg, k, out=hit)
