@@ -17,6 +17,7 @@ from .creation_api import tensor, from_numpy
 from .io.safetensors_io import load, save
 from .graph.jit import jit
 from .graph.control_flow import cond, while_loop
+from .graph import graph_call as _graph_call  # noqa: F401  (registers the graph_call op)
 
 float = float32
 double = float64

@@ -217,7 +217,7 @@ class _LeafDelivery:
         if self.create_graph or _trace.tracer is not None:
             leaf.grad = g if leaf.grad is None else _add(leaf.grad, g)
         elif leaf.grad is None:
-            leaf.grad = _own(g)
+            leaf.grad = _own(g.detach() if g.requires_grad else g)
         elif id(leaf) in self.owned:
             leaf.grad._data += g._data  # this run allocated it: accumulate in place
         else:

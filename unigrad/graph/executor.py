@@ -87,6 +87,15 @@ class Plan:
         # effects whose value was computed inside the target's own memory need no copy
         self.effect_slots = [(t, slot_of(v)) for t, v in graph.effects if host.get(v) is not t]
         self.n_slots = len(slot)
+        # a graph whose outputs carry no floating values (e.g. a training step returning nothing
+        # differentiable) never needs a tape entry
+        self.effects_only_outputs = not any(v.dtype.is_floating_point for v in graph.outputs)
+
+    def graph_needs_grad(self, inputs):
+        """Whether calling with these inputs should be recorded for autograd."""
+        if self.effects_only_outputs:
+            return False
+        return any(t.requires_grad for t in inputs) or any(t.requires_grad for _, t in self.graph.captures)
 
     def run(self, arrays):
         env = [None] * self.n_slots

@@ -7,12 +7,15 @@ A compiled function is cached per input signature (shapes, dtypes, devices, and 
 non-tensor arguments) and retraced when it changes. Python control flow (if/for on values) is
 resolved while tracing: the graph holds the path the example inputs took. Use ug.cond /
 ug.while_loop for control flow that must depend on data at run time.
-Compiled outputs carry no autograd history; to train, compile the whole step (forward,
-backward, optimizer update).
+Where gradients are wanted (an input or a captured weight requires grad), a compiled call is one
+differentiable op whose backward replays the graph; compiling the whole training step (forward,
+backward, optimizer update) is faster still.
 """
 import functools
 
+from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.tensor import Tensor
+from ..backend.trace_state import state as _trace_state
 from ..backend.device import cpu
 from ..errors import InvalidTypeError
 from .executor import Plan, wrap_outputs
@@ -57,6 +60,8 @@ class CompiledFunction:
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args):
+        if _trace_state.tracer is not None:  # called while another graph is traced: inline the Python
+            return self.fn(*args)
         tensors = []
         spec = _flatten(list(args), tensors)
         key = _signature(spec, tensors)
@@ -66,6 +71,9 @@ class CompiledFunction:
             self.cache[key] = entry
             return result
         plan, out_spec, device = entry
+        if is_grad_enabled() and plan.graph_needs_grad(tensors):
+            from .graph_call import call_with_autograd
+            return _unflatten(out_spec, call_with_autograd(plan, tensors))
         arrays = plan.run([t._data for t in tensors])
         return _unflatten(out_spec, wrap_outputs(plan, arrays, device))
 
