@@ -156,3 +156,10 @@ def test_error_inside_composite_points_at_user_line():
 def test_wrong_loss_target_shape_is_clear():
     with pytest.raises(ug.ShapeError, match=r"targets of shape \(4,\)"):
         ug.nn.functional.cross_entropy(ug.ones(4, 10), ug.zeros(5, dtype=ug.int64))
+
+
+def test_cuda_request_without_cuda_is_clear():
+    if ug.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ug.DeviceError, match="CUDA is not available"):
+        ug.ones(2).to("cuda")

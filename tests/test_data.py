@@ -81,3 +81,11 @@ def test_one_epoch_mlp_reaches_95_percent():
     with ug.no_grad():
         acc = (model(test.data).argmax(1) == test.targets).float().mean().item()
     assert acc >= 0.95
+
+
+def test_download_fetches_and_verifies_from_a_mirror(tmp_path):
+    # the shared copy serves as the mirror (file://), so the real download code path runs offline
+    root = tmp_path / "mnist"
+    ug.data.download_mnist(str(root), mirrors=["file://" + os.path.abspath(MNIST_DIR) + "/"])
+    assert sorted(p.name for p in root.iterdir()) == sorted(n + ".gz" for n in ug.data.mnist.FILES)
+    assert len(ug.data.MNIST(str(root), train=False, verify=True)) == 10000
