@@ -185,3 +185,37 @@ def test_session_compiles_repeated_runs():
     assert sess.run(y, {x: [1.0, 2.0, 3.0]}) == 12.0
     compiled = next(iter(sess.compiled.values()))
     assert len(compiled.cache) == 2  # one graph per feed shape
+
+
+def test_more_tf_ops_match_numpy():
+    x = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
+    t = tf.constant(x)
+    outs = tf.Session().run([tf.expand_dims(t, 0), tf.one_hot(tf.constant([0, 2]), 3), tf.gather(t, tf.constant([1])),
+                             tf.tile(t, [1, 2]), tf.slice(t, [0, 1], [2, 1]), tf.reduce_any(t > 3.0),
+                             tf.squeeze(tf.expand_dims(t, 0)), tf.argmin(t, 1), tf.split(t, 2, axis=0)])
+    np.testing.assert_array_equal(outs[0], x[None])
+    np.testing.assert_array_equal(outs[1], np.eye(3, dtype=np.float32)[[0, 2]])
+    np.testing.assert_array_equal(outs[2], x[[1]])
+    np.testing.assert_array_equal(outs[3], np.tile(x, (1, 2)))
+    np.testing.assert_array_equal(outs[4], x[:, 1:2])
+    assert outs[5] == True  # noqa: E712
+    np.testing.assert_array_equal(outs[6], x)
+    np.testing.assert_array_equal(outs[7], [0, 0])
+    np.testing.assert_array_equal(outs[8][1], x[1:])
+
+
+def test_variable_scopes_share_variables_and_saver_restores(tmp_path):
+    with tf.variable_scope("dense"):
+        w = tf.get_variable("kernel", [3, 2])
+    with tf.variable_scope("dense", reuse=True):
+        assert tf.get_variable("kernel") is w
+    with pytest.raises(ug.InvalidArgumentError, match="already exists"):
+        with tf.variable_scope("dense"):
+            tf.get_variable("kernel", [3, 2])
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    saved = sess.run(w)
+    path = tf.train.Saver().save(sess, str(tmp_path / "model.ckpt"))
+    sess.run(w.assign(tf.zeros([3, 2])))
+    tf.train.Saver().restore(sess, path)
+    np.testing.assert_array_equal(sess.run(w), saved)

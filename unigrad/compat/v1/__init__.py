@@ -15,10 +15,15 @@ from .ops import (abs, add, argmax, cast, clip_by_value, concat, constant, conve
                   negative, not_equal, ones, ones_like, pow, random_normal, random_uniform, reduce_max, reduce_mean,
                   reduce_min, reduce_prod, reduce_sum, reshape, rsqrt, sigmoid, sign, sqrt, square, squared_difference,
                   stack, stop_gradient, subtract, tanh, transpose, truediv, truncated_normal, where, zeros, zeros_like)
+from .ops import argmin, expand_dims, gather, one_hot, reduce_all, reduce_any, split, squeeze, tile
 from .ops import shape_of as shape
+from .ops import slice as slice_  # noqa: F401
+from .variable_scope import get_variable, random_uniform_initializer, variable_scope, zeros_initializer
 from .session import InteractiveSession, Session, placeholder
 from .train import gradients
 from .variables import (Variable, assign, assign_add, global_variables, global_variables_initializer,
                         initialize_all_variables, trainable_variables, variables_initializer)
 
 random = type("random", (), {"uniform": staticmethod(random_uniform), "normal": staticmethod(random_normal)})
+
+globals()["slice"] = slice_  # tf.slice (assigned this way so the builtin stays usable in this module)

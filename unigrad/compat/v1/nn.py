@@ -157,3 +157,8 @@ avg_pool = _pool("avg_pool")
 def l2_loss(t, name=None):
     x = convert_to_tensor(t)
     return Tensor("op", [x], lambda v: F.div(F.sum(F.mul(v, v)), 2.0), name or "L2Loss", x.dtype, ())
+
+
+def embedding_lookup(params, ids, name=None):
+    from .ops import gather
+    return gather(params, ids, 0, name or "embedding_lookup")

@@ -1,4 +1,6 @@
 """TF1 op functions under TensorFlow's names, each a deferred call into the unigrad registry."""
+import builtins
+
 import numpy as np
 
 from ... import ops as _registry  # noqa: F401  (registers every op)
@@ -7,6 +9,8 @@ from ...backend import dtypes as _dt
 from ...ops import api as F
 from ...ops.spec import broadcast_shapes
 from .graph import Tensor
+
+_builtin_slice = builtins.slice  # this module defines tf.slice
 
 
 def _dtype_of_value(value, dtype):
@@ -250,3 +254,72 @@ def _install_operators():
 
 
 _install_operators()
+
+
+def expand_dims(input, axis, name=None):
+    x = convert_to_tensor(input)
+    return Tensor("op", [x], lambda v: F.unsqueeze(v, axis), name or "ExpandDims", x.dtype)
+
+
+def squeeze(input, axis=None, name=None):
+    x = convert_to_tensor(input)
+    return Tensor("op", [x], lambda v: F.squeeze(v, axis), name or "Squeeze", x.dtype)
+
+
+def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype=_dt.float32, name=None):
+    x = convert_to_tensor(indices)
+    dtype = _dt.to_dtype(dtype)
+
+    def fn(v):
+        hot = F.eq(F.unsqueeze(F.to_dtype(v, _dt.int64), -1), F.arange(depth, device=v.device))
+        return F.where(hot, F.full((), on_value, dtype=dtype, device=v.device),
+                       F.full((), off_value, dtype=dtype, device=v.device))
+    return Tensor("op", [x], fn, name or "one_hot", dtype)
+
+
+def gather(params, indices, axis=0, name=None):
+    p, i = convert_to_tensor(params), convert_to_tensor(indices)
+    return Tensor("op", [p, i], lambda pv, iv: F.getitem(pv, (_builtin_slice(None),) * axis + (F.to_dtype(iv, _dt.int64),)),
+                  name or "GatherV2", p.dtype)
+
+
+def tile(input, multiples, name=None):
+    x = convert_to_tensor(input)
+    return Tensor("op", [x], lambda v: F.repeat(v, tuple(multiples)), name or "Tile", x.dtype)
+
+
+def argmin(input, axis=None, name=None, output_type=_dt.int64):
+    x = convert_to_tensor(input)
+    return Tensor("op", [x], lambda v: F.argmin(v, dim=axis if axis is not None else 0), name or "ArgMin",
+                  output_type)
+
+
+def split(value, num_or_size_splits, axis=0, name=None):
+    x = convert_to_tensor(value)
+    count = num_or_size_splits if isinstance(num_or_size_splits, int) else len(num_or_size_splits)
+
+    def pieces(v):
+        if isinstance(num_or_size_splits, int):
+            return F.chunk(v, num_or_size_splits, axis)
+        return F.split(v, list(num_or_size_splits), axis)
+    parts = Tensor("op", [x], pieces, name or "split", x.dtype)
+    return [Tensor("op", [parts], lambda t, i=i: t[i], f"{parts.name}/{i}", x.dtype) for i in range(count)]
+
+
+def slice(input_, begin, size, name=None):
+    x = convert_to_tensor(input_)
+    index = tuple(_builtin_slice(b, None if s == -1 else b + s) for b, s in zip(begin, size))
+    return Tensor("op", [x], lambda v: v[index], name or "Slice", x.dtype)
+
+
+def _bool_reduce(kind):
+    def op(input_tensor, axis=None, keepdims=False, name=None):
+        x = convert_to_tensor(input_tensor)
+        fn = F.all if kind == "all" else F.any
+        return Tensor("op", [x], lambda v: fn(v, dim=_axis(axis), keepdim=keepdims), name or f"Reduce{kind}",
+                      _dt.bool_)
+    return op
+
+
+reduce_all = _bool_reduce("all")
+reduce_any = _bool_reduce("any")

@@ -148,5 +148,7 @@ def create_global_step():
     return Variable(constant(0, dtype="int64"), trainable=False, name="global_step")
 
 
-__all__ = ["gradients", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",
+from .saver import Saver  # noqa: E402  (tf.train.Saver)
+
+__all__ = ["Saver", "gradients", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",
            "AdagradOptimizer", "Optimizer", "math"]

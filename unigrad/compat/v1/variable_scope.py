@@ -1,0 +1,78 @@
+"""tf.get_variable / tf.variable_scope: variables shared by name, as TF1 layer code expects."""
+import contextlib
+
+from ...backend import dtypes as _dt
+from ...errors import InvalidArgumentError
+from .graph import get_default_graph
+from .ops import constant, random_uniform, zeros
+from .variables import Variable
+
+
+class _ScopeState:
+    def __init__(self):
+        self.names = []
+        self.reuse = []
+
+
+_scope = _ScopeState()
+
+
+@contextlib.contextmanager
+def variable_scope(name, reuse=None):
+    graph = get_default_graph()
+    _scope.names.append(name)
+    _scope.reuse.append(bool(reuse) or (bool(_scope.reuse[-1]) if _scope.reuse else False))
+    try:
+        with graph.name_scope(name):
+            yield name
+    finally:
+        _scope.names.pop()
+        _scope.reuse.pop()
+
+
+def _glorot_uniform(shape, dtype):
+    fan_in = shape[-2] if len(shape) > 1 else shape[0]
+    fan_out = shape[-1]
+    receptive = 1
+    for s in shape[:-2]:
+        receptive *= s
+    limit = (6.0 / ((fan_in + fan_out) * receptive)) ** 0.5
+    return random_uniform(shape, -limit, limit, dtype=dtype)
+
+
+def get_variable(name, shape=None, dtype=_dt.float32, initializer=None, trainable=True):
+    """The variable `scope/name`: created on first use, returned again when the scope reuses it."""
+    graph = get_default_graph()
+    full = "/".join(_scope.names + [name])
+    existing = {v.name: v for v in graph.variables}
+    reuse = _scope.reuse[-1] if _scope.reuse else False
+    if full in existing:
+        if not reuse:
+            raise InvalidArgumentError(f"Variable {full} already exists; use tf.variable_scope(..., reuse=True) to "
+                                       "share it")
+        return existing[full]
+    if reuse:
+        raise InvalidArgumentError(f"Variable {full} does not exist, but the scope is set to reuse variables")
+    if initializer is None:
+        if shape is None:
+            raise InvalidArgumentError(f"get_variable('{full}') needs a shape or an initializer")
+        init = _glorot_uniform(tuple(shape), dtype) if _dt.to_dtype(dtype).is_floating_point else zeros(shape, dtype)
+    elif callable(initializer):
+        init = initializer(tuple(shape), dtype=dtype)
+    else:
+        init = constant(initializer, dtype=dtype)
+    saved = graph.scope
+    graph.scope = []  # the variable's name is its full scope path, not nested again
+    try:
+        var = Variable(init, trainable=trainable, name=full, dtype=dtype)
+    finally:
+        graph.scope = saved
+    return var
+
+
+def zeros_initializer():
+    return lambda shape, dtype=_dt.float32: zeros(shape, dtype=dtype)
+
+
+def random_uniform_initializer(minval=-0.05, maxval=0.05):
+    return lambda shape, dtype=_dt.float32: random_uniform(shape, minval, maxval, dtype=dtype)
