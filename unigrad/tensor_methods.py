@@ -86,7 +86,7 @@ EXTRA = {
     "long": _type_method(_dt.int64), "int": _type_method(_dt.int32), "bool": _type_method(_dt.bool_),
     "t": F.t, "T": property(lambda self: F.permute(self, tuple(reversed(range(self.ndim))))),
     "mT": property(lambda self: F.transpose(self, -1, -2)),
-    "abs_": None, "mm": F.matmul, "bmm": F.matmul, "dot": F.matmul,
+    "mm": F.matmul, "bmm": F.matmul, "dot": F.matmul,
     "norm": lambda self, p=2, dim=None, keepdim=False: F.pow(F.sum(F.pow(F.abs(self), p), dim=dim, keepdim=keepdim),
                                                              1.0 / p),
     "new_zeros": lambda self, *size, dtype=None, device=None: F.zeros(
@@ -98,7 +98,6 @@ EXTRA = {
     "new_tensor": lambda self, data, dtype=None, device=None: __import__("unigrad").tensor(
         data, dtype=dtype or self.dtype, device=device or self.device),
 }
-EXTRA.pop("abs_")
 
 
 # ---- in-place ops ----------------------------------------------------------------------------
