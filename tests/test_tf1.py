@@ -219,3 +219,26 @@ def test_variable_scopes_share_variables_and_saver_restores(tmp_path):
     sess.run(w.assign(tf.zeros([3, 2])))
     tf.train.Saver().restore(sess, path)
     np.testing.assert_array_equal(sess.run(w), saved)
+
+
+def test_layers_moments_and_string_feeds():
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    h = tf.layers.dense(x, 8, activation=tf.nn.relu)
+    y = tf.layers.dense(h, 2)
+    mean, var = tf.nn.moments(x, [0])
+    bn = tf.nn.batch_normalization(x, mean, var, tf.constant(0.5), tf.constant(2.0), 1e-3)
+    img = tf.placeholder(tf.float32, [None, 6, 6, 3])
+    conv = tf.layers.conv2d(img, 5, 3, padding="same", activation=tf.nn.relu)
+    assert conv.shape == (None, 6, 6, 5) and y.shape == (None, 2)
+    assert [v.name for v in tf.trainable_variables()] == ["dense/kernel", "dense/bias", "dense_1/kernel",
+                                                          "dense_1/bias", "conv2d/kernel", "conv2d/bias"]
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    xv = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    out_y, out_bn = sess.run([y, bn], {"x:0": xv})
+    w1, b1, w2, b2 = sess.run(tf.trainable_variables()[:4])
+    np.testing.assert_allclose(out_y, np.maximum(xv @ w1 + b1, 0) @ w2 + b2, rtol=1e-5, atol=1e-6)
+    expected_bn = (xv - xv.mean(0)) / np.sqrt(xv.var(0) + 1e-3) * 2.0 + 0.5
+    np.testing.assert_allclose(out_bn, expected_bn, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ug.InvalidArgumentError, match="no placeholder named 'nope:0'"):
+        sess.run(y, {"nope:0": xv})

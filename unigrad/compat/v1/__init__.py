@@ -7,7 +7,7 @@ registry's backward rules, so they are ordinary graph nodes.
 """
 # ruff: noqa: F401
 from ...backend.dtypes import bool_ as bool, float16, float32, float64, int32, int64, uint8
-from . import nn, train
+from . import layers, nn, train
 from .graph import (FailedPreconditionError, Graph, Operation, Tensor, TensorShape, get_default_graph, name_scope,
                     reset_default_graph)
 from .ops import (abs, add, argmax, cast, clip_by_value, concat, constant, convert_to_tensor, divide, equal, exp,

@@ -20,6 +20,7 @@ class Graph:
         self.names = {}
         self.scope = []
         self.variables = []
+        self.placeholders = []
         self.collections = {}
 
     def unique_name(self, base):

@@ -59,7 +59,7 @@ def bias_add(value, bias, data_format="NHWC", name=None):
         if data_format == "NCHW" and v.ndim > 2:
             return F.add(v, F.reshape(b, (-1,) + (1,) * (v.ndim - 2)))
         return F.add(v, b)
-    return Tensor("op", [value, bias], fn, name or "BiasAdd", value.dtype)
+    return Tensor("op", [value, bias], fn, name or "BiasAdd", value.dtype, value.shape)
 
 
 def dropout(x, keep_prob=None, rate=None, name=None):
@@ -114,7 +114,24 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
         weight = F.permute(k, (3, 2, 0, 1))  # TF filters are HWIO, unigrad's OIHW
         nchw = _padded(nchw, padding, (k.shape[0], k.shape[1]), stride, dil)
         return _from_nchw(F.conv2d(nchw, weight, None, stride, 0, dil), data_format)
-    return Tensor("op", [x, w], fn, name or "Conv2D", x.dtype)
+    return Tensor("op", [x, w], fn, name or "Conv2D", x.dtype, _conv_shape(x.shape, w.shape, stride, dil,
+                                                                               padding, data_format))
+
+
+def _conv_shape(x_shape, w_shape, stride, dil, padding, data_format):
+    """Static output shape when the input's spatial size and the filter are known (else None)."""
+    if x_shape is None or w_shape is None or len(x_shape) != 4:
+        return None
+    n, h, w, _ = x_shape if data_format == "NHWC" else (x_shape[0], x_shape[2], x_shape[3], x_shape[1])
+    if h is None or w is None:
+        return None
+    if padding == "SAME":
+        oh, ow = -(-h // stride[0]), -(-w // stride[1])
+    else:
+        oh = (h - dil[0] * (w_shape[0] - 1) - 1) // stride[0] + 1
+        ow = (w - dil[1] * (w_shape[1] - 1) - 1) // stride[1] + 1
+    c = w_shape[3]
+    return (n, oh, ow, c) if data_format == "NHWC" else (n, c, oh, ow)
 
 
 def _pool(kind):
@@ -162,3 +179,29 @@ def l2_loss(t, name=None):
 def embedding_lookup(params, ids, name=None):
     from .ops import gather
     return gather(params, ids, 0, name or "embedding_lookup")
+
+
+def moments(x, axes, keepdims=False, name=None):
+    """(mean, variance) over `axes`, the population variance as in TF."""
+    x = convert_to_tensor(x)
+    axes = tuple(axes)
+    mean = Tensor("op", [x], lambda v: F.mean(v, dim=axes, keepdim=keepdims), (name or "moments") + "/mean", x.dtype)
+    var = Tensor("op", [x], lambda v: F.var(v, dim=axes, keepdim=keepdims, correction=0),
+                 (name or "moments") + "/variance", x.dtype)
+    return mean, var
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """(x - mean) / sqrt(variance + eps) * scale + offset, with None for a missing offset/scale."""
+    parts = [convert_to_tensor(t) for t in (x, mean, variance)]
+    extra = [convert_to_tensor(t) for t in (offset, scale) if t is not None]
+    has_offset, has_scale = offset is not None, scale is not None
+
+    def fn(v, m, var, *rest):
+        out = F.mul(F.sub(v, m), F.rsqrt(F.add(var, variance_epsilon)))
+        rest = list(rest)
+        off = rest.pop(0) if has_offset else None
+        if has_scale:
+            out = F.mul(out, rest.pop(0))
+        return F.add(out, off) if off is not None else out
+    return Tensor("op", parts + extra, fn, name or "batchnorm", parts[0].dtype)

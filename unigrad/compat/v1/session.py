@@ -21,6 +21,7 @@ def placeholder(dtype, shape=None, name="Placeholder"):
         raise InvalidArgumentError(f"You must feed a value for placeholder tensor '{node.name}' with dtype "
                                    f"{node.dtype.name} and shape {_shape_text(node.shape)} (created at {node.site})")
     node = Tensor("placeholder", [], missing, name, dtype, shape)
+    node.graph.placeholders.append(node)
     return node
 
 
@@ -110,8 +111,11 @@ class Session:
         spec = _flatten(fetches, fetched)
         feed_nodes, feed_values = [], []
         for key, value in (feed_dict or {}).items():
+            if isinstance(key, str):
+                key = self._by_name(key)
             if not isinstance(key, Tensor):
-                raise InvalidArgumentError(f"feed_dict keys must be tf Tensors (placeholders), got {key!r}")
+                raise InvalidArgumentError(f"feed_dict keys must be tf Tensors (placeholders) or their names "
+                                           f"('x:0'), got {key!r}")
             feed_nodes.append(key)
             feed_values.append(_check_feed(key, value))
         order = _closure(fetched)
@@ -131,6 +135,15 @@ class Session:
                 compiled = self.compiled[key] = CompiledFunction(run_graph)
             values = compiled(*feed_values)
         return _rebuild(spec, [_to_numpy(v) for v in values])
+
+    def _by_name(self, name):
+        """The placeholder called `name` or `name:0` in this session's graph."""
+        base = name[:-2] if name.endswith(":0") else name
+        for node in self.graph.placeholders:
+            if node.name == base:
+                return node
+        raise InvalidArgumentError(f"no placeholder named '{name}' in this graph (placeholders: "
+                                   f"{[p.name + ':0' for p in self.graph.placeholders]})")
 
     def close(self):
         self.closed = True
