@@ -149,3 +149,37 @@ def test_traced_module_trains_eagerly_like_pytorch_traced_modules():
     x_twin = x_leaf.detach().requires_grad_(True)
     twin(x_twin).sum().backward()
     np.testing.assert_allclose(x_leaf.grad.numpy(), x_twin.grad.numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_batch_generic_graphs_compile_new_batch_sizes_without_tracing():
+    calls = []
+    ug.manual_seed(0)
+    m = ug.nn.Sequential(ug.nn.Conv2d(1, 3, 3), ug.nn.ReLU(), ug.nn.MaxPool2d(2), ug.nn.Flatten(),
+                         ug.nn.Linear(3 * 4 * 4, 5), ug.nn.Dropout(0.0))
+
+    @ug.jit
+    def predict(x):
+        calls.append(1)
+        return ug.nn.functional.log_softmax(m(x), 1)
+    rng = np.random.default_rng(0)
+    for b in (2, 5, 3, 7, 1, 9):
+        x = ug.tensor(rng.standard_normal((b, 1, 10, 10)).astype(np.float32))
+        with ug.no_grad():
+            got = predict(x).numpy()
+            np.testing.assert_allclose(got, ug.nn.functional.log_softmax(m(x), 1).numpy(), rtol=1e-5, atol=1e-6)
+    assert len(calls) == 3  # two traces to generalise, a third to confirm; later sizes are instantiated
+    family = next(iter(predict.families.values()))
+    assert family.verified and "B" in str(family.generic)
+
+
+def test_functions_whose_structure_depends_on_batch_keep_one_trace_per_size():
+    calls = []
+
+    @ug.jit
+    def f(x):
+        calls.append(1)
+        return x * 2 if x.shape[0] % 2 else x.sum(0)  # Python branch on the batch size
+    for b in (2, 3, 4, 5):
+        out = f(ug.ones(b, 3))
+        assert out.tolist() == ([[2.0] * 3] * b if b % 2 else [float(b)] * 3)
+    assert len(calls) == 4 and next(iter(f.families.values())).failed

@@ -52,11 +52,52 @@ def _signature(spec, tensors):
     return (repr(spec), tuple((tuple(t._data.shape), t._dtype, t._device) for t in tensors))
 
 
+def _batch_pattern(spec, tensors):
+    """(signature without the shared leading batch size, that batch size), or (None, None)."""
+    if not tensors or any(t._data.ndim == 0 for t in tensors):
+        return None, None
+    batch = tensors[0]._data.shape[0]
+    if any(t._data.shape[0] != batch for t in tensors):
+        return None, None
+    return (repr(spec), tuple((tuple(t._data.shape[1:]), t._dtype, t._device) for t in tensors)), batch
+
+
+class _BatchFamily:
+    """Traces of one function that differ only in batch size, and their generalisation."""
+
+    def __init__(self):
+        self.traces = []      # (batch, graph, out_spec)
+        self.generic = None
+        self.verified = False
+        self.failed = False
+
+    def learn(self, batch, graph, out_spec):
+        from .generalize import fingerprint, generalize
+        if self.failed or any(b == batch for b, _, _ in self.traces):
+            return
+        self.traces.append((batch, graph, out_spec))
+        if len(self.traces) < 2:
+            return
+        (b0, g0, s0) = self.traces[0]
+        if repr(s0) != repr(out_spec):
+            self.failed = True
+            return
+        candidate = generalize(g0, b0, graph, batch)
+        if candidate is None:
+            self.failed = True
+        elif self.generic is None:
+            self.generic = candidate
+        else:  # a third batch size confirms the generalisation, or disproves it
+            self.verified = fingerprint(candidate) == fingerprint(self.generic)
+            self.failed = not self.verified
+
+
 class CompiledFunction:
     def __init__(self, fn, optimize=True):
         self.fn = fn
         self.optimize = optimize
         self.cache = {}
+        self.families = {}  # batch pattern -> _BatchFamily
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args):
@@ -67,9 +108,18 @@ class CompiledFunction:
         key = _signature(spec, tensors)
         entry = self.cache.get(key)
         if entry is None:
-            result, entry = self._trace(args, tensors)
-            self.cache[key] = entry
-            return result
+            pattern, batch = _batch_pattern(spec, tensors)
+            family = self.families.setdefault(pattern, _BatchFamily()) if pattern is not None else None
+            if family is not None and family.verified:
+                # a new batch size of a batch-generic function: instantiate, do not trace again
+                device = tensors[0].device
+                entry = self.cache[key] = (Plan(family.generic.instantiate(batch)), family.traces[0][2], device)
+            else:
+                result, entry = self._trace(args, tensors)
+                self.cache[key] = entry
+                if family is not None:
+                    family.learn(batch, entry[0].graph, entry[1])
+                return result
         plan, out_spec, device = entry
         if is_grad_enabled() and plan.graph_needs_grad(tensors):
             from .graph_call import call_with_autograd
