@@ -89,7 +89,7 @@ def elementwise_fusion(graph):
         out = root.outputs[0]
         if xp.__name__ == "numpy" and _numel(out.shape) < MIN_CPU_ELEMENTS:
             continue
-        members, leaves = [root], []
+        members = [root]
 
         def absorb(v):
             p = producer.get(v)
@@ -122,16 +122,14 @@ def elementwise_fusion(graph):
                 p = producer.get(v)
                 args.append(build(p, which) if p in members and p is not node else name_of(v))
             return TEMPLATES[node.op.name][which].format(*args)
-        expr = build(root, 0)
-        names_snapshot, leaves_snapshot = dict(names), list(leaf_names)
-        cuda_expr = build(root, 1)
-        kernel = FusedKernel(expr, cuda_expr, [names_snapshot[v] for v in leaves_snapshot], out.dtype, xp)
+        expr, cuda_expr = build(root, 0), build(root, 1)  # the second pass meets the same leaves
+        kernel = FusedKernel(expr, cuda_expr, [names[v] for v in leaf_names], out.dtype, xp)
         original_root = Node(root.op, root.inputs, root.attrs, root.site)
         original_root.outputs = root.outputs
         order = {n: i for i, n in enumerate(graph.nodes)}
         originals = sorted([original_root] + members[1:], key=lambda n: order[root if n is original_root else n])
         root.op = _FusedOp(kernel, originals)
-        root.inputs = leaves_snapshot
+        root.inputs = leaf_names
         root.attrs = {}
         for m in members[1:]:
             fused_into[m] = root

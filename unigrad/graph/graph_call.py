@@ -5,8 +5,6 @@ requires grad), its plan runs as one `graph_call` op on the tape. Its backward r
 graph op by op through dispatch (recomputing the forward) and takes the vector-Jacobian
 product with autograd, so a traced model can be trained eagerly like a PyTorch traced module.
 """
-import numpy as np
-
 from ..autograd.engine import grad as autograd_grad
 from ..autograd.grad_mode import enable_grad, is_grad_enabled
 from ..ops.dispatch import dispatch
@@ -75,4 +73,3 @@ graph_call_op = register(OpDef(
     torch_ref=lambda torch, *inputs, fn, compiled: fn(*inputs),
     doc="Run a compiled graph as one differentiable op."))
 graph_call_op.public = _impl
-__all__ = ["call_with_autograd", "np"]

@@ -7,7 +7,6 @@ resolved at trace time: the graph holds the path the example inputs took.
 import contextlib
 import weakref
 
-from ..autograd.tensor import Tensor
 from ..errors import user_frame
 from ..ops.operands import _CONST_CACHE
 from ..backend.trace_state import state

@@ -2,7 +2,6 @@
 import numpy as np
 
 from ...autograd.tensor import Tensor as EagerTensor
-from ...backend import dtypes as _dt
 from ...errors import InvalidArgumentError
 from ...graph.jit import CompiledFunction
 from .graph import Node, Tensor, get_default_graph
@@ -178,4 +177,3 @@ def _eval(self, feed_dict=None, session=None):
 
 
 Tensor.eval = _eval
-__all__ = ["Session", "InteractiveSession", "placeholder", "_dt"]

@@ -1,6 +1,4 @@
 """tf.gradients and tf.train optimizers, with TensorFlow 1's update formulas."""
-import math
-
 from ...autograd.engine import grad as autograd_grad
 from ...autograd.grad_mode import no_grad
 from ...errors import InvalidArgumentError
@@ -148,7 +146,4 @@ def create_global_step():
     return Variable(constant(0, dtype="int64"), trainable=False, name="global_step")
 
 
-from .saver import Saver  # noqa: E402  (tf.train.Saver)
-
-__all__ = ["Saver", "gradients", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",
-           "AdagradOptimizer", "Optimizer", "math"]
+from .saver import Saver  # noqa: E402,F401  (tf.train.Saver)

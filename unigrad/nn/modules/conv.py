@@ -2,7 +2,6 @@
 import math
 
 from ...ops import api as F
-from ...ops.conv.conv import pair
 from .. import init
 from ..parameter import Parameter
 from .module import Module

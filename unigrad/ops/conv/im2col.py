@@ -10,7 +10,6 @@ instead of runs of OW.
 import numpy as np
 
 from ...errors import ShapeError
-from .. import api as F
 from ..dispatch import dispatch
 from ..registry import OpDef, Sample, register
 from ..sampling import randn
@@ -135,4 +134,3 @@ def col2im(cols, shape, kernel, stride, pads, dilation):
 
 im2col_op.public = im2col
 col2im_op.public = col2im
-__all__ = ["im2col", "col2im", "out_size", "F"]

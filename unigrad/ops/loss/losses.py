@@ -1,6 +1,4 @@
 """Loss functions as compositions of ops, with PyTorch's reductions and options."""
-import numpy as np
-
 from ...errors import InvalidArgumentError, ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, register
