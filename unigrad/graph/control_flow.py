@@ -6,7 +6,7 @@ sub-graphs at run time. Tensors of the parent graph that a branch reads become e
 the node. `cond` is differentiable: its gradient is another `cond` over the branches' gradients.
 """
 from ..autograd.engine import grad as autograd_grad
-from ..autograd.grad_mode import enable_grad
+from ..autograd.grad_mode import enable_grad, is_grad_enabled
 from ..autograd.tensor import Tensor, as_tensor
 from ..backend import dtypes as _dt
 from ..backend.trace_state import state
@@ -86,18 +86,20 @@ def _cond_backward(ctx, *grads):
     info = ctx.attrs["branches"]
     n = info.branches[0].n_explicit
     inputs = list(rest)
+    higher = is_grad_enabled()  # the engine enables grad only when a graph of the backward is wanted
 
     def vjp(branch):
+        # the branch reads the explicit operands and its own implicit inputs, in that order
+        positions = list(range(n)) + [n + info.index[id(t)] for t in branch.implicit]
+
         def grad_fn(*args):
-            with enable_grad():  # backward rules run with recording off; the branch must record
-                xs = [a.detach().requires_grad_(True) if a.dtype.is_floating_point else a
-                      for a in args[:len(inputs)]]
-                gs = args[len(inputs):]
-                own = xs[:n] + [xs[n + info.index[id(t)]] for t in branch.implicit]
-                outs = run_graph_eagerly(branch.plan.graph, own)  # differentiable replay of the branch
-                wanted = [x for x in xs if x.requires_grad]
-                got = iter(autograd_grad(outs, wanted, list(gs), allow_unused=True, create_graph=True))
-                return tuple(_zero_if_none(next(got), x) if x.requires_grad else x * 0 for x in xs)
+            xs, gs = args[:len(inputs)], args[len(inputs):]
+            got = replay_vjp(branch.plan.graph, [xs[i] for i in positions], (), gs, higher)
+            per_input = [None] * len(xs)
+            for i, g in zip(positions, got):
+                per_input[i] = g
+            # both branches must return the same structure, so unused inputs get zeros
+            return tuple(g if g is not None else x * 0 for g, x in zip(per_input, xs))
         return grad_fn
     outs = cond(pred, vjp(info.branches[0]), vjp(info.branches[1]), *inputs, *grads)
     outs = outs if isinstance(outs, tuple) else (outs,)
@@ -123,8 +125,21 @@ def run_graph_eagerly(graph, inputs):
     return [env[v] for v in graph.outputs]
 
 
-def _zero_if_none(g, x):
-    return g if g is not None else x * 0
+def replay_vjp(graph, feeds, extra, grads, create_graph):
+    """Vector-Jacobian product of a graph: replay it through dispatch on `feeds` (its
+    placeholders) and differentiate w.r.t. the feeds and `extra` tensors it reads (captured
+    weights). Returns one gradient (or None) per feed, then per extra tensor."""
+    with enable_grad():  # backward rules run with recording off; the replay must record
+        xs = [t.detach().requires_grad_(True) if t.dtype.is_floating_point else t for t in feeds]
+        outs = run_graph_eagerly(graph, xs)
+        targets = xs + list(extra)
+        wanted = [t for t in targets if t.requires_grad]
+        pairs = [(o, g) for o, g in zip(outs, grads) if o.requires_grad]
+        if not pairs or not wanted:
+            return [None] * len(targets)
+        got = iter(autograd_grad([o for o, _ in pairs], wanted, [g for _, g in pairs], allow_unused=True,
+                                 create_graph=create_graph))
+        return [next(got) if t.requires_grad else None for t in targets]
 
 
 def _cond_samples():

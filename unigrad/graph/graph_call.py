@@ -5,12 +5,11 @@ requires grad), its plan runs as one `graph_call` op on the tape. Its backward r
 graph op by op through dispatch (recomputing the forward) and takes the vector-Jacobian
 product with autograd, so a traced model can be trained eagerly like a PyTorch traced module.
 """
-from ..autograd.engine import grad as autograd_grad
-from ..autograd.grad_mode import enable_grad, is_grad_enabled
+from ..autograd.grad_mode import is_grad_enabled
 from ..ops.dispatch import dispatch
 from ..ops.registry import OpDef, Sample, register
 from ..ops.sampling import randn
-from .control_flow import run_graph_eagerly
+from .control_flow import replay_vjp
 
 _ALL = tuple(range(64))
 
@@ -31,20 +30,9 @@ def _forward(xp, *arrays, call):
 
 def _backward(ctx, *grads):
     call = ctx.attrs["call"]
-    graph = call.plan.graph
     n = call.n_explicit
-    higher = is_grad_enabled()  # the engine enables grad only when a graph of the backward is wanted
-    with enable_grad():
-        explicit = [t.detach().requires_grad_(True) if t.dtype.is_floating_point else t for t in ctx.inputs[:n]]
-        weights = list(ctx.inputs[n:])  # the captured tensors themselves, so gradients reach them
-        outs = run_graph_eagerly(graph, explicit)
-        wanted = [t for t in explicit + weights if t.requires_grad]
-        pairs = [(o, g) for o, g in zip(outs, grads) if o.requires_grad]
-        if not pairs or not wanted:
-            return (None,) * len(ctx.inputs)
-        got = iter(autograd_grad([o for o, _ in pairs], wanted, [g for _, g in pairs], allow_unused=True,
-                                 create_graph=higher))
-        return tuple(next(got) if t.requires_grad else None for t in explicit + weights)
+    # the captured weights themselves are differentiated, so their gradients reach them
+    return tuple(replay_vjp(call.plan.graph, ctx.inputs[:n], ctx.inputs[n:], grads, is_grad_enabled()))
 
 
 def call_with_autograd(plan, inputs):
