@@ -46,15 +46,24 @@ class Node:
         self.edges = self.hooks = self.pending = None
 
     # ---- the view a backward rule sees (ctx) -----------------------------------------------
+    def output(self, i=0):
+        """Saved output i as a Tensor attached to this node (so grad-of-grad flows through it),
+        sharing the original output's version counter."""
+        data = self.out_data[i]
+        y = _new(_Tensor)
+        y._data = data
+        y._device = self.device
+        y._dtype = _DTYPES[data.dtype]
+        y.requires_grad = True
+        y.grad = y._hooks = None
+        y._node = self
+        y._idx = i
+        y._vc = self.out_vcs[i]
+        return y
+
     @property
     def outputs(self):
-        """Outputs as Tensors attached to this node (so grad-of-grad flows through them)."""
-        make = _Tensor._make
-        if self.n_outputs == 1:
-            data = self.out_data[0]
-            return (make(data, self.device, _DTYPES[data.dtype], True, self, 0),)
-        return tuple(make(d, self.device, meta[1], True, self, i)
-                     for i, (d, meta) in enumerate(zip(self.out_data, self.out_meta)))
+        return tuple(self.output(i) for i in range(self.n_outputs))
 
     def edges_list(self):
         """Per input: (node, output index) for an op output, a leaf Tensor, or None."""
@@ -124,3 +133,4 @@ from ..backend.dtypes import DType as _DType  # noqa: E402
 from .tensor import Tensor as _Tensor  # noqa: E402  (tensor.py does not import this module)
 
 _DTYPES = _DType._by_np
+_new = object.__new__

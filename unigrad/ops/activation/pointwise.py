@@ -13,7 +13,6 @@ from ..spec import Spec
 from ...backend.device import scalar
 from ...autograd.tensor import Tensor
 
-_new = object.__new__
 _NO_ATTRS = {}
 
 
@@ -30,7 +29,7 @@ def _smooth_samples():
 
 
 def _relu_backward(ctx, g):
-    return (dispatch(threshold_backward_op, (g, ctx.outputs[0]), {}),)
+    return (dispatch(threshold_backward_op, (g, ctx.output()), _NO_ATTRS),)
 
 
 def _threshold_backward_forward(xp, g, y):
@@ -39,7 +38,7 @@ def _threshold_backward_forward(xp, g, y):
 
 threshold_backward_op = register(OpDef(
     name="threshold_backward", forward=_threshold_backward_forward,
-    backward=lambda ctx, gg: (dispatch(threshold_backward_op, (gg, ctx.inputs[1]), {}), None),
+    backward=lambda ctx, gg: (dispatch(threshold_backward_op, (gg, ctx.inputs[1]), _NO_ATTRS), None),
     nondiff_inputs=(1,), infer=lambda g, y: Spec(g.shape, g.dtype),
     samples=lambda: [Sample((randn(3, 4), np.maximum(away_from(3, 4, seed=2), 0)), diff=(0,))],
     torch_ref=lambda torch, g, y: g * (y > 0), reference=lambda np, g, y: g * (y > 0),
@@ -75,7 +74,7 @@ def _sigmoid_forward(xp, x):
 
 
 def _sigmoid_backward(ctx, g):
-    return (dispatch(sigmoid_backward_op, (g, ctx.outputs[0]), {}),)
+    return (dispatch(sigmoid_backward_op, (g, ctx.output()), _NO_ATTRS),)
 
 
 def _sigmoid_backward_forward(xp, g, y):
@@ -104,21 +103,7 @@ sigmoid_op = register(OpDef(
 
 
 def _tanh_backward(ctx, g):
-    return (dispatch(tanh_backward_op, (g, _saved_output(ctx, g)), _NO_ATTRS),)
-
-
-def _saved_output(ctx, g):
-    """The op's output as a Tensor attached to its node (so grad-of-grad flows through it)."""
-    y = _new(Tensor)
-    y._data = ctx.out_data[0]
-    y._device = g._device
-    y._dtype = g._dtype
-    y.requires_grad = True
-    y.grad = y._hooks = None
-    y._node = ctx
-    y._idx = 0
-    y._vc = ctx.out_vcs[0]
-    return y
+    return (dispatch(tanh_backward_op, (g, ctx.output()), _NO_ATTRS),)
 
 
 def _tanh_backward_forward(xp, g, y):

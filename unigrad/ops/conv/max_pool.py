@@ -110,7 +110,7 @@ def _geo(attrs):
 
 def _max_pool_backward(ctx, g, _g_arg=None):
     x = ctx.inputs[0]
-    arg = ctx.outputs[1]
+    arg = ctx.output(1)
     return (window_scatter(g, arg, tuple(x.shape), **_geo(ctx.attrs)),)
 
 

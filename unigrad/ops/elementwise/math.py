@@ -43,11 +43,11 @@ def _kink_samples():
     return [Sample((away_from(3, 4),)), Sample((away_from(5, seed=3),))]
 
 
-exp = _unary("exp", lambda xp, x: xp.exp(x), lambda ctx, g: (F.mul(g, ctx.outputs[0]),),
+exp = _unary("exp", lambda xp, x: xp.exp(x), lambda ctx, g: (F.mul(g, ctx.output()),),
              lambda torch, x: torch.exp(x), _any_samples, saves_outputs=True, saves_inputs=False, ufunc=np.exp)
 log = _unary("log", lambda xp, x: xp.log(x), lambda ctx, g: (F.div(g, ctx.inputs[0]),),
              lambda torch, x: torch.log(x), _pos_samples, ufunc=np.log)
-sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda ctx, g: (F.div(F.mul(g, 0.5), ctx.outputs[0]),),
+sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda ctx, g: (F.div(F.mul(g, 0.5), ctx.output()),),
               lambda torch, x: torch.sqrt(x), _pos_samples, saves_outputs=True, saves_inputs=False)
 
 
@@ -56,7 +56,7 @@ def _rsqrt_forward(xp, x):
 
 
 rsqrt = _unary("rsqrt", _rsqrt_forward,
-               lambda ctx, g: (F.mul(F.mul(g, -0.5), F.div(ctx.outputs[0], ctx.inputs[0])),),
+               lambda ctx, g: (F.mul(F.mul(g, -0.5), F.div(ctx.output(), ctx.inputs[0])),),
                lambda torch, x: torch.rsqrt(x), _pos_samples, saves_outputs=True)
 abs = _unary("abs", lambda xp, x: xp.abs(x), lambda ctx, g: (F.mul(g, F.sign(ctx.inputs[0])),),
              lambda torch, x: torch.abs(x), _kink_samples, floating=False)

@@ -19,13 +19,13 @@ def _log_softmax_forward(xp, x, dim):
 
 
 def _softmax_backward(ctx, g):
-    y = ctx.outputs[0]
+    y = ctx.output()
     gy = F.mul(g, y)
     return (F.sub(gy, F.mul(y, F.sum(gy, dim=ctx.attrs["dim"], keepdim=True))),)
 
 
 def _log_softmax_backward(ctx, g):
-    y = ctx.outputs[0]
+    y = ctx.output()
     return (F.sub(g, F.mul(F.exp(y), F.sum(g, dim=ctx.attrs["dim"], keepdim=True))),)
 
 

@@ -13,7 +13,7 @@ from .common import axes_of, expand_back, reduce_infer, reduced_shape
 def _amax_backward(ctx, g):
     x = ctx.inputs[0]
     dim, keepdim = ctx.attrs.get("dim"), ctx.attrs.get("keepdim", False)
-    out = expand_back(F, ctx.outputs[0], x, dim, keepdim)
+    out = expand_back(F, ctx.output(), x, dim, keepdim)
     mask = F.to_dtype(F.eq(x, out), g.dtype)
     n = expand_back(F, F.sum(mask, dim=dim, keepdim=keepdim), x, dim, keepdim)
     return (F.div(F.mul(expand_back(F, g, x, dim, keepdim), mask), n),)
@@ -69,7 +69,7 @@ def _dim_backward(ctx, g, _gi=None):
     dim, keepdim = ctx.attrs["dim"], ctx.attrs.get("keepdim", False)
     if x.ndim == 0:
         return (g,)
-    idx = ctx.outputs[1]
+    idx = ctx.output(1)
     if not keepdim:
         g = F.unsqueeze(g, dim)
         idx = F.unsqueeze(idx, dim)
