@@ -2,30 +2,25 @@
 from ...errors import InvalidArgumentError
 from ...ops import api as F
 from .graph import Tensor
-from .ops import convert_to_tensor
+from .ops import convert_to_tensor, elementwise_node
 
-relu = lambda features, name=None: _unary(features, F.relu, name or "Relu")  # noqa: E731
-sigmoid = lambda x, name=None: _unary(x, F.sigmoid, name or "Sigmoid")  # noqa: E731
-tanh = lambda x, name=None: _unary(x, F.tanh, name or "Tanh")  # noqa: E731
-elu = lambda features, name=None: _unary(features, F.elu, name or "Elu")  # noqa: E731
-softplus = lambda features, name=None: _unary(features, F.softplus, name or "Softplus")  # noqa: E731
-
-
-def _unary(x, fn, name):
-    x = convert_to_tensor(x)
-    return Tensor("op", [x], fn, name, x.dtype, x.shape)
+relu = lambda features, name=None: elementwise_node(features, F.relu, name or "Relu")  # noqa: E731
+sigmoid = lambda x, name=None: elementwise_node(x, F.sigmoid, name or "Sigmoid")  # noqa: E731
+tanh = lambda x, name=None: elementwise_node(x, F.tanh, name or "Tanh")  # noqa: E731
+elu = lambda features, name=None: elementwise_node(features, F.elu, name or "Elu")  # noqa: E731
+softplus = lambda features, name=None: elementwise_node(features, F.softplus, name or "Softplus")  # noqa: E731
 
 
 def leaky_relu(features, alpha=0.2, name=None):
-    return _unary(features, lambda v: F.leaky_relu(v, alpha), name or "LeakyRelu")
+    return elementwise_node(features, lambda v: F.leaky_relu(v, alpha), name or "LeakyRelu")
 
 
 def softmax(logits, axis=-1, name=None):
-    return _unary(logits, lambda v: F.softmax(v, axis), name or "Softmax")
+    return elementwise_node(logits, lambda v: F.softmax(v, axis), name or "Softmax")
 
 
 def log_softmax(logits, axis=-1, name=None):
-    return _unary(logits, lambda v: F.log_softmax(v, axis), name or "LogSoftmax")
+    return elementwise_node(logits, lambda v: F.log_softmax(v, axis), name or "LogSoftmax")
 
 
 def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1, name=None, axis=None):

@@ -53,10 +53,15 @@ def _known(shape):
     return tuple(shape)
 
 
-def _unary(name, fn, keep_shape=True):
+def elementwise_node(x, fn, name):
+    """A node applying `fn` to one input, keeping its dtype and static shape."""
+    x = convert_to_tensor(x)
+    return Tensor("op", [x], fn, name, x.dtype, x.shape)
+
+
+def _unary(name, fn):
     def op(x, name=None):
-        x = convert_to_tensor(x)
-        return Tensor("op", [x], fn, name or op.__name__, x.dtype, x.shape if keep_shape else None)
+        return elementwise_node(x, fn, name or op.__name__)
     op.__name__ = name
     return op
 
@@ -172,9 +177,7 @@ def where(condition, x, y, name=None):
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    x = convert_to_tensor(t)
-    return Tensor("op", [x], lambda v: F.clamp(v, clip_value_min, clip_value_max), name or "clip_by_value",
-                  x.dtype, x.shape)
+    return elementwise_node(t, lambda v: F.clamp(v, clip_value_min, clip_value_max), name or "clip_by_value")
 
 
 def _factory(name, make):
