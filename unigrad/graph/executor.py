@@ -5,9 +5,13 @@ dispatch, no Tensor wrapping and no tape. A slot is released right after its las
 peak memory follows liveness rather than the whole trace.
 """
 import functools
+import math
+
+import numpy
 
 from ..autograd.tensor import Tensor
 from ..backend import dtypes as _dt
+from ..backend.blas_threads import SMALL_GEMM_FLOPS, single_blas_thread
 from ..errors import UnigradError
 from ..ops import creation
 
@@ -90,6 +94,8 @@ class Plan:
         # a graph whose outputs carry no floating values (e.g. a training step returning nothing
         # differentiable) never needs a tape entry
         self.effects_only_outputs = not any(v.dtype.is_floating_point for v in graph.outputs)
+        self._run, self._line_of_step = _generate(self)
+        self.small_gemms_only = xp is numpy and 0 < _largest_gemm_flops(graph) < SMALL_GEMM_FLOPS
 
     def graph_needs_grad(self, inputs):
         """Whether calling with these inputs should be recorded for autograd."""
@@ -98,29 +104,17 @@ class Plan:
         return any(t.requires_grad for t in inputs) or any(t.requires_grad for _, t in self.graph.captures)
 
     def run(self, arrays):
-        env = [None] * self.n_slots
-        for s, a in zip(self.placeholder_slots, arrays):
-            env[s] = a
-        for s, t in self.capture_slots:
-            env[s] = t._data
-        for s, a in self.constant_slots:
-            env[s] = a
-        for kernel, args, outs, release, node, single in self.steps:
-            try:
-                result = kernel(*[env[a] for a in args])
-            except Exception as exc:
-                raise ExecutionError(_describe_failure(node, [env[a] for a in args], exc)) from exc
-            if single:
-                env[outs[0]] = result
-            else:
-                for s, r in zip(outs, result):
-                    env[s] = r
-            for s in release:
-                env[s] = None
-        for tensor, s in self.effect_slots:
-            tensor._data[...] = env[s]
-            tensor._vc[0] += 1
-        return [env[s] for s in self.output_slots]
+        try:
+            if self.small_gemms_only:
+                with single_blas_thread():
+                    return self._run(arrays)
+            return self._run(arrays)
+        except Exception as exc:
+            failed = _failed_step(self, exc)
+            if failed is None:
+                raise
+            node, args = failed
+            raise ExecutionError(_describe_failure(node, args, exc)) from exc
 
 
 # elementwise ops that can write into their first operand's buffer: op name -> ufunc name
@@ -160,6 +154,64 @@ def _last_use_with_aliases(graph):
         base = root.get(out, out)
         last[base] = len(graph.nodes)
     return last
+
+
+def _largest_gemm_flops(graph):
+    largest = 0
+    for node in graph.nodes:
+        if not isinstance(node.op, str) and node.op.name == "matmul":
+            a, b = node.inputs
+            out = node.outputs[0].shape
+            k = a.shape[-1] if len(a.shape) else 1
+            largest = max(largest, 2 * k * math.prod(out))
+    return largest
+
+
+def _generate(plan):
+    """Straight-line Python for the plan: one line per step over local variables, the kernels
+    bound as closure cells, so a run costs the kernel calls and little else. Returns the run
+    function and the first source line of the steps (line k + first is step k)."""
+    bound = {}
+
+    def bind(prefix, obj):
+        name = f"{prefix}{len(bound)}"
+        bound[name] = obj
+        return name
+    body = [f"    v{s} = inputs[{i}]" for i, s in enumerate(plan.placeholder_slots)]
+    body += [f"    v{s} = {bind('C', t)}._data" for s, t in plan.capture_slots]
+    body += [f"    v{s} = {bind('K', a)}" for s, a in plan.constant_slots]
+    first_step_line = len(body) + 3  # after the factory's def, run's def and the lines above
+    for kernel, args, outs, release, node, single in plan.steps:
+        target = f"v{outs[0]}" if single else "".join(f"v{s}, " for s in outs)
+        line = f"    {target} = {bind('k', kernel)}({', '.join(f'v{a}' for a in args)})"
+        if release:
+            line += "; del " + ", ".join(f"v{s}" for s in release)
+        body.append(line)
+    for t, s in plan.effect_slots:
+        name = bind("E", t)
+        body.append(f"    {name}._data[...] = v{s}; {name}._vc[0] += 1")
+    body.append(f"    return [{', '.join(f'v{s}' for s in plan.output_slots)}]")
+    source = "\n".join([f"def factory({', '.join(bound)}):", "  def run(inputs):"]
+                       + ["  " + line for line in body] + ["  return run"])
+    namespace = {}
+    exec(compile(source, f"<compiled graph {len(plan.steps)} steps>", "exec"), namespace)
+    return namespace["factory"](**bound), first_step_line
+
+
+def _failed_step(plan, exc):
+    """(node, argument arrays) of the step whose kernel raised `exc` inside the generated run."""
+    code = plan._run.__code__
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code is not code:
+        tb = tb.tb_next
+    if tb is None:
+        return None
+    index = tb.tb_lineno - plan._line_of_step
+    if not 0 <= index < len(plan.steps):
+        return None
+    _, args, _, _, node, _ = plan.steps[index]
+    frame_locals = tb.tb_frame.f_locals
+    return node, [frame_locals.get(f"v{a}") for a in args]
 
 
 def _describe_failure(node, args, exc):

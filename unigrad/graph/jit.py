@@ -97,12 +97,21 @@ class CompiledFunction:
         self.fn = fn
         self.optimize = optimize
         self.cache = {}
+        self.fast_cache = {}  # (shape, dtype, device) per argument, when every argument is a Tensor
         self.families = {}  # batch pattern -> _BatchFamily
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args):
         if _trace_state.tracer is not None:  # called while another graph is traced: inline the Python
             return self.fn(*args)
+        # fast path: all arguments are tensors whose signature was seen before
+        if all(isinstance(a, Tensor) for a in args):
+            fast_key = tuple((a._data.shape, a._dtype, a._device) for a in args)
+            entry = self.fast_cache.get(fast_key)
+            if entry is not None:
+                return self._run(entry, args)
+        else:
+            fast_key = None
         tensors = []
         spec = _flatten(list(args), tensors)
         key = _signature(spec, tensors)
@@ -120,6 +129,12 @@ class CompiledFunction:
                 if family is not None:
                     family.learn(batch, entry[0].graph, entry[1])
                 return result
+        if fast_key is not None:
+            self.fast_cache[fast_key] = entry
+        return self._run(entry, tensors)
+
+    @staticmethod
+    def _run(entry, tensors):
         plan, out_spec, device = entry
         if is_grad_enabled() and plan.graph_needs_grad(tensors):
             from .graph_call import call_with_autograd
