@@ -183,3 +183,76 @@ def test_functions_whose_structure_depends_on_batch_keep_one_trace_per_size():
         out = f(ug.ones(b, 3))
         assert out.tolist() == ([[2.0] * 3] * b if b % 2 else [float(b)] * 3)
     assert len(calls) == 4 and next(iter(f.families.values())).failed
+
+
+def _count_traces(fn, **jit_kwargs):
+    calls = []
+
+    def counted(*args):
+        calls.append(1)
+        return fn(*args)
+    return ug.jit(counted, **jit_kwargs), calls
+
+
+def test_sequence_length_and_batch_become_symbols():
+    ug.manual_seed(0)
+    conv, head = ug.nn.Conv1d(4, 6, 3, padding=1), ug.nn.Linear(6, 2)
+
+    def model(x):  # (B, 4, T) -> conv over T -> mean over T -> (B, 2)
+        return head(conv(x).relu().mean(2))
+    compiled, calls = _count_traces(model)
+    rng = np.random.default_rng(0)
+    with ug.no_grad():
+        for b, t in ((2, 10), (3, 17), (4, 12), (5, 9), (1, 31), (6, 17)):
+            x = ug.tensor(rng.standard_normal((b, 4, t)).astype(np.float32))
+            np.testing.assert_allclose(compiled(x).numpy(), model(x).numpy(), rtol=1e-5, atol=1e-6)
+    assert len(calls) == 3  # two to generalise, a third to confirm
+    text = str(next(iter(compiled.families.values())).generic)
+    assert "float32[B, 4, d1]" in text and "B = in0.shape[0]" in text
+
+
+def test_flattened_sequence_dims_and_attention_shapes_generalise():
+    ug.manual_seed(1)
+    proj = ug.nn.Linear(8, 8)
+
+    def attend(x):  # (B, T, 8): x @ x^T over T, softmax, a (B*T, 8) projection, last step dropped
+        b, t, d = x.shape
+        scores = (x @ x.transpose(1, 2) / d ** 0.5).softmax(-1)
+        y = proj((scores @ x).reshape(b * t, d)).reshape(b, t, d)
+        return y[:, :t - 1] + ug.arange(t - 1, dtype=ug.float32).reshape(1, t - 1, 1)
+    compiled, calls = _count_traces(attend)
+    rng = np.random.default_rng(1)
+    with ug.no_grad():
+        for b, t in ((2, 5), (3, 7), (2, 9), (4, 6), (1, 11), (5, 3), (3, 12)):
+            x = ug.tensor(rng.standard_normal((b, t, 8)).astype(np.float32))
+            np.testing.assert_allclose(compiled(x).numpy(), attend(x).numpy(), rtol=1e-5, atol=1e-5)
+    # (2, 5) and (3, 7) make t - 1 look like 2*B; the third trace disproves that and joins the
+    # fit, the fourth confirms it, and no later shape is traced
+    assert len(calls) == 4
+    assert "slice(None, d1 - 1, None)" in str(next(iter(compiled.families.values())).generic)
+
+
+def test_floor_division_sizes_and_the_shape_rule_safety_net():
+    from unigrad.graph.generalize import NotGeneric
+
+    def pool(x):  # pooled size is size // 2 for even and odd sizes alike
+        return ug.nn.functional.max_pool2d(x, 2).reshape(x.shape[0], -1)
+    compiled, calls = _count_traces(pool)
+    for size in (4, 8, 6, 5, 7, 10, 9):
+        x = ug.randn(2, 1, size, size)
+        np.testing.assert_array_equal(compiled(x).numpy(), pool(x).numpy())
+    assert len(calls) == 3
+    generic = next(iter(compiled.families.values())).generic
+    assert "d0 // 2" in str(generic)
+    # a wrong fit never runs: each op's own shape rule re-derives the sizes at instantiation
+    op, refs, attrs, outs, site = generic.nodes[1]
+    generic.nodes[1] = (op, refs, {"shape": (attrs["shape"][0], 7)}, outs, site)
+    with pytest.raises(NotGeneric, match="reshape"):
+        generic.instantiate([(2, 1, 12, 12)])
+
+
+def test_dynamic_false_traces_every_shape():
+    compiled, calls = _count_traces(lambda x: x * 2, dynamic=False)
+    for b in (1, 2, 3, 4):
+        compiled(ug.ones(b))
+    assert len(calls) == 4 and not compiled.families

@@ -9,35 +9,36 @@ Uses threadpoolctl (small, pure Python) to find the BLAS library; without it not
 """
 SMALL_GEMM_FLOPS = 8e6
 
-_controller = None  # the BLAS library controller, found on first use; False when there is none
+_controllers = None  # the BLAS libraries NumPy calls, found on first use; () when none is known
 
 
 def _blas():
-    global _controller
-    if _controller is None:
+    global _controllers
+    if _controllers is None:
         try:
             from threadpoolctl import ThreadpoolController
             libs = ThreadpoolController().select(user_api="blas").lib_controllers
-            _controller = libs[0] if len(libs) == 1 else False
+            # SciPy or torch may load BLAS libraries of their own: prefer the one NumPy ships with
+            _controllers = tuple([lib for lib in libs if "numpy" in lib.filepath] or libs)
         except Exception:  # no threadpoolctl or an unrecognised BLAS: leave threading alone
-            _controller = False
-    return _controller
+            _controllers = ()
+    return _controllers
 
 
 class single_blas_thread:
-    """Context manager: one BLAS thread inside, the previous count restored on exit."""
-    __slots__ = ("lib", "previous")
+    """Context manager: one BLAS thread inside, the previous counts restored on exit."""
+    __slots__ = ("restore",)
 
     def __enter__(self):
-        self.lib = _blas()
-        self.previous = None
-        if self.lib:
-            self.previous = self.lib.get_num_threads()
-            if self.previous != 1:
-                self.lib.set_num_threads(1)
+        self.restore = []
+        for lib in _blas():
+            previous = lib.get_num_threads()
+            if previous != 1:
+                lib.set_num_threads(1)
+                self.restore.append((lib, previous))
         return self
 
     def __exit__(self, *exc):
-        if self.previous not in (None, 1):
-            self.lib.set_num_threads(self.previous)
+        for lib, previous in self.restore:
+            lib.set_num_threads(previous)
         return False

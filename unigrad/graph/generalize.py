@@ -1,92 +1,204 @@
-"""Batch-generic graphs: one traced structure reused for every batch size.
+"""Shape-generic graphs: one traced structure reused for input shapes it was not traced at.
 
-Two traces of the same function at batch sizes B1 and B2 are compared node by node. Where
-they differ only by integers that are the same multiple of the batch size (a reshape to
-(B, 800), a broadcast to (B, 10), a random draw of shape (B, 500)), the difference becomes a
-symbolic k*B, and the graph's placeholders get a symbolic leading dimension. Constants that
-differ only in a batch-sized dimension are kept when they are uniform fills (the zeros and
-ones that backward rules make). Anything else (different ops, a non-linear size, data-shaped
-constants, control-flow sub-graphs) means the function is not batch-generic and every batch
-size keeps its own trace. A generalisation is trusted only after a third trace confirms it.
+Two traces of the same function whose inputs differ in some dimensions (the batch, a sequence
+length, an image size) are compared node by node. Each input dimension that differs becomes a
+symbol (dimensions with the same pair of sizes share one). Every other integer that differs
+between the traces (a reshape to (B, 800), a slice end T - 1, a random draw of shape (B*T, 64))
+must be fitted by a small expression over the symbols and the expressions fitted before it:
+k*E, E*F, k*E + c or (E + c) // d. Constants that differ only in shape must be uniform fills or
+aranges. Different ops, wiring, dtypes or data means the function is not shape-generic there.
+
+A fitted graph is only a candidate: it is trusted once it predicts a third trace exactly. When
+a trusted graph is instantiated at new sizes, every node's output shape is re-derived by the
+op's own shape rule (`infer`) and must agree with the fitted expression, so a wrong fit falls
+back to tracing instead of running a wrong graph.
 """
 import numpy as np
 
+from ..errors import UnigradError
+from ..ops.spec import Spec
 from .ir import Graph
 
-
-class Sym:
-    """k * B, the batch size times a fixed integer."""
-    __slots__ = ("k",)
-
-    def __init__(self, k):
-        self.k = k
-
-    def __eq__(self, other):
-        return isinstance(other, Sym) and other.k == self.k
-
-    def __hash__(self):
-        return hash(("Sym", self.k))
-
-    def __repr__(self):
-        return "B" if self.k == 1 else f"{self.k}*B"
+_DIVISORS = (2, 3, 4, 5, 6, 7, 8)
 
 
 class NotGeneric(Exception):
     pass
 
 
-def _gen_int(a, b, b1, b2):
-    if a == b:
-        return a
-    if b1 and b2 and a % b1 == 0 and b % b2 == 0 and a // b1 == b // b2 and a // b1 > 0:
-        return Sym(a // b1)
-    raise NotGeneric(f"{a} vs {b}")
+class Dim:
+    """A symbolic size: a symbol, k*E + c, E*F or (E + c) // d over other Dims."""
+    __slots__ = ("kind", "args", "name")
+
+    def __init__(self, kind, args, name=None):
+        self.kind, self.args, self.name = kind, args, name
+
+    def __eq__(self, other):
+        return isinstance(other, Dim) and other.kind == self.kind and other.args == self.args
+
+    def __hash__(self):
+        return hash((self.kind, self.args))
+
+    def value(self, env):
+        """env: symbol index -> size (and a memo of evaluated Dims)."""
+        known = env.get(self)
+        if known is not None:
+            return known
+        kind, a = self.kind, self.args
+        if kind == "sym":
+            raise NotGeneric(f"symbol {self.name} is unbound")
+        if kind == "lin":
+            v = a[0] * a[1].value(env) + a[2]
+        elif kind == "mul":
+            v = a[0].value(env) * a[1].value(env)
+        else:
+            v = (a[0].value(env) + a[1]) // a[2]
+        env[self] = v
+        return v
+
+    def __repr__(self):
+        kind, a = self.kind, self.args
+        if kind == "sym":
+            return self.name
+        if kind == "mul":
+            return f"{_operand(a[0])}*{_operand(a[1])}"
+        if kind == "lin":
+            k, base, c = a
+            text = _operand(base) if k == 1 else f"{k}*{_operand(base)}"
+            return text if c == 0 else f"{text} {'+' if c > 0 else '-'} {abs(c)}"
+        base, c, d = a
+        if c == 0:
+            return f"{_operand(base)} // {d}"
+        return f"({base!r} {'+' if c > 0 else '-'} {abs(c)}) // {d}"
 
 
-def _gen(a, b, b1, b2):
-    """Merge two attribute values into one with Sym where they scale with the batch."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        if a is b:
+def _operand(dim):
+    return repr(dim) if dim.kind == "sym" else f"({dim!r})"
+
+
+class _Fitter:
+    """Fits tuples of integers (one per trace) with expressions over the Dims known so far."""
+
+    def __init__(self):
+        self.known = []     # (Dim, sizes per trace), in order of discovery
+        self.by_sizes = {}
+        self.symbols = []   # (Dim, placeholder index, axis)
+
+    def symbol(self, sizes, source):
+        dim = self.by_sizes.get(sizes)
+        if dim is None or dim.kind != "sym":
+            name = "B" if source[1] == 0 and not any(s.name == "B" for s, _, _ in self.symbols) \
+                else f"d{len(self.symbols)}"
+            dim = Dim("sym", (len(self.symbols),), name)
+            self.symbols.append((dim, *source))
+            self._learn(dim, sizes)
+        return dim
+
+    def _learn(self, dim, sizes):
+        self.known.append((dim, sizes))
+        self.by_sizes.setdefault(sizes, dim)
+        return dim
+
+    def fit(self, sizes):
+        if all(v == sizes[0] for v in sizes):
+            return sizes[0]
+        dim = self.by_sizes.get(sizes)
+        if dim is not None:
+            return dim
+        for make in (self._scaled, self._product, self._affine, self._floor_div):
+            dim = make(sizes)
+            if dim is not None:
+                return self._learn(dim, sizes)
+        raise NotGeneric(f"no expression gives the sizes {sizes} of the traces")
+
+    def _scaled(self, sizes):
+        for dim, base in self.known:
+            if all(b and a % b == 0 for a, b in zip(sizes, base)):
+                ks = {a // b for a, b in zip(sizes, base)}
+                if len(ks) == 1:
+                    return Dim("lin", (ks.pop(), dim, 0))
+        return None
+
+    def _product(self, sizes):
+        head = self.known[:8]
+        for i, (e, x) in enumerate(head):
+            for f, y in head[i:]:
+                if all(p * q == a for p, q, a in zip(x, y, sizes)):
+                    return Dim("mul", (e, f))
+        return None
+
+    def _affine(self, sizes):
+        for dim, base in reversed(self.known):  # the most recent size is the likeliest base
+            i = next((i for i in range(1, len(base)) if base[i] != base[0]), None)
+            if i is None or (sizes[i] - sizes[0]) % (base[i] - base[0]):
+                continue
+            k = (sizes[i] - sizes[0]) // (base[i] - base[0])
+            c = sizes[0] - k * base[0]
+            if k and all(k * b + c == a for a, b in zip(sizes, base)):
+                return Dim("lin", (k, dim, c))
+        return None
+
+    def _floor_div(self, sizes):
+        for dim, base in reversed(self.known):
+            for d in _DIVISORS:
+                lo = max(d * a - b for a, b in zip(sizes, base))
+                hi = min(d * a - b for a, b in zip(sizes, base)) + d - 1
+                if lo <= hi:
+                    c = 0 if lo <= 0 <= hi else (lo if lo > 0 else hi)
+                    return Dim("div", (dim, c, d))
+        return None
+
+
+def _gen(values, fitter):
+    """Merge one attribute's values (one per trace) into one with Dims where they differ."""
+    a = values[0]
+    if any(isinstance(v, bool) for v in values):
+        if all(v is a for v in values):
             return a
         raise NotGeneric("bool")
-    if isinstance(a, (int, np.integer)) and isinstance(b, (int, np.integer)):
-        return _gen_int(int(a), int(b), b1, b2)
-    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
-        return tuple(_gen(x, y, b1, b2) for x, y in zip(a, b))
-    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [_gen(x, y, b1, b2) for x, y in zip(a, b)]
-    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
-        return {k: _gen(a[k], b[k], b1, b2) for k in a}
-    if type(a) is type(b) and _plain(a) and a == b:
+    if all(isinstance(v, (int, np.integer)) for v in values):
+        return fitter.fit(tuple(int(v) for v in values))
+    if isinstance(a, (tuple, list)) and all(type(v) is type(a) and len(v) == len(a) for v in values):
+        return type(a)(_gen([v[i] for v in values], fitter) for i in range(len(a)))
+    if isinstance(a, dict) and all(isinstance(v, dict) and v.keys() == a.keys() for v in values):
+        return {k: _gen([v[k] for v in values], fitter) for k in a}
+    if all(isinstance(v, slice) for v in values):
+        return slice(*_gen([(v.start, v.stop, v.step) for v in values], fitter))
+    if all(v is None for v in values):
+        return None
+    if all(type(v) is type(a) for v in values) and _plain(a) and all(v == a for v in values):
         return a
-    raise NotGeneric(f"attribute {a!r} vs {b!r}")
+    raise NotGeneric(f"attribute {a!r} vs {values[1:]!r}")
 
 
 def _plain(v):
-    return v is None or v is Ellipsis or isinstance(v, (float, str, slice)) or hasattr(v, "np") or \
+    return v is Ellipsis or isinstance(v, (float, str)) or hasattr(v, "np") or \
         type(v).__name__ in ("Slot", "Device")
 
 
-def _subst(v, batch):
-    if isinstance(v, Sym):
-        return v.k * batch
+def _subst(v, env):
+    if isinstance(v, Dim):
+        return v.value(env)
     if isinstance(v, tuple):
-        return tuple(_subst(x, batch) for x in v)
+        return tuple(_subst(x, env) for x in v)
     if isinstance(v, list):
-        return [_subst(x, batch) for x in v]
+        return [_subst(x, env) for x in v]
     if isinstance(v, dict):
-        return {k: _subst(x, batch) for k, x in v.items()}
+        return {k: _subst(x, env) for k, x in v.items()}
+    if isinstance(v, slice):
+        return slice(*_subst((v.start, v.stop, v.step), env))
     return v
 
 
 class GenericGraph:
-    """A graph with symbolic batch dimensions; `instantiate(B)` gives a concrete Graph."""
+    """A graph with symbolic sizes; `instantiate(input_shapes)` gives a concrete Graph."""
 
     def __init__(self, device):
         self.device = device
+        self.symbols = []        # (Dim, placeholder index, axis) each symbol is read from
         self.placeholders = []   # symbolic shapes, dtypes, names
         self.captures = []       # tensors
-        self.constants = []      # (kind, payload, dtype): ("array", arr) or ("fill", (shape, value))
+        self.constants = []      # (kind, payload, dtype): "array" arr, "fill" (shape, value), "arange" shape
         self.nodes = []          # (op, input refs, attrs, output (shape, dtype)s, site)
         self.outputs = []        # refs
         self.effects = []        # (tensor, ref)
@@ -95,7 +207,8 @@ class GenericGraph:
         def spec(shape, dtype):
             return f"{dtype.name}[" + ", ".join(str(d) for d in shape) + "]"
         names = {}
-        lines = ["graph(" + ", ".join(f"%{n}: {spec(s, d)}" for s, d, n in self.placeholders) + ") {  # B = batch"]
+        where = ", ".join(f"{d!r} = {self.placeholders[p][2]}.shape[{axis}]" for d, p, axis in self.symbols)
+        lines = ["graph(" + ", ".join(f"%{n}: {spec(s, d)}" for s, d, n in self.placeholders) + f") {{  # {where}"]
         for i, (s, d, n) in enumerate(self.placeholders):
             names[("p", i)] = f"%{n}"
         for i, t in enumerate(self.captures):
@@ -103,8 +216,12 @@ class GenericGraph:
             lines.append(f"  %w{i}: {spec(tuple(t.shape), t.dtype)} = capture")
         for i, (kind, payload, dtype) in enumerate(self.constants):
             names[("c", i)] = f"%c{i}"
-            body = f"fill({payload[1]:g})" if kind == "fill" else "constant"
-            shape = payload[0] if kind == "fill" else tuple(payload.shape)
+            if kind == "array":
+                body, shape = "constant", tuple(payload.shape)
+            elif kind == "fill":
+                body, shape = f"fill({payload[1]:g})", payload[0]
+            else:
+                body, shape = "arange", payload
             lines.append(f"  %c{i}: {spec(shape, dtype)} = {body}")
         for j, (op, refs, attrs, outs, site) in enumerate(self.nodes):
             for k in range(len(outs)):
@@ -117,23 +234,42 @@ class GenericGraph:
         lines.append("  return " + ", ".join(names[r] for r in self.outputs))
         return "\n".join(lines + ["}"])
 
-    def instantiate(self, batch):
+    def bind(self, input_shapes):
+        """Symbol sizes for these input shapes; NotGeneric if the shapes do not fit the graph."""
+        env = {}
+        for dim, p, axis in self.symbols:
+            env[dim] = input_shapes[p][axis]
+        for (shape, _, name), given in zip(self.placeholders, input_shapes):
+            if len(shape) != len(given) or tuple(_subst(shape, env)) != tuple(given):
+                raise NotGeneric(f"input {name} of shape {tuple(given)} does not fit {shape}")
+        return env
+
+    def instantiate(self, input_shapes):
+        """A concrete Graph for these input shapes. Raises NotGeneric when they do not fit or
+        when an op's own shape rule disagrees with the fitted sizes."""
+        env = self.bind(input_shapes)
         g = Graph(self.device)
+        xp = self.device.xp
         values = {}
         for i, (shape, dtype, name) in enumerate(self.placeholders):
-            values[("p", i)] = g.placeholder(_subst(shape, batch), dtype, name)
+            values[("p", i)] = g.placeholder(_subst(shape, env), dtype, name)
         for i, t in enumerate(self.captures):
             values[("w", i)] = g.capture(t)
         for i, (kind, payload, dtype) in enumerate(self.constants):
             if kind == "array":
                 arr = payload
+            elif kind == "fill":
+                arr = xp.full(_subst(payload[0], env), payload[1], dtype=dtype.np)
             else:
-                shape, fill = payload
-                arr = self.device.xp.full(_subst(shape, batch), fill, dtype=dtype.np)
+                shape = _subst(payload, env)
+                arr = xp.arange(int(np.prod(shape)), dtype=dtype.np).reshape(shape)
             values[("c", i)] = g.constant(arr, dtype)
         for j, (op, refs, attrs, outs, site) in enumerate(self.nodes):
-            node = g.add_node(op, [values[r] for r in refs], _subst(attrs, batch),
-                              [(_subst(s, batch), d) for s, d in outs], site)
+            inputs = [values[r] for r in refs]
+            concrete_attrs = _subst(attrs, env)
+            out_specs = [(_subst(s, env), d) for s, d in outs]
+            _check_shapes(op, inputs, concrete_attrs, out_specs)
+            node = g.add_node(op, inputs, concrete_attrs, out_specs, site)
             for k, v in enumerate(node.outputs):
                 values[("n", j, k)] = v
         g.outputs = [values[r] for r in self.outputs]
@@ -141,88 +277,149 @@ class GenericGraph:
         return g
 
 
-def generalize(g1, b1, g2, b2):
-    """A GenericGraph covering both traces, or None when they are not the same up to batch size."""
+def _check_shapes(op, inputs, attrs, out_specs):
+    infer = None if isinstance(op, str) else op.infer
+    if infer is None:
+        return
     try:
-        return _generalize(g1, b1, g2, b2)
+        got = infer(*[Spec(v.shape, v.dtype) for v in inputs], **attrs)
+    except (UnigradError, TypeError, ValueError) as exc:
+        raise NotGeneric(f"{op.name}: {exc}") from exc
+    got = got if isinstance(got, tuple) else (got,)
+    if [tuple(s.shape) for s in got] != [tuple(s) for s, _ in out_specs]:
+        raise NotGeneric(f"{op.name}: fitted output shapes {[s for s, _ in out_specs]} but the op gives "
+                         f"{[s.shape for s in got]}")
+
+
+def generalize(graphs):
+    """A GenericGraph covering all the traces, or None when they are not the same up to sizes."""
+    try:
+        return _generalize(graphs)
     except NotGeneric:
         return None
 
 
-def _generalize(g1, b1, g2, b2):
-    if b1 == b2 or len(g1.nodes) != len(g2.nodes) or len(g1.placeholders) != len(g2.placeholders):
+def _generalize(graphs):
+    g1 = graphs[0]
+    if any(len(g.nodes) != len(g1.nodes) or len(g.placeholders) != len(g1.placeholders) for g in graphs):
         raise NotGeneric("structure")
+    fitter = _Fitter()
     out = GenericGraph(g1.device)
-    ref1, ref2 = {}, {}
-    for i, (p1, p2) in enumerate(zip(g1.placeholders, g2.placeholders)):
-        if p1.dtype is not p2.dtype:
-            raise NotGeneric("placeholder dtype")
-        out.placeholders.append((_gen(p1.shape, p2.shape, b1, b2), p1.dtype, p1.name))
-        ref1[p1] = ref2[p2] = ("p", i)
+    refs = [{} for _ in graphs]  # per trace: Value -> position in the generic graph
+
+    def bind(values, ref):
+        for table, v in zip(refs, values):
+            table[v] = ref
+
+    def ref_of(values):
+        r = refs[0].get(values[0])
+        if r is None or any(table.get(v) != r for table, v in zip(refs, values)):
+            return None
+        return r
+
+    for i, ps in enumerate(zip(*(g.placeholders for g in graphs))):
+        if any(p.dtype is not ps[0].dtype or len(p.shape) != len(ps[0].shape) for p in ps):
+            raise NotGeneric("placeholder dtype or rank")
+        sizes = list(zip(*(p.shape for p in ps)))
+        shape = tuple(s[0] if len(set(s)) == 1 else fitter.symbol(s, (i, axis)) for axis, s in enumerate(sizes))
+        out.placeholders.append((shape, ps[0].dtype, ps[0].name))
+        bind(ps, ("p", i))
+    if not fitter.symbols:
+        raise NotGeneric("the traces have the same input shapes")
+    out.symbols = fitter.symbols
     # captures match by the memory they read (optimizer state is wrapped anew at each trace)
-    caps2 = {id(t._data): v for v, t in g2.captures}
+    by_memory = [{id(t._data): v for v, t in g.captures} for g in graphs]
     for i, (v1, t) in enumerate(g1.captures):
-        v2 = caps2.get(id(t._data))
-        if v2 is None:
+        values = [table.get(id(t._data)) for table in by_memory]
+        if any(v is None for v in values):
             raise NotGeneric("captures differ")
         out.captures.append(t)
-        ref1[v1] = ref2[v2] = ("w", i)
+        bind(values, ("w", i))
 
-    def constant_ref(v1, v2):
-        a1, a2 = np.asarray(_host(g1.constants[v1])), np.asarray(_host(g2.constants[v2]))
-        if v1.dtype is not v2.dtype:
+    def constant_ref(values):
+        arrays = [np.asarray(_host(g.constants[v])) for g, v in zip(graphs, values)]
+        first = arrays[0]
+        if any(v.dtype is not values[0].dtype for v in values):
             raise NotGeneric("constant dtype")
-        if a1.shape == a2.shape:
-            if not np.array_equal(a1, a2, equal_nan=True):
+        if all(a.shape == first.shape for a in arrays):
+            if not all(np.array_equal(a, first, equal_nan=True) for a in arrays):
                 raise NotGeneric("constant values")
-            payload = ("array", g1.constants[v1], v1.dtype)
+            payload = ("array", graphs[0].constants[values[0]], values[0].dtype)
         else:
-            shape = _gen(tuple(a1.shape), tuple(a2.shape), b1, b2)
-            if a1.size == 0 or a2.size == 0 or not (np.all(a1 == a1.flat[0]) and np.all(a2 == a1.flat[0])):
-                raise NotGeneric("batch-shaped constant that is not a uniform fill")
-            payload = ("fill", (shape, a1.flat[0].item()), v1.dtype)
+            shape = _gen([tuple(a.shape) for a in arrays], fitter)
+            if all(_is_arange(a) for a in arrays):
+                payload = ("arange", shape, values[0].dtype)
+            elif all(a.size and np.all(a == first.flat[0]) for a in arrays):
+                payload = ("fill", (shape, first.flat[0].item()), values[0].dtype)
+            else:
+                raise NotGeneric("size-dependent constant that is not a uniform fill or an arange")
         out.constants.append(payload)
-        ref1[v1] = ref2[v2] = ("c", len(out.constants) - 1)
+        bind(values, ("c", len(out.constants) - 1))
 
-    for j, (n1, n2) in enumerate(zip(g1.nodes, g2.nodes)):
-        if n1.op is not n2.op and not (isinstance(n1.op, str) and n1.op == n2.op):
-            raise NotGeneric(f"node {j}: {n1.name} vs {n2.name}")
-        if len(n1.inputs) != len(n2.inputs) or len(n1.outputs) != len(n2.outputs):
+    for j, nodes in enumerate(zip(*(g.nodes for g in graphs))):
+        n1 = nodes[0]
+        if any(n.op is not n1.op and not (isinstance(n1.op, str) and n1.op == n.op) for n in nodes):
+            raise NotGeneric(f"node {j}: {[n.name for n in nodes]}")
+        if any(len(n.inputs) != len(n1.inputs) or len(n.outputs) != len(n1.outputs) for n in nodes):
             raise NotGeneric("arity")
-        refs = []
-        for v1, v2 in zip(n1.inputs, n2.inputs):
-            if v1 not in ref1 and v1.kind == "constant" and v2.kind == "constant":
-                constant_ref(v1, v2)
-            r = ref1.get(v1)
-            if r is None or ref2.get(v2) != r:
+        inputs = []
+        for values in zip(*(n.inputs for n in nodes)):
+            if values[0] not in refs[0] and all(v.kind == "constant" for v in values):
+                constant_ref(values)
+            r = ref_of(values)
+            if r is None:
                 raise NotGeneric(f"node {j}: inputs are wired differently")
-            refs.append(r)
-        attrs = _gen(n1.attrs, n2.attrs, b1, b2)
-        outs = [(_gen(o1.shape, o2.shape, b1, b2), o1.dtype) for o1, o2 in zip(n1.outputs, n2.outputs)]
-        out.nodes.append((n1.op, refs, attrs, outs, n1.site))
-        for k, (o1, o2) in enumerate(zip(n1.outputs, n2.outputs)):
-            ref1[o1] = ref2[o2] = ("n", j, k)
-    for v1, v2 in zip(g1.outputs, g2.outputs):
-        if v1 not in ref1 and v1.kind == "constant":
-            constant_ref(v1, v2)
-        if ref1.get(v1) is None or ref1.get(v1) != ref2.get(v2):
-            raise NotGeneric("outputs")
-        out.outputs.append(ref1[v1])
-    if len(g1.outputs) != len(g2.outputs) or len(g1.effects) != len(g2.effects):
+            inputs.append(r)
+        attrs = _gen([n.attrs for n in nodes], fitter)
+        outs = [(_gen([o.shape for o in os], fitter), os[0].dtype) for os in zip(*(n.outputs for n in nodes))]
+        out.nodes.append((n1.op, inputs, attrs, outs, n1.site))
+        for k, os in enumerate(zip(*(n.outputs for n in nodes))):
+            bind(os, ("n", j, k))
+    if any(len(g.outputs) != len(g1.outputs) or len(g.effects) != len(g1.effects) for g in graphs):
         raise NotGeneric("outputs/effects")
-    for (t1, v1), (t2, v2) in zip(g1.effects, g2.effects):
-        if t1._data is not t2._data or ref1.get(v1) != ref2.get(v2):
+    for values in zip(*(g.outputs for g in graphs)):
+        if values[0] not in refs[0] and all(v.kind == "constant" for v in values):
+            constant_ref(values)
+        r = ref_of(values)
+        if r is None:
+            raise NotGeneric("outputs")
+        out.outputs.append(r)
+    for effects in zip(*(g.effects for g in graphs)):
+        tensor = effects[0][0]
+        r = ref_of([v for _, v in effects])
+        if r is None or any(t._data is not tensor._data for t, _ in effects):
             raise NotGeneric("effects")
-        out.effects.append((t1, ref1[v1]))
+        out.effects.append((tensor, r))
     return out
+
+
+def _is_arange(a):
+    """0, 1, 2, ... in memory order (an arange, perhaps reshaped to (1, n, 1) by folding)."""
+    return a.size > 1 and sum(d > 1 for d in a.shape) == 1 and np.array_equal(a.reshape(-1), np.arange(a.size))
 
 
 def _host(arr):
     return arr if isinstance(arr, np.ndarray) else arr.get()
 
 
-def fingerprint(generic):
-    """A comparable summary of a GenericGraph's structure and symbolic attributes."""
-    return repr([(op if isinstance(op, str) else op.name, refs, attrs, outs)
-                 for op, refs, attrs, outs, _ in generic.nodes]) + repr(generic.placeholders) + \
-        repr(generic.outputs) + repr([(id(t._data), r) for t, r in generic.effects])
+def fingerprint(graph):
+    """A comparable summary of a concrete Graph: ops, wiring, attributes, shapes, constants."""
+    ref = {}
+    for i, v in enumerate(graph.placeholders):
+        ref[v] = f"p{i}:{v.shape}:{v.dtype.name}"
+    for v, t in graph.captures:
+        ref[v] = f"w{id(t._data)}"
+    parts = []
+    for j, node in enumerate(graph.nodes):
+        args = []
+        for v in node.inputs:
+            if v not in ref and v.kind == "constant":
+                arr = np.asarray(_host(graph.constants[v]))
+                ref[v] = f"c{arr.dtype}{arr.shape}{hash(arr.tobytes())}"
+            args.append(ref.get(v, "?"))
+        for k, v in enumerate(node.outputs):
+            ref[v] = f"n{j}.{k}"
+        parts.append((node.name, args, repr(node.attrs), [(v.shape, v.dtype.name) for v in node.outputs]))
+    parts.append([ref.get(v, "?") for v in graph.outputs])
+    parts.append([(id(t._data), ref.get(v, "?")) for t, v in graph.effects])
+    return repr(parts)

@@ -52,53 +52,59 @@ def _signature(spec, tensors):
     return (repr(spec), tuple((tuple(t._data.shape), t._dtype, t._device) for t in tensors))
 
 
-def _batch_pattern(spec, tensors):
-    """(signature without the shared leading batch size, that batch size), or (None, None)."""
-    if not tensors or any(t._data.ndim == 0 for t in tensors):
-        return None, None
-    batch = tensors[0]._data.shape[0]
-    if any(t._data.shape[0] != batch for t in tensors):
-        return None, None
-    return (repr(spec), tuple((tuple(t._data.shape[1:]), t._dtype, t._device) for t in tensors)), batch
+def _shape_pattern(spec, tensors):
+    """The signature with every size left out: calls that differ only in sizes share it."""
+    return repr(spec), tuple((t._data.ndim, t._dtype, t._device) for t in tensors)
 
 
-class _BatchFamily:
-    """Traces of one function that differ only in batch size, and their generalisation."""
+class _ShapeFamily:
+    """Traces of one function that differ only in input sizes, and their generalisation.
+
+    A candidate generic graph is fitted to all the traces kept so far; it is trusted once it
+    predicts, exactly, a trace it was not fitted to. A trace it mispredicts joins the fit (more
+    traces leave fewer coincidences). After MAX_TRACES the family gives up and every shape
+    keeps its own trace."""
+    MAX_TRACES = 5
 
     def __init__(self):
-        self.traces = []      # (batch, graph, out_spec)
+        self.traces = []      # optimised graphs
+        self.out_spec = None
         self.generic = None
         self.verified = False
         self.failed = False
 
-    def learn(self, batch, graph, out_spec):
-        from .generalize import fingerprint, generalize
-        if self.failed or any(b == batch for b, _, _ in self.traces):
+    def learn(self, shapes, graph, out_spec):
+        from .generalize import NotGeneric, fingerprint, generalize
+        if self.failed:
             return
-        self.traces.append((batch, graph, out_spec))
-        if len(self.traces) < 2:
+        if not self.traces:
+            self.traces.append(graph)
+            self.out_spec = out_spec
             return
-        (b0, g0, s0) = self.traces[0]
-        if repr(s0) != repr(out_spec):
+        if repr(self.out_spec) != repr(out_spec):
             self.failed = True
             return
-        candidate = generalize(g0, b0, graph, batch)
-        if candidate is None:
-            self.failed = True
-        elif self.generic is None:
-            self.generic = candidate
-        else:  # a third batch size confirms the generalisation, or disproves it
-            self.verified = fingerprint(candidate) == fingerprint(self.generic)
-            self.failed = not self.verified
+        if self.generic is not None:
+            try:
+                self.verified = fingerprint(self.generic.instantiate(shapes)) == fingerprint(graph)
+            except NotGeneric:
+                pass
+            if self.verified:
+                self.traces = self.traces[:1]  # the first trace stays for the output structure
+                return
+        self.traces.append(graph)
+        self.generic = generalize(self.traces)
+        self.failed = self.generic is None or len(self.traces) >= self.MAX_TRACES
 
 
 class CompiledFunction:
-    def __init__(self, fn, optimize=True):
+    def __init__(self, fn, optimize=True, dynamic=True):
         self.fn = fn
         self.optimize = optimize
+        self.dynamic = dynamic
         self.cache = {}
         self.fast_cache = {}  # (shape, dtype, device) per argument, when every argument is a Tensor
-        self.families = {}  # batch pattern -> _BatchFamily
+        self.families = {}  # signature without sizes -> _ShapeFamily
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args):
@@ -117,21 +123,30 @@ class CompiledFunction:
         key = _signature(spec, tensors)
         entry = self.cache.get(key)
         if entry is None:
-            pattern, batch = _batch_pattern(spec, tensors)
-            family = self.families.setdefault(pattern, _BatchFamily()) if pattern is not None else None
+            family = self.families.setdefault(_shape_pattern(spec, tensors), _ShapeFamily()) \
+                if self.dynamic and tensors else None
+            shapes = [tuple(t._data.shape) for t in tensors]
             if family is not None and family.verified:
-                # a new batch size of a batch-generic function: instantiate, do not trace again
-                device = tensors[0].device
-                entry = self.cache[key] = (Plan(family.generic.instantiate(batch)), family.traces[0][2], device)
-            else:
+                # new sizes for a shape-generic function: instantiate, do not trace again
+                entry = self._instantiate(family, shapes, tensors[0].device)
+            if entry is None:
                 result, entry = self._trace(args, tensors)
                 self.cache[key] = entry
-                if family is not None:
-                    family.learn(batch, entry[0].graph, entry[1])
+                if family is not None and not family.verified:
+                    family.learn(shapes, entry[0].graph, entry[1])
                 return result
+            self.cache[key] = entry
         if fast_key is not None:
             self.fast_cache[fast_key] = entry
         return self._run(entry, tensors)
+
+    @staticmethod
+    def _instantiate(family, shapes, device):
+        from .generalize import NotGeneric
+        try:
+            return Plan(family.generic.instantiate(shapes)), family.out_spec, device
+        except NotGeneric:  # sizes the generic graph does not cover: trace them
+            return None
 
     @staticmethod
     def _run(entry, tensors):
@@ -167,13 +182,13 @@ class CompiledFunction:
         return self.cache[key][0].graph
 
 
-def trace(fn, example_inputs=(), optimize=True):
+def trace(fn, example_inputs=(), optimize=True, dynamic=True):
     """Compile `fn` (a function or Module) by tracing it on example_inputs now."""
     if not callable(fn):
         raise InvalidTypeError(f"jit.trace expects a function or Module, got {type(fn).__name__}")
     if isinstance(example_inputs, Tensor):
         example_inputs = (example_inputs,)
-    compiled = CompiledFunction(fn, optimize)
+    compiled = CompiledFunction(fn, optimize, dynamic)
     compiled(*example_inputs)
     return compiled
 
@@ -193,10 +208,10 @@ class _Jit:
         from .serialize import load
         return load(path, device)
 
-    def __call__(self, fn=None, *, optimize=True):
+    def __call__(self, fn=None, *, optimize=True, dynamic=True):
         if fn is None:
-            return lambda f: CompiledFunction(f, optimize)
-        return CompiledFunction(fn, optimize)
+            return lambda f: CompiledFunction(f, optimize, dynamic)
+        return CompiledFunction(fn, optimize, dynamic)
 
 
 jit = _Jit()
