@@ -1,11 +1,13 @@
-"""Run a Graph as a flat plan: a list of prepared kernel calls over numbered slots.
+"""Run a Graph as a flat plan of prepared kernel calls.
 
 Each step is (kernel, argument slots, output slots, slots to release); there is no per-op
-dispatch, no Tensor wrapping and no tape. A slot is released right after its last reader, so
-peak memory follows liveness rather than the whole trace.
+dispatch, no Tensor wrapping and no tape. codegen.py turns the steps into straight-line Python;
+memory_plan.py decides which results are written in place over dead operands, which go into
+buffers the plan owns (out= kernels), and releases every other value after its last reader.
 """
 import functools
 import math
+import threading
 
 import numpy
 
@@ -14,6 +16,8 @@ from ..backend import dtypes as _dt
 from ..backend.blas_threads import SMALL_GEMM_FLOPS, single_blas_thread
 from ..errors import UnigradError
 from ..ops import creation
+from .codegen import failed_step, generate
+from .memory_plan import FRESH_RESULTS, INPLACE_UFUNCS, BufferPool, inplace_kernel, liveness, out_kernel
 
 
 class ExecutionError(UnigradError, RuntimeError):
@@ -34,7 +38,7 @@ def _random_kernel(name, attrs):
 
 
 class Plan:
-    def __init__(self, graph):
+    def __init__(self, graph, pool_buffers=True):
         self.graph = graph
         xp = graph.device.xp
         slot = {}
@@ -47,14 +51,21 @@ class Plan:
         self.placeholder_slots = [slot_of(v) for v in graph.placeholders]
         self.capture_slots = [(slot_of(v), t) for v, t in graph.captures]
         self.constant_slots = [(slot_of(v), arr) for v, arr in graph.constants.items()]
-        last_use = _last_use_with_aliases(graph)
+        last_use, root = liveness(graph)
+        dies_at = {}
+        for v, i in last_use.items():
+            dies_at.setdefault(i, []).append(v)
         keep = set(graph.outputs) | {v for _, v in graph.effects}
+        protected = keep | {root.get(v, v) for v in keep}  # memory handed out after the run
         effect_of = {id(t): v for t, v in graph.effects}
         host = {}  # value -> capture Tensor whose memory it was computed in (in-place updates)
         for v, t in graph.captures:
             if id(t) in effect_of:
                 host[v] = t
         fresh = set()  # values in buffers no other value aliases, so they may be overwritten
+        pool = BufferPool()
+        pooled = {}    # step index -> the value it writes into a pooled buffer
+        pooling = pool_buffers and xp is numpy
         self.steps = []
         for i, node in enumerate(graph.nodes):
             args = tuple(slot_of(v) for v in node.inputs)
@@ -67,13 +78,16 @@ class Plan:
                 first, out = node.inputs[0], node.outputs[0]
                 reusable = (first.shape == out.shape and first.dtype is out.dtype and out.shape != ()
                             and last_use.get(first) == i and first not in keep
-                            and (first in fresh or first in host))
+                            and (first in fresh or first in host)
+                            and not (first in pool.holder and out in protected))
                 if reusable:  # write the result over the dead first operand (liveness-based reuse)
-                    kernel = _inplace_kernel(getattr(xp, ufunc), len(node.inputs))
+                    kernel = inplace_kernel(getattr(xp, ufunc), len(node.inputs))
                     if first in host:
                         host[out] = host[first]
+                    if first in pool.holder:
+                        pool.hand_over(first, out)
                     fresh.add(out)
-                elif ufunc is not None:
+                else:
                     fresh.add(out)
             if kernel is None:
                 if isinstance(node.op, str):
@@ -84,6 +98,16 @@ class Plan:
                     kernel = functools.partial(node.op.forward, xp, **node.attrs)
                 if not isinstance(node.op, str) and node.op.name in FRESH_RESULTS:
                     fresh.update(node.outputs)
+                if pooling and _poolable(node, protected):
+                    out = node.outputs[0]
+                    pool.take(out, math.prod(out.shape) * numpy.dtype(out.dtype.np).itemsize)
+                    pooled[i] = out
+                    fresh.add(out)
+            for v in dies_at.get(i, ()):
+                pool.release(v)
+            for v in node.outputs:
+                if v not in last_use:  # never read
+                    pool.release(v)
             single = isinstance(node.op, str) or node.op.n_outputs == 1
             self.steps.append((kernel, args, outs, release, node, single))
         self.output_slots = [slot_of(v) for v in graph.outputs]
@@ -94,8 +118,19 @@ class Plan:
         # a graph whose outputs carry no floating values (e.g. a training step returning nothing
         # differentiable) never needs a tape entry
         self.effects_only_outputs = not any(v.dtype.is_floating_point for v in graph.outputs)
-        self._run, self._line_of_step = _generate(self)
         self.small_gemms_only = xp is numpy and 0 < _largest_gemm_flops(graph) < SMALL_GEMM_FLOPS
+        self.pool_bytes = pool.nbytes
+        views = pool.views()
+        pooled_kernels = {i: out_kernel(self.steps[i][4], views[v]) for i, v in pooled.items()}
+        self._lock = threading.Lock()
+        self._run, self._first_step_line = self._generate(lambda i: pooled_kernels.get(i) or self.steps[i][0])
+        # a run that starts while another is using the buffers (another thread, or re-entry)
+        # takes this variant, whose kernels allocate their results
+        self._run_unpooled = self._run if not pooled else None
+
+    def _generate(self, kernel_of):
+        return generate(self.steps, self.placeholder_slots, self.capture_slots, self.constant_slots,
+                        self.effect_slots, self.output_slots, kernel_of)
 
     def graph_needs_grad(self, inputs):
         """Whether calling with these inputs should be recorded for autograd."""
@@ -104,56 +139,38 @@ class Plan:
         return any(t.requires_grad for t in inputs) or any(t.requires_grad for _, t in self.graph.captures)
 
     def run(self, arrays):
+        if self._lock.acquire(blocking=False):
+            try:
+                return self._call(self._run, arrays)
+            finally:
+                self._lock.release()
+        if self._run_unpooled is None:
+            self._run_unpooled = self._generate(lambda i: self.steps[i][0])[0]
+        return self._call(self._run_unpooled, arrays)
+
+    def _call(self, fn, arrays):
         try:
             if self.small_gemms_only:
                 with single_blas_thread():
-                    return self._run(arrays)
-            return self._run(arrays)
+                    return fn(arrays)
+            return fn(arrays)
         except Exception as exc:
-            failed = _failed_step(self, exc)
+            failed = failed_step([f for f in (self._run, self._run_unpooled) if f is not None],
+                                 self._first_step_line, self.steps, exc)
             if failed is None:
                 raise
             node, args = failed
             raise ExecutionError(_describe_failure(node, args, exc)) from exc
 
 
-# elementwise ops that can write into their first operand's buffer: op name -> ufunc name
-INPLACE_UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "neg": "negative", "exp": "exp",
-                  "tanh": "tanh", "sqrt": "sqrt", "maximum": "maximum", "minimum": "minimum"}
-# ops whose result is always a new array nobody else references
-FRESH_RESULTS = {"matmul", "im2col", "col2im", "tanh_backward", "sigmoid_backward", "threshold_backward",
-                 "window_scatter", "softmax", "log_softmax", "relu", "sigmoid", "div", "pow", "clone", "pad",
-                 "cat", "index", "gather", "scatter_add", "index_put", "where", "max_pool2d_values", "fused"}
-
-
-def _inplace_kernel(ufunc, arity):
-    if arity == 1:
-        return lambda a: ufunc(a, out=a)
-    return lambda a, b: ufunc(a, b, out=a)
-
-
-def _last_use_with_aliases(graph):
-    """Index of the last node reading each value, where reading a view counts as reading its base."""
-    root = {}
-    for node in graph.nodes:
-        op = node.op
-        aliasing = not isinstance(op, str) and (op.view or op.name in ("sum_to", "contiguous", "reshape"))
-        for v in node.outputs:
-            root[v] = root.get(node.inputs[0], node.inputs[0]) if aliasing and node.inputs else v
-    last = {}
-    for i, node in enumerate(graph.nodes):
-        for v in node.inputs:
-            last[v] = i
-            base = root.get(v, v)
-            last[base] = max(last.get(base, -1), i)
-    for v in list(root):  # a base stays alive as long as any view of it is read
-        base = root[v]
-        if v in last:
-            last[base] = max(last.get(base, -1), last[v])
-    for out in graph.outputs:
-        base = root.get(out, out)
-        last[base] = len(graph.nodes)
-    return last
+def _poolable(node, protected):
+    """Whether node's result can be written into a plan-owned buffer with an out= kernel."""
+    if isinstance(node.op, str) or node.op.n_outputs != 1:
+        return False
+    out = node.outputs[0]
+    return (out not in protected and out.dtype.is_floating_point and math.prod(out.shape) > 0
+            and all(v.dtype is out.dtype for v in node.inputs)
+            and out_kernel(node, None) is not None)
 
 
 def _largest_gemm_flops(graph):
@@ -165,53 +182,6 @@ def _largest_gemm_flops(graph):
             k = a.shape[-1] if len(a.shape) else 1
             largest = max(largest, 2 * k * math.prod(out))
     return largest
-
-
-def _generate(plan):
-    """Straight-line Python for the plan: one line per step over local variables, the kernels
-    bound as closure cells, so a run costs the kernel calls and little else. Returns the run
-    function and the first source line of the steps (line k + first is step k)."""
-    bound = {}
-
-    def bind(prefix, obj):
-        name = f"{prefix}{len(bound)}"
-        bound[name] = obj
-        return name
-    body = [f"    v{s} = inputs[{i}]" for i, s in enumerate(plan.placeholder_slots)]
-    body += [f"    v{s} = {bind('C', t)}._data" for s, t in plan.capture_slots]
-    body += [f"    v{s} = {bind('K', a)}" for s, a in plan.constant_slots]
-    first_step_line = len(body) + 3  # after the factory's def, run's def and the lines above
-    for kernel, args, outs, release, node, single in plan.steps:
-        target = f"v{outs[0]}" if single else "".join(f"v{s}, " for s in outs)
-        line = f"    {target} = {bind('k', kernel)}({', '.join(f'v{a}' for a in args)})"
-        if release:
-            line += "; del " + ", ".join(f"v{s}" for s in release)
-        body.append(line)
-    for t, s in plan.effect_slots:
-        name = bind("E", t)
-        body.append(f"    {name}._data[...] = v{s}; {name}._vc[0] += 1")
-    body.append(f"    return [{', '.join(f'v{s}' for s in plan.output_slots)}]")
-    source = "\n".join([f"def factory({', '.join(bound)}):", "  def run(inputs):"]
-                       + ["  " + line for line in body] + ["  return run"])
-    namespace = {}
-    exec(compile(source, f"<compiled graph {len(plan.steps)} steps>", "exec"), namespace)
-    return namespace["factory"](**bound), first_step_line
-
-
-def _failed_step(plan, exc):
-    """(node, argument arrays) of the step whose kernel raised `exc` inside the generated run."""
-    code = plan._run.__code__
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code is not code:
-        tb = tb.tb_next
-    if tb is None:
-        return None
-    index = tb.tb_lineno - plan._line_of_step
-    if not 0 <= index < len(plan.steps):
-        return None
-    _, args, _, _, node, _ = plan.steps[index]
-    frame_locals = tb.tb_frame.f_locals
-    return node, [frame_locals.get(f"v{a}") for a in args]
 
 
 def _describe_failure(node, args, exc):

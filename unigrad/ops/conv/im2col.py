@@ -40,21 +40,32 @@ def chwn(xp, x):
     return xp.ascontiguousarray(x.transpose(1, 2, 3, 0))
 
 
-def _im2col_forward(xp, x, kernel, stride, pads, dilation):
+def _windows(xp, x, kernel, stride, pads, dilation):
+    """All windows of x as one strided view (C, kh, kw, OH, OW, N) over its CHWN memory."""
     n, c = x.shape[:2]
     oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
     xt = chwn(xp, x)
     if any(pads):
         xt = xp.pad(xt, ((0, 0), (pads[0], pads[1]), (pads[2], pads[3]), (0, 0)))
-    # all windows as one strided view (C, kh, kw, OH, OW, N), then a single copy
     sc, sh, sw, sn = xt.strides
     shape = (c, kernel[0], kernel[1], oh, ow, n)
     strides = (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1], sn)
     if xp is np:  # the ndarray constructor is several times cheaper than as_strided's wrapper
-        windows = np.ndarray(shape, xt.dtype, xt, 0, strides)
-    else:
-        windows = xp.lib.stride_tricks.as_strided(xt, shape, strides)
-    return xp.ascontiguousarray(windows).reshape(c * kernel[0] * kernel[1], oh * ow * n)
+        return np.ndarray(shape, xt.dtype, xt, 0, strides)
+    return xp.lib.stride_tricks.as_strided(xt, shape, strides)
+
+
+def _im2col_forward(xp, x, kernel, stride, pads, dilation):
+    windows = _windows(xp, x, kernel, stride, pads, dilation)
+    c, kh, kw, oh, ow, n = windows.shape
+    return xp.ascontiguousarray(windows).reshape(c * kh * kw, oh * ow * n)  # a single copy
+
+
+def im2col_into(xp, x, out, kernel, stride, pads, dilation):
+    """im2col writing into `out` (C*kh*kw, OH*OW*N), a preallocated buffer."""
+    windows = _windows(xp, x, kernel, stride, pads, dilation)
+    xp.copyto(out.reshape(windows.shape), windows)
+    return out
 
 
 def _col2im_forward(xp, cols, shape, kernel, stride, pads, dilation):

@@ -1,0 +1,108 @@
+"""The executor's memory plan: pooled out= buffers shared by values whose lifetimes do not
+overlap, never holding what a run hands back, safe under concurrent runs."""
+import threading
+
+import numpy as np
+
+import unigrad as ug
+from unigrad.graph import passes
+from unigrad.graph.executor import Plan
+from unigrad.graph.tracer import Tracer, tracing
+
+
+def _graph(fn, *inputs):
+    tracer = Tracer(ug.Device("cpu"))
+    for t in inputs:
+        tracer.placeholder(t)
+    with tracing(tracer):
+        out = fn(*inputs)
+    outs = out if isinstance(out, tuple) else (out,)
+    tracer.graph.outputs = [tracer.output(o) for o in outs]
+    passes.optimize(tracer.graph)
+    return tracer.graph
+
+
+def _chain(x, w):
+    for _ in range(6):
+        x = (x @ w).tanh() * 0.5 + x  # values of one shape, each dead two nodes later
+    return x.sum()
+
+
+def test_values_with_disjoint_lifetimes_share_buffers():
+    x, w = ug.randn(32, 64), ug.randn(64, 64)
+    g = _graph(_chain, x, w)
+    plan = Plan(g)
+    one = 32 * 64 * 4
+    produced = sum(1 for n in g.nodes if n.outputs[0].shape == (32, 64))
+    assert produced >= 18 and plan.pool_bytes <= 3 * one  # a handful of buffers serve them all
+    np.testing.assert_allclose(plan.run([x._data, w._data])[0], _chain(x, w).numpy(), rtol=1e-5)
+
+
+def test_outputs_and_their_views_never_live_in_pooled_memory():
+    def f(a, w):
+        y = a @ w            # pooled candidate, but its view is returned
+        z = (a @ w).exp()    # an output computed in place over a matmul result
+        return y.reshape(-1), z, (y * 2).sum()
+    a, w = ug.randn(8, 16), ug.randn(16, 4)
+    plan = Plan(_graph(f, a, w))
+    first = plan.run([a._data, w._data])
+    kept = [o.copy() for o in first]
+    plan.run([np.ones((8, 16), np.float32), np.ones((16, 4), np.float32)])  # a second run
+    for got, want in zip(first, kept):
+        np.testing.assert_array_equal(got, want)
+    expected = f(a, w)
+    for got, want in zip(first, expected):
+        np.testing.assert_allclose(got, want.numpy(), rtol=1e-5)
+
+
+def test_concurrent_runs_do_not_share_buffers():
+    x, w = ug.randn(32, 64), ug.randn(64, 64)
+    plan = Plan(_graph(_chain, x, w))
+    rng = np.random.default_rng(0)
+    inputs = [rng.standard_normal((32, 64)).astype(np.float32) for _ in range(8)]
+    expected = [_chain(ug.tensor(i), w).item() for i in inputs]
+    results = {}
+
+    def worker(k):
+        for _ in range(20):
+            results.setdefault(k, []).append(plan.run([inputs[k], w._data])[0].item())
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for k in range(8):
+        np.testing.assert_allclose(results[k], [expected[k]] * 20, rtol=1e-5)
+
+
+def test_pooled_and_unpooled_plans_agree_on_a_training_step():
+    ug.manual_seed(0)
+    nets = []
+    for pool in (True, False):
+        ug.manual_seed(0)
+        m = ug.nn.Sequential(ug.nn.Conv2d(1, 4, 3), ug.nn.ReLU(), ug.nn.MaxPool2d(2), ug.nn.Flatten(),
+                             ug.nn.Linear(4 * 4 * 4, 3))
+        opt = ug.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)
+
+        def step(a, b, m=m, opt=opt):
+            loss = ug.nn.functional.cross_entropy(m(a), b)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+        compiled = ug.jit(step)
+        nets.append((m, compiled, pool))
+    x = ug.randn(5, 1, 10, 10)
+    y = ug.tensor(np.array([0, 1, 2, 1, 0]))
+    losses = []
+    for m, compiled, pool in nets:
+        compiled(x, y)
+        entry = next(iter(compiled.cache.values()))
+        plan = Plan(entry[0].graph, pool_buffers=pool)
+        compiled.cache = {k: (plan,) + e[1:] for k, e in compiled.cache.items()}
+        compiled.fast_cache = {}
+        losses.append([compiled(x, y).item() for _ in range(5)])
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-6)
+    assert losses[0][-1] < losses[0][0]
+    for p, q in zip(nets[0][0].parameters(), nets[1][0].parameters()):
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-6, atol=1e-7)

@@ -1,0 +1,130 @@
+"""Memory planning for a plan: liveness, in-place reuse, and preallocated output buffers.
+
+Three decisions per node, made once when the plan is built:
+  - in place: an elementwise op whose first operand dies at this node and owns its memory
+    writes its result over that operand (no allocation at all);
+  - pooled: an op with an `out=` kernel (ufuncs, matmul, im2col) writes into a buffer
+    allocated once for the plan; buffers are shared by values whose lifetimes do not overlap
+    (best fit by size, raw bytes viewed as each value's shape and dtype);
+  - otherwise the kernel allocates its result, which is dropped after its last reader.
+Values returned to the caller or written back into captured tensors never live in pooled
+buffers, since those are overwritten by the next run.
+"""
+import numpy
+
+from ..backend.device import scalar
+
+# elementwise ops that can write into their first operand's buffer: op name -> ufunc name
+INPLACE_UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "neg": "negative", "exp": "exp",
+                  "tanh": "tanh", "sqrt": "sqrt", "maximum": "maximum", "minimum": "minimum"}
+# ops whose result is always a new array nobody else references
+# (im2col is not one: for a 1x1 window over contiguous memory its result is a view of the input)
+FRESH_RESULTS = {"matmul", "col2im", "tanh_backward", "sigmoid_backward", "threshold_backward",
+                 "window_scatter", "softmax", "log_softmax", "relu", "sigmoid", "div", "pow", "clone", "pad",
+                 "cat", "index", "gather", "scatter_add", "index_put", "where", "max_pool2d_values", "fused"}
+
+
+def inplace_kernel(ufunc, arity):
+    if arity == 1:
+        return lambda a: ufunc(a, out=a)
+    return lambda a, b: ufunc(a, b, out=a)
+
+
+def out_kernel(node, out):
+    """A kernel writing node's result into the array `out`, or None when the op has none."""
+    op = node.op
+    name = op.name
+    if name == "matmul":
+        return lambda a, b: numpy.matmul(a, b, out=out)
+    if name == "im2col":
+        from ..ops.conv.im2col import im2col_into
+        attrs = node.attrs
+        return lambda x: im2col_into(numpy, x, out, **attrs)
+    if node.attrs:
+        return None
+    if name == "relu":
+        zero = scalar(numpy, 0, node.outputs[0].dtype.np)
+        return lambda a: numpy.maximum(a, zero, out=out)
+    ufunc = op.array_fn if isinstance(op.array_fn, numpy.ufunc) else None
+    if ufunc is None and name in INPLACE_UFUNCS:
+        ufunc = getattr(numpy, INPLACE_UFUNCS[name])
+    elif ufunc is None and name == "div":
+        ufunc = numpy.true_divide
+    if ufunc is None or ufunc.nin != len(node.inputs) or ufunc.nout != 1:
+        return None
+    if ufunc.nin == 1:
+        return lambda a: ufunc(a, out=out)
+    return lambda a, b: ufunc(a, b, out=out)
+
+
+def liveness(graph):
+    """(last, root): the index of the last node reading each value, where reading a view counts
+    as reading its base; and each view's base value."""
+    root = {}
+    for node in graph.nodes:
+        op = node.op
+        aliasing = not isinstance(op, str) and (op.view or op.name in ("sum_to", "contiguous", "reshape"))
+        for v in node.outputs:
+            root[v] = root.get(node.inputs[0], node.inputs[0]) if aliasing and node.inputs else v
+    last = {}
+    for i, node in enumerate(graph.nodes):
+        for v in node.inputs:
+            last[v] = i
+            base = root.get(v, v)
+            last[base] = max(last.get(base, -1), i)
+    for v in list(root):  # a base stays alive as long as any view of it is read
+        base = root[v]
+        if v in last:
+            last[base] = max(last.get(base, -1), last[v])
+    for out in graph.outputs:
+        base = root.get(out, out)
+        last[base] = len(graph.nodes)
+    return last, root
+
+
+class BufferPool:
+    """Assigns pooled values to raw byte buffers so that no two live values share one."""
+
+    def __init__(self):
+        self.sizes = []      # bytes per buffer
+        self.free = []       # buffer indices not holding a live value
+        self.holder = {}     # value -> buffer index
+        self.members = []    # (value, buffer index) for every pooled value
+
+    def take(self, value, nbytes):
+        fits = [b for b in self.free if self.sizes[b] >= nbytes]
+        if fits:
+            b = min(fits, key=self.sizes.__getitem__)
+        elif self.free:  # grow the largest free buffer rather than add another
+            b = max(self.free, key=self.sizes.__getitem__)
+            self.sizes[b] = nbytes
+        else:
+            b = len(self.sizes)
+            self.sizes.append(nbytes)
+        if b in self.free:
+            self.free.remove(b)
+        self.holder[value] = b
+        self.members.append((value, b))
+
+    def hand_over(self, old, new):
+        """`new` was computed in place over `old`: it now holds old's buffer."""
+        self.holder[new] = self.holder.pop(old)
+
+    def release(self, value):
+        b = self.holder.pop(value, None)
+        if b is not None:
+            self.free.append(b)
+
+    def views(self):
+        """value -> array over its buffer (allocated now, once for the plan)."""
+        raw = [numpy.empty(n, dtype=numpy.uint8) for n in self.sizes]
+        out = {}
+        for v, b in self.members:
+            dtype = numpy.dtype(v.dtype.np)
+            n = int(numpy.prod(v.shape, dtype=numpy.int64)) * dtype.itemsize
+            out[v] = raw[b][:n].view(dtype).reshape(v.shape)
+        return out
+
+    @property
+    def nbytes(self):
+        return sum(self.sizes)
