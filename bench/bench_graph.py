@@ -88,22 +88,36 @@ def _lenet_onnx(model):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
 
 
-def _inference(batch):
+def _ort_session(model_bytes, threads):
     import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    return ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
+
+
+def _inference(batch):
     x = np.random.default_rng(0).standard_normal((batch, 1, 28, 28)).astype(np.float32)
     m, tm = _lenet(ug.nn).eval(), _lenet(torch.nn).eval()
     ux, tx = ug.tensor(x), torch.tensor(x)
     compiled = ug.jit.trace(m, (ux,))
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 2
-    sess = ort.InferenceSession(_lenet_onnx(m), opts, providers=["CPUExecutionProvider"])
-    np.testing.assert_allclose(sess.run(None, {"x": x})[0], compiled(ux).numpy(), rtol=1e-4, atol=1e-4)
+    model_bytes = _lenet_onnx(m)
+    # onnxruntime with one intra-op thread (unigrad's plan runs on one thread at batch 1) and with
+    # two (its default here: both cores, worker threads spinning between runs)
+    ort1, ort2 = _ort_session(model_bytes, 1), _ort_session(model_bytes, 2)
+    with ug.no_grad():
+        np.testing.assert_allclose(ort1.run(None, {"x": x})[0], compiled(ux).numpy(), rtol=1e-4, atol=1e-4)
+
+    def run_compiled():
+        with ug.no_grad():  # inference, as torch below and onnxruntime
+            compiled(ux)
 
     def run_t():
         with torch.no_grad():
             tm(tx)
-    r = interleaved({"compiled": lambda: compiled(ux), "onnxruntime": lambda: sess.run(None, {"x": x}),
-                     "torch": run_t}, rounds=7, calls=20)
+    r = interleaved({"compiled": run_compiled, "onnxruntime": lambda: ort1.run(None, {"x": x}),
+                     "onnxruntime 2 threads": lambda: ort2.run(None, {"x": x}), "torch": run_t},
+                    rounds=9, calls=50 if batch == 1 else 10)
     return {k: v * 1e3 for k, v in r.items()}, "ms per forward"
 
 
@@ -152,6 +166,9 @@ def main():
         eager = f"{r['eager']:.3g}" if "eager" in r else "—"
         refs = ", ".join(f"{k} {r[k]:.3g}" for k in r if k not in ("compiled", "eager") or k == ref)
         mark = "" if target is None else (f"≤ {target} " + ("✓" if ratio <= target else "✗"))
+        if "onnxruntime 2 threads" in r:
+            ratio2 = r["compiled"] / r["onnxruntime 2 threads"]
+            mark += f"; {ratio2:.2f} vs onnxruntime 2 threads"
         lines.append(f"| {name} | {unit} | {r['compiled']:.3g} | {eager} | {refs} | {ratio:.2f} ({ref}) | {mark} |")
     table = "\n".join(lines)
     machine = f"{_cpu_name()}, {os.cpu_count()} cores, numpy {np.__version__}, torch {torch.__version__}"

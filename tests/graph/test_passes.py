@@ -135,3 +135,25 @@ def test_fused_kernels_on_cuda_match_eager():
     expected = (((x + b).relu() * 2.0).tanh() - x).cpu().numpy()
     np.testing.assert_allclose(f(x, b).cpu().numpy(), expected, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(first.cpu().numpy(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_channel_add_moves_after_max_pooling_with_identical_results():
+    ug.manual_seed(0)
+    m = ug.nn.Sequential(ug.nn.Conv2d(2, 3, 3), ug.nn.MaxPool2d(2), ug.nn.Conv2d(3, 4, 3), ug.nn.MaxPool2d(2))
+    x = ug.randn(2, 2, 14, 14)
+    with ug.no_grad():
+        g = _trace(m, x)
+        report = passes.optimize(g)
+        want = m(x).numpy()
+    assert report["channel_add_after_max_pool"] == 2
+    names = [n.name for n in g.nodes]
+    pools = [i for i, n in enumerate(names) if n == "max_pool2d_values"]
+    assert all(names[i + 2] == "add" for i in pools)  # bias reshape, then the add
+    np.testing.assert_array_equal(_run(g, x), want)  # max(x + b) == max(x) + b exactly
+
+
+def test_reshape_of_reshape_collapses():
+    g = _trace(lambda x: x.reshape(6, 4).reshape(2, 12) * 2, ug.randn(2, 3, 4))
+    passes.optimize(g)
+    reshapes = [n for n in g.nodes if n.name == "reshape"]
+    assert len(reshapes) == 1 and reshapes[0].inputs[0] is g.placeholders[0]

@@ -191,10 +191,10 @@ def _describe_failure(node, args, exc):
 
 
 def wrap_outputs(plan, arrays, device):
-    import numpy as np
     out = []
+    on_cpu = device.xp is numpy
     for a, dtype in zip(arrays, plan.output_dtypes):
-        if device.xp is np and type(a) is not np.ndarray:
-            a = np.asarray(a)
-        out.append(Tensor._make(a, device, _dt.dtype_of(a) if a.dtype != dtype.np else dtype))
+        if on_cpu and type(a) is not numpy.ndarray:  # NumPy scalars from full reductions
+            a = numpy.asarray(a)
+        out.append(Tensor._make(a, device, dtype if a.dtype == dtype.np else _dt.dtype_of(a)))
     return out

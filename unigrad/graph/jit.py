@@ -111,13 +111,14 @@ class CompiledFunction:
         if _trace_state.tracer is not None:  # called while another graph is traced: inline the Python
             return self.fn(*args)
         # fast path: all arguments are tensors whose signature was seen before
-        if all(isinstance(a, Tensor) for a in args):
-            fast_key = tuple((a._data.shape, a._dtype, a._device) for a in args)
+        try:
+            fast_key = tuple([(a._data.shape, a._dtype, a._device) for a in args])
+        except AttributeError:  # not all Tensors
+            fast_key = None
+        else:
             entry = self.fast_cache.get(fast_key)
             if entry is not None:
                 return self._run(entry, args)
-        else:
-            fast_key = None
         tensors = []
         spec = _flatten(list(args), tensors)
         key = _signature(spec, tensors)
@@ -136,7 +137,7 @@ class CompiledFunction:
                     family.learn(shapes, entry[0].graph, entry[1])
                 return result
             self.cache[key] = entry
-        if fast_key is not None:
+        if fast_key is not None and all(isinstance(a, Tensor) for a in args):
             self.fast_cache[fast_key] = entry
         return self._run(entry, tensors)
 

@@ -68,6 +68,29 @@ def im2col_into(xp, x, out, kernel, stride, pads, dilation):
     return out
 
 
+def im2col_into_kernel(shape, dtype, out, kernel, stride, pads, dilation):
+    """A NumPy kernel x -> im2col(x) written into `out`, for inputs of this shape and dtype,
+    with the window geometry computed once (compiled graphs call it at every run)."""
+    if any(pads):
+        return lambda x: im2col_into(np, x, out, kernel, stride, pads, dilation)
+    shape = tuple(shape)
+    n, c, h, w = shape
+    oh, ow = _geometry(shape, kernel, stride, pads, dilation)
+    item = np.dtype(dtype).itemsize
+    sc, sh, sw, sn = h * w * n * item, w * n * item, n * item, item  # a C-contiguous (C, H, W, N)
+    view_shape = (c, kernel[0], kernel[1], oh, ow, n)
+    strides = (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1], sn)
+    target = out.reshape(view_shape)
+    ndarray, copyto, contiguous = np.ndarray, np.copyto, np.ascontiguousarray
+
+    def kernel_fn(x):
+        if x.shape != shape:  # the precomputed strides are only valid for this shape
+            raise ShapeError(f"op 'im2col': compiled for inputs of shape {shape}, got {x.shape}")
+        copyto(target, ndarray(view_shape, dtype, contiguous(x.transpose(1, 2, 3, 0)), 0, strides))
+        return out
+    return kernel_fn
+
+
 def _col2im_forward(xp, cols, shape, kernel, stride, pads, dilation):
     n, c, h, w = shape
     oh, ow = _geometry(shape, kernel, stride, pads, dilation)
