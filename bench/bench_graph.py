@@ -168,7 +168,7 @@ def main():
         mark = "" if target is None else (f"≤ {target} " + ("✓" if ratio <= target else "✗"))
         if "onnxruntime 2 threads" in r:
             ratio2 = r["compiled"] / r["onnxruntime 2 threads"]
-            mark += f"; {ratio2:.2f} vs onnxruntime 2 threads"
+            mark = (mark + "; " if mark else "") + f"{ratio2:.2f} vs onnxruntime 2 threads"
         lines.append(f"| {name} | {unit} | {r['compiled']:.3g} | {eager} | {refs} | {ratio:.2f} ({ref}) | {mark} |")
     table = "\n".join(lines)
     machine = f"{_cpu_name()}, {os.cpu_count()} cores, numpy {np.__version__}, torch {torch.__version__}"

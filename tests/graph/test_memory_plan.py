@@ -106,3 +106,30 @@ def test_pooled_and_unpooled_plans_agree_on_a_training_step():
     assert losses[0][-1] < losses[0][0]
     for p, q in zip(nets[0][0].parameters(), nets[1][0].parameters()):
         np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_pooled_max_pool_kernel_matches_the_op_for_any_memory_layout():
+    from unigrad.ops.conv.max_pool import _argmax_ref, max_values_into_kernel
+    rng = np.random.default_rng(3)
+    geo = dict(kernel=(2, 3), stride=(2, 3), pads=(0, 0, 0, 0), dilation=(1, 1))
+    out = np.empty((1, 4, 3, 2), np.float32)
+    kernel = max_values_into_kernel((1, 4, 6, 6), np.float32, out, **geo)
+    contiguous = rng.standard_normal((1, 4, 6, 6)).astype(np.float32)
+    strided = rng.standard_normal((1, 4, 6, 12)).astype(np.float32)[..., ::2]  # takes the general path
+    for x in (contiguous, strided):
+        np.testing.assert_array_equal(kernel(x), _argmax_ref(np, x, **geo)[0])
+    assert max_values_into_kernel((2, 4, 6, 6), np.float32, None, **geo) is None  # batch 1 only
+
+
+def test_compiled_batch1_convnet_matches_eager():
+    ug.manual_seed(2)
+    m = ug.nn.Sequential(ug.nn.Conv2d(1, 6, 5), ug.nn.MaxPool2d(2), ug.nn.Conv2d(6, 8, 3, padding=1),
+                         ug.nn.MaxPool2d(2), ug.nn.Flatten(), ug.nn.Linear(8 * 3 * 3, 4)).eval()
+    x = ug.randn(1, 1, 16, 16)
+    compiled = ug.jit.trace(m, (x,))
+    with ug.no_grad():
+        for _ in range(3):
+            x = ug.randn(1, 1, 16, 16)
+            np.testing.assert_allclose(compiled(x).numpy(), m(x).numpy(), rtol=1e-5, atol=1e-6)
+    plan = next(iter(compiled.cache.values()))[0]
+    assert plan.pool_bytes > 0

@@ -31,7 +31,8 @@ def inplace_kernel(ufunc, arity):
 
 
 def out_kernel(node, out):
-    """A kernel writing node's result into the array `out`, or None when the op has none."""
+    """A kernel writing node's result into the array `out`, or None when the op has none
+    (with out=None: a true value when it has one)."""
     op = node.op
     name = op.name
     if name == "matmul":
@@ -40,6 +41,10 @@ def out_kernel(node, out):
         from ..ops.conv.im2col import im2col_into_kernel
         x = node.inputs[0]
         return im2col_into_kernel(x.shape, x.dtype.np, out, **node.attrs) if out is not None else True
+    if name == "max_pool2d_values":
+        from ..ops.conv.max_pool import max_values_into_kernel
+        x = node.inputs[0]
+        return max_values_into_kernel(x.shape, x.dtype.np, out, **node.attrs)
     if node.attrs:
         return None
     if name == "relu":

@@ -85,6 +85,38 @@ def _tiled_max(xp, x, kernel):
     return best.reshape(c, oh, ow, n).transpose(3, 0, 1, 2)  # NCHW over CHWN memory, like the input
 
 
+def max_values_into_kernel(shape, dtype, out, kernel, stride, pads, dilation):
+    """A NumPy kernel x -> max pooling values written into `out`, for one image (batch 1) whose
+    windows tile it (see _tiles_chwn), with its scratch row buffer allocated once; None when
+    the geometry is not of that kind (and True, without building anything, when out is None)."""
+    n, c, h, w = shape
+    if n != 1 or tuple(kernel) != tuple(stride) or any(pads) or tuple(dilation) != (1, 1) or min(kernel) < 2 \
+            or h % kernel[0] or w % kernel[1]:
+        return None
+    if out is None:
+        return True
+    kh, kw = kernel
+    oh, ow = h // kh, w // kw
+    best_rows = np.empty((c * oh, w), dtype)
+    flat_out = out.reshape(c * oh * ow)
+    maximum = np.maximum
+
+    def kernel_fn(x):
+        if not x.flags.c_contiguous or x.shape != shape:
+            np.copyto(out, _max_values_forward(np, x, kernel, stride, pads, dilation))
+            return out
+        rows = x.reshape(c * oh, kh, w)
+        maximum(rows[:, 0], rows[:, 1], out=best_rows)
+        for i in range(2, kh):
+            maximum(best_rows, rows[:, i], out=best_rows)
+        cols = best_rows.reshape(c * oh * ow, kw)
+        maximum(cols[:, 0], cols[:, 1], out=flat_out)
+        for j in range(2, kw):
+            maximum(flat_out, cols[:, j], out=flat_out)
+        return out
+    return kernel_fn
+
+
 def _max_values_forward(xp, x, kernel, stride, pads, dilation):
     """Max over each window without the argmax: for inference, a running maximum."""
     oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
