@@ -5,14 +5,18 @@ import sys
 import time
 
 
-def interleaved(candidates, rounds=7, calls=10, warmup=3):
-    """candidates: name -> zero-arg callable. Returns name -> median seconds per call."""
+def interleaved(candidates, rounds=7, calls=10, warmup=3, settle=0.02):
+    """candidates: name -> zero-arg callable. Returns name -> median seconds per call.
+
+    Between candidates the process sleeps `settle` seconds: thread pools that spin after a call
+    (OpenBLAS, OpenMP in torch, onnxruntime) then go idle instead of slowing the next candidate."""
     for fn in candidates.values():
         for _ in range(warmup):
             fn()
     samples = {name: [] for name in candidates}
     for _ in range(rounds):
         for name, fn in candidates.items():
+            time.sleep(settle)
             fn()
             start = time.perf_counter()
             for _ in range(calls):
