@@ -4,6 +4,7 @@ The kernels, captured tensors and constants are bound as closure cells of a gene
 function, so a run costs the kernel calls and little else (no loop, no slot list, no dispatch).
 Line k of the steps is step k, which is how a failure is traced back to its node.
 """
+import functools
 
 
 def generate(steps, placeholder_slots, capture_slots, constant_slots, effect_slots, output_slots, kernel_of):
@@ -20,7 +21,13 @@ def generate(steps, placeholder_slots, capture_slots, constant_slots, effect_slo
     first_step_line = len(body) + 3  # after the factory's def, run's def and the lines above
     for i, (_, args, outs, release, node, single) in enumerate(steps):
         target = f"v{outs[0]}" if single else "".join(f"v{s}, " for s in outs)
-        line = f"    {target} = {bind('k', kernel_of(i))}({', '.join(f'v{a}' for a in args)})"
+        kernel = kernel_of(i)
+        operands = [f"v{a}" for a in args]
+        if isinstance(kernel, functools.partial):  # call the function itself: no partial, no dict merge
+            operands = [bind("P", a) for a in kernel.args] + operands
+            operands += [f"{key}={bind('A', value)}" for key, value in kernel.keywords.items()]
+            kernel = kernel.func
+        line = f"    {target} = {bind('k', kernel)}({', '.join(operands)})"
         if release:
             line += "; del " + ", ".join(f"v{s}" for s in release)
         body.append(line)
