@@ -5,11 +5,14 @@ import sys
 import time
 
 
-def interleaved(candidates, rounds=7, calls=10, warmup=3, settle=0.02):
+def interleaved(candidates, rounds=7, calls=10, warmup=3, settle=0.25, warm_s=0.05):
     """candidates: name -> zero-arg callable. Returns name -> median seconds per call.
 
-    Between candidates the process sleeps `settle` seconds: thread pools that spin after a call
-    (OpenBLAS, OpenMP in torch, onnxruntime) then go idle instead of slowing the next candidate."""
+    Each framework's thread pools spin for a while after a call (OpenBLAS ~0.1 s, OpenMP in
+    torch, onnxruntime) and on a 2-core machine that slows whichever candidate runs next; so
+    before each candidate's block the process sleeps `settle` seconds (the pools go idle), then
+    runs the candidate for `warm_s` seconds untimed (its own pools and the CPU are up again),
+    then times `calls` calls."""
     for fn in candidates.values():
         for _ in range(warmup):
             fn()
@@ -17,7 +20,10 @@ def interleaved(candidates, rounds=7, calls=10, warmup=3, settle=0.02):
     for _ in range(rounds):
         for name, fn in candidates.items():
             time.sleep(settle)
+            until = time.perf_counter() + warm_s
             fn()
+            while time.perf_counter() < until:
+                fn()
             start = time.perf_counter()
             for _ in range(calls):
                 fn()

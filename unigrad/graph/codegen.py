@@ -6,6 +6,8 @@ Line k of the steps is step k, which is how a failure is traced back to its node
 """
 import functools
 
+from .memory_plan import InPlace
+
 
 def generate(steps, placeholder_slots, capture_slots, constant_slots, effect_slots, output_slots, kernel_of):
     """(run function, line of the first step). kernel_of(step index) gives the kernel to call."""
@@ -23,7 +25,10 @@ def generate(steps, placeholder_slots, capture_slots, constant_slots, effect_slo
         target = f"v{outs[0]}" if single else "".join(f"v{s}, " for s in outs)
         kernel = kernel_of(i)
         operands = [f"v{a}" for a in args]
-        if isinstance(kernel, functools.partial):  # call the function itself: no partial, no dict merge
+        if isinstance(kernel, InPlace):  # ufunc(a, b, out=a)
+            operands.append(f"out={operands[0]}")
+            kernel = kernel.ufunc
+        elif isinstance(kernel, functools.partial):  # call the function itself: no partial, no dict merge
             operands = [bind("P", a) for a in kernel.args] + operands
             operands += [f"{key}={bind('A', value)}" for key, value in kernel.keywords.items()]
             kernel = kernel.func

@@ -10,6 +10,8 @@ Three decisions per node, made once when the plan is built:
 Values returned to the caller or written back into captured tensors never live in pooled
 buffers, since those are overwritten by the next run.
 """
+import functools
+
 import numpy
 
 from ..backend.device import scalar
@@ -24,10 +26,19 @@ FRESH_RESULTS = {"matmul", "col2im", "tanh_backward", "sigmoid_backward", "thres
                  "cat", "index", "gather", "scatter_add", "index_put", "where", "max_pool2d_values", "fused"}
 
 
+class InPlace:
+    """Kernel marker: call `ufunc` with its first operand as `out` (codegen emits the call inline)."""
+    __slots__ = ("ufunc",)
+
+    def __init__(self, ufunc):
+        self.ufunc = ufunc
+
+    def __call__(self, first, *rest):
+        return self.ufunc(first, *rest, out=first)
+
+
 def inplace_kernel(ufunc, arity):
-    if arity == 1:
-        return lambda a: ufunc(a, out=a)
-    return lambda a, b: ufunc(a, b, out=a)
+    return InPlace(ufunc)
 
 
 def out_kernel(node, out):
@@ -36,7 +47,7 @@ def out_kernel(node, out):
     op = node.op
     name = op.name
     if name == "matmul":
-        return lambda a, b: numpy.matmul(a, b, out=out)
+        return functools.partial(numpy.matmul, out=out)
     if name == "im2col":
         from ..ops.conv.im2col import im2col_into_kernel
         x = node.inputs[0]
@@ -57,9 +68,7 @@ def out_kernel(node, out):
         ufunc = numpy.true_divide
     if ufunc is None or ufunc.nin != len(node.inputs) or ufunc.nout != 1:
         return None
-    if ufunc.nin == 1:
-        return lambda a: ufunc(a, out=out)
-    return lambda a, b: ufunc(a, b, out=out)
+    return functools.partial(ufunc, out=out)
 
 
 def liveness(graph):

@@ -144,12 +144,21 @@ def _window_scatter_forward(xp, g, arg, shape, kernel, stride, pads, dilation):
     """Add each window's gradient to the position its argmax points at."""
     n, c, h, w = shape
     oh, ow = g.shape[-2:]
-    # allocate in g's memory order (CHWN after a convolution) so the strided writes stay local
-    order = sorted(range(4), key=lambda a: -g.strides[a])
+    # work in arg's memory order (the forward's, CHWN after a convolution): g is copied into it
+    # when it arrives in another (e.g. NCHW from a Flatten), so every pass below walks all three
+    # arrays in the same order, and the result comes out in the order the convolution's
+    # backward reads without a copy
+    order = sorted(range(4), key=lambda a: -arg.strides[a])
+    back = [order.index(a) for a in range(4)]
+    if not g.transpose(order).flags.c_contiguous:
+        g = xp.ascontiguousarray(g.transpose(order)).transpose(back)
     full = (n, c, h + pads[0] + pads[1], w + pads[2] + pads[3])
-    out = xp.zeros(tuple(full[a] for a in order), dtype=g.dtype).transpose([order.index(a) for a in range(4)])
-    hit = xp.empty_like(arg, dtype=bool)  # same memory order as arg and g (CHWN after a conv)
     overlapping = stride[0] < (kernel[0] - 1) * dilation[0] + 1 or stride[1] < (kernel[1] - 1) * dilation[1] + 1
+    tiling = (tuple(kernel) == tuple(stride) and tuple(dilation) == (1, 1)
+              and full[2] == oh * kernel[0] and full[3] == ow * kernel[1])
+    alloc = xp.empty if tiling else xp.zeros  # windows that tile the image write every element
+    out = alloc(tuple(full[a] for a in order), dtype=g.dtype).transpose(back)
+    hit = xp.empty_like(arg, dtype=bool)
     for k, rows, cols in _offsets(kernel, stride, dilation, oh, ow):
         xp.equal(arg, k, out=hit)
         if overlapping:
