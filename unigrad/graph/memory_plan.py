@@ -47,7 +47,9 @@ def out_kernel(node, out):
     op = node.op
     name = op.name
     if name == "matmul":
-        return functools.partial(numpy.matmul, out=out)
+        from ..ops.linalg.matmul import split_k_matmul, splits_inner_dim
+        a, b = node.inputs
+        return functools.partial(split_k_matmul if splits_inner_dim(a.shape, b.shape) else numpy.matmul, out=out)
     if name == "im2col":
         from ..ops.conv.im2col import im2col_into_kernel
         x = node.inputs[0]

@@ -1,4 +1,6 @@
 """matmul with NumPy/PyTorch semantics (1-D promotion, batching, broadcasting), and linear."""
+import numpy as np
+
 from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
@@ -59,8 +61,42 @@ def _matmul_backward(ctx, g):
     return ga, gb
 
 
+# A 2-D product with a tiny result and a long inner dimension (a convolution's weight gradient:
+# (20, 36864) @ (36864, 25)) runs at ~35 GFLOPS as one OpenBLAS call; split into a batch of
+# 1024-long slices of the inner dimension and summed, it runs 2-2.5x faster (bench notes in
+# docs/benchmarks.md). Only NumPy arrays take this path.
+SPLIT_K_MIN, SPLIT_K_MAX_RESULT, SPLIT_K_CHUNK = 16384, 4096, 1024
+
+
+def splits_inner_dim(a_shape, b_shape):
+    return len(a_shape) == 2 and len(b_shape) == 2 and a_shape[1] >= SPLIT_K_MIN and \
+        a_shape[0] * b_shape[1] <= SPLIT_K_MAX_RESULT
+
+
+def split_k_matmul(a, b, out=None):
+    """a @ b for 2-D NumPy arrays as a sum of products over slices of the inner dimension."""
+    m, k = a.shape
+    n = b.shape[1]
+    chunks = k // SPLIT_K_CHUNK
+    length = chunks * SPLIT_K_CHUNK
+    a_slices = np.lib.stride_tricks.as_strided(a, (chunks, m, SPLIT_K_CHUNK),
+                                               (SPLIT_K_CHUNK * a.strides[1], a.strides[0], a.strides[1]))
+    b_slices = np.lib.stride_tricks.as_strided(b, (chunks, SPLIT_K_CHUNK, n),
+                                               (SPLIT_K_CHUNK * b.strides[0], b.strides[0], b.strides[1]))
+    out = np.sum(np.matmul(a_slices, b_slices), axis=0, out=out)
+    if length < k:
+        out += a[:, length:] @ b[length:]
+    return out
+
+
+def _matmul_forward(xp, a, b):
+    if xp is np and splits_inner_dim(a.shape, b.shape):
+        return split_k_matmul(a, b)
+    return xp.matmul(a, b)
+
+
 matmul_op = register(OpDef(
-    name="matmul", forward=lambda xp, a, b: xp.matmul(a, b), backward=_matmul_backward, infer=_matmul_infer,
+    name="matmul", forward=_matmul_forward, backward=_matmul_backward, infer=_matmul_infer,
     samples=lambda: [Sample((randn(3, 4), randn(4, 5, seed=1)), name="2d"),
                      Sample((randn(2, 3, 4), randn(4, 5, seed=1)), name="batched-2d"),
                      Sample((randn(3, 4), randn(2, 4, 5, seed=1)), name="2d-batched"),
