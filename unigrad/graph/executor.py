@@ -17,7 +17,7 @@ from ..backend.blas_threads import SMALL_GEMM_FLOPS, single_blas_thread
 from ..errors import UnigradError
 from ..ops import creation
 from .codegen import failed_step, generate
-from .memory_plan import FRESH_RESULTS, INPLACE_UFUNCS, BufferPool, inplace_kernel, liveness, out_kernel
+from .memory_plan import COMMUTATIVE, FRESH_RESULTS, INPLACE_UFUNCS, BufferPool, inplace_kernel, liveness, out_kernel
 
 
 class ExecutionError(UnigradError, RuntimeError):
@@ -75,12 +75,18 @@ class Plan:
             kernel = None
             ufunc = None if isinstance(node.op, str) else INPLACE_UFUNCS.get(node.op.name)
             if ufunc is not None and node.inputs and node.outputs[0].dtype.is_floating_point:
-                first, out = node.inputs[0], node.outputs[0]
-                reusable = (first.shape == out.shape and first.dtype is out.dtype and out.shape != ()
-                            and last_use.get(first) == i and first not in keep
-                            and (first in fresh or first in host)
-                            and not (first in pool.holder and out in protected))
-                if reusable:  # write the result over the dead first operand (liveness-based reuse)
+                out = node.outputs[0]
+
+                def reusable(operand):
+                    return (operand.shape == out.shape and operand.dtype is out.dtype and out.shape != ()
+                            and last_use.get(operand) == i and operand not in keep
+                            and (operand in fresh or operand in host)
+                            and not (operand in pool.holder and out in protected))
+                first = node.inputs[0]
+                if not reusable(first) and ufunc in COMMUTATIVE and reusable(node.inputs[1]):
+                    first = node.inputs[1]  # a*b == b*a: write over the second operand instead
+                    args = args[::-1]
+                if reusable(first):  # write the result over the dead operand (liveness-based reuse)
                     kernel = inplace_kernel(getattr(xp, ufunc), len(node.inputs))
                     if first in host:
                         host[out] = host[first]

@@ -19,6 +19,7 @@ from ..backend.device import scalar
 # elementwise ops that can write into their first operand's buffer: op name -> ufunc name
 INPLACE_UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "neg": "negative", "exp": "exp",
                   "tanh": "tanh", "sqrt": "sqrt", "maximum": "maximum", "minimum": "minimum"}
+COMMUTATIVE = {"add", "multiply", "maximum", "minimum"}  # ufunc names whose operands may swap
 # ops whose result is always a new array nobody else references
 # (im2col is not one: for a 1x1 window over contiguous memory its result is a view of the input)
 FRESH_RESULTS = {"matmul", "col2im", "tanh_backward", "sigmoid_backward", "threshold_backward",
