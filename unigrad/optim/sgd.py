@@ -32,6 +32,6 @@ class SGD(Optimizer):
                 buf = state["momentum_buffer"] = grad.copy()
             else:
                 buf *= momentum
-                buf += (1 - group["dampening"]) * grad
+                buf += (1 - group["dampening"]) * grad if group["dampening"] else grad  # no pass for x1
             grad = grad + momentum * buf if group["nesterov"] else buf
         param -= lr * grad
