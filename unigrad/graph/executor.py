@@ -182,8 +182,8 @@ def _poolable(node, protected):
 def _largest_gemm_flops(graph):
     largest = 0
     for node in graph.nodes:
-        if not isinstance(node.op, str) and node.op.name == "matmul":
-            a, b = node.inputs
+        if not isinstance(node.op, str) and node.op.name in ("matmul", "linear"):
+            a = node.inputs[0]
             out = node.outputs[0].shape
             k = a.shape[-1] if len(a.shape) else 1
             largest = max(largest, 2 * k * math.prod(out))

@@ -117,16 +117,51 @@ matmul_op.public = matmul
 mm = bmm = matmul
 
 
+def _linear_infer(x, w, b=None):
+    if len(w.shape) != 2 or not x.shape or x.shape[-1] != w.shape[1]:
+        raise ShapeError(f"linear: input has {x.shape[-1] if x.shape else 0} features (shape {x.shape}) but weight "
+                         f"expects {w.shape[-1] if w.shape else 0} (weight shape {w.shape}, (out, in))")
+    if b is not None and tuple(b.shape) != (w.shape[0],):
+        raise ShapeError(f"linear: bias of shape {b.shape} does not match {w.shape[0]} output features")
+    return Spec(tuple(x.shape[:-1]) + (w.shape[0],), x.dtype)
+
+
+def _linear_forward(xp, x, w, b=None):
+    out = xp.matmul(x, w.T)  # BLAS reads the transposed weight in place
+    if b is not None:
+        out += b  # into the fresh product: no second array
+    return out
+
+
+def _linear_backward(ctx, g):
+    x, w = ctx.inputs[0], ctx.inputs[1]
+    gx = gw = gb = None
+    if ctx.needs_input_grad(0):
+        gx = F.matmul(g, w)
+    if ctx.needs_input_grad(1):
+        # g.T @ x: the weight's gradient comes out (out, in) and contiguous, owned by nobody else,
+        # so it becomes .grad without a copy (a transposed product would need one)
+        g2 = F.reshape(g, (-1, w.shape[0]))
+        gw = F.matmul(_mT(g2), F.reshape(x, (-1, w.shape[1])))
+    if len(ctx.inputs) == 3 and ctx.needs_input_grad(2):
+        gb = F.sum_to(g, (w.shape[0],))
+    return (gx, gw, gb) if len(ctx.inputs) == 3 else (gx, gw)
+
+
+linear_op = register(OpDef(
+    name="linear", forward=_linear_forward, backward=_linear_backward, infer=_linear_infer,
+    samples=lambda: [Sample((randn(3, 4), randn(5, 4, seed=1), randn(5, seed=2)), name="bias"),
+                     Sample((randn(2, 3, 4), randn(5, 4, seed=1)), name="batched"),
+                     Sample((randn(4), randn(5, 4, seed=1), randn(5, seed=2)), name="vector")],
+    torch_ref=lambda torch, x, w, b=None: torch.nn.functional.linear(x, w, b),
+    reference=lambda np, x, w, b=None: np.matmul(x, w.T) + (0 if b is None else b),
+    doc="input @ weight.T + bias with weight (out_features, in_features), as one op."))
+
+
 def linear(input, weight, bias=None):
     """input @ weight.T + bias, with weight of shape (out_features, in_features)."""
-    if input.shape[-1] != weight.shape[-1]:
-        raise ShapeError(f"linear: input has {input.shape[-1]} features (shape {tuple(input.shape)}) but weight "
-                         f"expects {weight.shape[-1]} (weight shape {tuple(weight.shape)})")
-    out = matmul(input, F.t(weight))
-    return out if bias is None else F.add(out, bias)
+    operands = tensor_operands(input, weight) if bias is None else tensor_operands(input, weight, bias)
+    return dispatch(linear_op, tuple(operands), {})
 
 
-register(OpDef(name="linear", impl=linear,
-               samples=lambda: [Sample((randn(3, 4), randn(5, 4, seed=1), randn(5, seed=2))),
-                                Sample((randn(2, 3, 4), randn(5, 4, seed=1)))],
-               torch_ref=lambda torch, x, w, b=None: torch.nn.functional.linear(x, w, b)))
+linear_op.public = linear
