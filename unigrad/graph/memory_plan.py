@@ -51,6 +51,9 @@ def out_kernel(node, out):
         from ..ops.linalg.matmul import split_k_matmul, splits_inner_dim
         a, b = node.inputs
         return functools.partial(split_k_matmul if splits_inner_dim(a.shape, b.shape) else numpy.matmul, out=out)
+    if name == "linear":
+        from ..ops.linalg.matmul import linear_into
+        return functools.partial(linear_into, out=out)
     if name == "im2col":
         from ..ops.conv.im2col import im2col_into_kernel
         x = node.inputs[0]

@@ -133,6 +133,14 @@ def _linear_forward(xp, x, w, b=None):
     return out
 
 
+def linear_into(x, w, b=None, out=None):
+    """linear written into `out` (a compiled plan's buffer)."""
+    np.matmul(x, w.T, out=out)
+    if b is not None:
+        out += b
+    return out
+
+
 def _linear_backward(ctx, g):
     x, w = ctx.inputs[0], ctx.inputs[1]
     gx = gw = gb = None
