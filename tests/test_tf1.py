@@ -242,3 +242,20 @@ def test_layers_moments_and_string_feeds():
     np.testing.assert_allclose(out_bn, expected_bn, rtol=1e-5, atol=1e-5)
     with pytest.raises(ug.InvalidArgumentError, match="no placeholder named 'nope:0'"):
         sess.run(y, {"nope:0": xv})
+
+
+def test_session_generalises_over_batch_sizes_without_retracing():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 6])
+    w = tf.Variable(np.arange(12, dtype=np.float32).reshape(6, 2) / 10)
+    y = tf.reduce_sum(tf.nn.relu(tf.matmul(x, w)), axis=1)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    rng = np.random.default_rng(0)
+    for batch in (2, 5, 3, 7, 1, 11):
+        xs = rng.standard_normal((batch, 6)).astype(np.float32)
+        want = np.maximum(xs @ (np.arange(12, dtype=np.float32).reshape(6, 2) / 10), 0).sum(1)
+        np.testing.assert_allclose(sess.run(y, {x: xs}), want, rtol=1e-5)
+    compiled = next(iter(sess.compiled.values()))
+    family = next(iter(compiled.families.values()))
+    assert family.verified and len(compiled.cache) == 6 and "B" in str(family.generic)

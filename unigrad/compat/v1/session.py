@@ -121,7 +121,8 @@ class Session:
         needs_grad = any(n.kind == "gradients" for n in order)
         if needs_grad:  # fed values must be on the tape so gradients can reach them
             feed_values = [v.detach().requires_grad_(True) if v.dtype.is_floating_point else v for v in feed_values]
-        if any(getattr(n, "initializer", False) for n in order):
+        # initializer ops run eagerly; `is True` because a Variable's .initializer is its init op
+        if any(getattr(n, "initializer", None) is True for n in order):
             values = _evaluate(order, fetched, {id(n): v for n, v in zip(feed_nodes, feed_values)})
         else:
             key = (tuple(id(n) for n in fetched), tuple(id(n) for n in feed_nodes))
