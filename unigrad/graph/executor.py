@@ -17,7 +17,7 @@ from ..backend.blas_threads import SMALL_GEMM_FLOPS, single_blas_thread
 from ..errors import UnigradError
 from ..ops import creation
 from .codegen import failed_step, generate
-from .memory_plan import COMMUTATIVE, FRESH_RESULTS, INPLACE_UFUNCS, BufferPool, inplace_kernel, liveness, out_kernel
+from .memory_plan import COMMUTATIVE, FRESH_RESULTS, INPLACE_UFUNCS, BufferPool, InPlace, liveness, out_kernel
 
 
 class ExecutionError(UnigradError, RuntimeError):
@@ -87,7 +87,7 @@ class Plan:
                     first = node.inputs[1]  # a*b == b*a: write over the second operand instead
                     args = args[::-1]
                 if reusable(first):  # write the result over the dead operand (liveness-based reuse)
-                    kernel = inplace_kernel(getattr(xp, ufunc), len(node.inputs))
+                    kernel = InPlace(getattr(xp, ufunc))
                     if first in host:
                         host[out] = host[first]
                     if first in pool.holder:

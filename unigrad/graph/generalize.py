@@ -18,176 +18,7 @@ import numpy as np
 from ..errors import UnigradError
 from ..ops.spec import Spec
 from .ir import Graph
-
-_DIVISORS = (2, 3, 4, 5, 6, 7, 8)
-
-
-class NotGeneric(Exception):
-    pass
-
-
-class Dim:
-    """A symbolic size: a symbol, k*E + c, E*F or (E + c) // d over other Dims."""
-    __slots__ = ("kind", "args", "name")
-
-    def __init__(self, kind, args, name=None):
-        self.kind, self.args, self.name = kind, args, name
-
-    def __eq__(self, other):
-        return isinstance(other, Dim) and other.kind == self.kind and other.args == self.args
-
-    def __hash__(self):
-        return hash((self.kind, self.args))
-
-    def value(self, env):
-        """env: symbol index -> size (and a memo of evaluated Dims)."""
-        known = env.get(self)
-        if known is not None:
-            return known
-        kind, a = self.kind, self.args
-        if kind == "sym":
-            raise NotGeneric(f"symbol {self.name} is unbound")
-        if kind == "lin":
-            v = a[0] * a[1].value(env) + a[2]
-        elif kind == "mul":
-            v = a[0].value(env) * a[1].value(env)
-        else:
-            v = (a[0].value(env) + a[1]) // a[2]
-        env[self] = v
-        return v
-
-    def __repr__(self):
-        kind, a = self.kind, self.args
-        if kind == "sym":
-            return self.name
-        if kind == "mul":
-            return f"{_operand(a[0])}*{_operand(a[1])}"
-        if kind == "lin":
-            k, base, c = a
-            text = _operand(base) if k == 1 else f"{k}*{_operand(base)}"
-            return text if c == 0 else f"{text} {'+' if c > 0 else '-'} {abs(c)}"
-        base, c, d = a
-        if c == 0:
-            return f"{_operand(base)} // {d}"
-        return f"({base!r} {'+' if c > 0 else '-'} {abs(c)}) // {d}"
-
-
-def _operand(dim):
-    return repr(dim) if dim.kind == "sym" else f"({dim!r})"
-
-
-class _Fitter:
-    """Fits tuples of integers (one per trace) with expressions over the Dims known so far."""
-
-    def __init__(self):
-        self.known = []     # (Dim, sizes per trace), in order of discovery
-        self.by_sizes = {}
-        self.symbols = []   # (Dim, placeholder index, axis)
-
-    def symbol(self, sizes, source):
-        dim = self.by_sizes.get(sizes)
-        if dim is None or dim.kind != "sym":
-            name = "B" if source[1] == 0 and not any(s.name == "B" for s, _, _ in self.symbols) \
-                else f"d{len(self.symbols)}"
-            dim = Dim("sym", (len(self.symbols),), name)
-            self.symbols.append((dim, *source))
-            self._learn(dim, sizes)
-        return dim
-
-    def _learn(self, dim, sizes):
-        self.known.append((dim, sizes))
-        self.by_sizes.setdefault(sizes, dim)
-        return dim
-
-    def fit(self, sizes):
-        if all(v == sizes[0] for v in sizes):
-            return sizes[0]
-        dim = self.by_sizes.get(sizes)
-        if dim is not None:
-            return dim
-        for make in (self._scaled, self._product, self._affine, self._floor_div):
-            dim = make(sizes)
-            if dim is not None:
-                return self._learn(dim, sizes)
-        raise NotGeneric(f"no expression gives the sizes {sizes} of the traces")
-
-    def _scaled(self, sizes):
-        for dim, base in self.known:
-            if all(b and a % b == 0 for a, b in zip(sizes, base)):
-                ks = {a // b for a, b in zip(sizes, base)}
-                if len(ks) == 1:
-                    return Dim("lin", (ks.pop(), dim, 0))
-        return None
-
-    def _product(self, sizes):
-        head = self.known[:8]
-        for i, (e, x) in enumerate(head):
-            for f, y in head[i:]:
-                if all(p * q == a for p, q, a in zip(x, y, sizes)):
-                    return Dim("mul", (e, f))
-        return None
-
-    def _affine(self, sizes):
-        for dim, base in reversed(self.known):  # the most recent size is the likeliest base
-            i = next((i for i in range(1, len(base)) if base[i] != base[0]), None)
-            if i is None or (sizes[i] - sizes[0]) % (base[i] - base[0]):
-                continue
-            k = (sizes[i] - sizes[0]) // (base[i] - base[0])
-            c = sizes[0] - k * base[0]
-            if k and all(k * b + c == a for a, b in zip(sizes, base)):
-                return Dim("lin", (k, dim, c))
-        return None
-
-    def _floor_div(self, sizes):
-        for dim, base in reversed(self.known):
-            for d in _DIVISORS:
-                lo = max(d * a - b for a, b in zip(sizes, base))
-                hi = min(d * a - b for a, b in zip(sizes, base)) + d - 1
-                if lo <= hi:
-                    c = 0 if lo <= 0 <= hi else (lo if lo > 0 else hi)
-                    return Dim("div", (dim, c, d))
-        return None
-
-
-def _gen(values, fitter):
-    """Merge one attribute's values (one per trace) into one with Dims where they differ."""
-    a = values[0]
-    if any(isinstance(v, bool) for v in values):
-        if all(v is a for v in values):
-            return a
-        raise NotGeneric("bool")
-    if all(isinstance(v, (int, np.integer)) for v in values):
-        return fitter.fit(tuple(int(v) for v in values))
-    if isinstance(a, (tuple, list)) and all(type(v) is type(a) and len(v) == len(a) for v in values):
-        return type(a)(_gen([v[i] for v in values], fitter) for i in range(len(a)))
-    if isinstance(a, dict) and all(isinstance(v, dict) and v.keys() == a.keys() for v in values):
-        return {k: _gen([v[k] for v in values], fitter) for k in a}
-    if all(isinstance(v, slice) for v in values):
-        return slice(*_gen([(v.start, v.stop, v.step) for v in values], fitter))
-    if all(v is None for v in values):
-        return None
-    if all(type(v) is type(a) for v in values) and _plain(a) and all(v == a for v in values):
-        return a
-    raise NotGeneric(f"attribute {a!r} vs {values[1:]!r}")
-
-
-def _plain(v):
-    return v is Ellipsis or isinstance(v, (float, str)) or hasattr(v, "np") or \
-        type(v).__name__ in ("Slot", "Device")
-
-
-def _subst(v, env):
-    if isinstance(v, Dim):
-        return v.value(env)
-    if isinstance(v, tuple):
-        return tuple(_subst(x, env) for x in v)
-    if isinstance(v, list):
-        return [_subst(x, env) for x in v]
-    if isinstance(v, dict):
-        return {k: _subst(x, env) for k, x in v.items()}
-    if isinstance(v, slice):
-        return slice(*_subst((v.start, v.stop, v.step), env))
-    return v
+from .symbolic_sizes import Fitter, NotGeneric, merge, substitute
 
 
 class GenericGraph:
@@ -240,7 +71,7 @@ class GenericGraph:
         for dim, p, axis in self.symbols:
             env[dim] = input_shapes[p][axis]
         for (shape, _, name), given in zip(self.placeholders, input_shapes):
-            if len(shape) != len(given) or tuple(_subst(shape, env)) != tuple(given):
+            if len(shape) != len(given) or tuple(substitute(shape, env)) != tuple(given):
                 raise NotGeneric(f"input {name} of shape {tuple(given)} does not fit {shape}")
         return env
 
@@ -252,22 +83,22 @@ class GenericGraph:
         xp = self.device.xp
         values = {}
         for i, (shape, dtype, name) in enumerate(self.placeholders):
-            values[("p", i)] = g.placeholder(_subst(shape, env), dtype, name)
+            values[("p", i)] = g.placeholder(substitute(shape, env), dtype, name)
         for i, t in enumerate(self.captures):
             values[("w", i)] = g.capture(t)
         for i, (kind, payload, dtype) in enumerate(self.constants):
             if kind == "array":
                 arr = payload
             elif kind == "fill":
-                arr = xp.full(_subst(payload[0], env), payload[1], dtype=dtype.np)
+                arr = xp.full(substitute(payload[0], env), payload[1], dtype=dtype.np)
             else:
-                shape = _subst(payload, env)
+                shape = substitute(payload, env)
                 arr = xp.arange(int(np.prod(shape)), dtype=dtype.np).reshape(shape)
             values[("c", i)] = g.constant(arr, dtype)
         for j, (op, refs, attrs, outs, site) in enumerate(self.nodes):
             inputs = [values[r] for r in refs]
-            concrete_attrs = _subst(attrs, env)
-            out_specs = [(_subst(s, env), d) for s, d in outs]
+            concrete_attrs = substitute(attrs, env)
+            out_specs = [(substitute(s, env), d) for s, d in outs]
             _check_shapes(op, inputs, concrete_attrs, out_specs)
             node = g.add_node(op, inputs, concrete_attrs, out_specs, site)
             for k, v in enumerate(node.outputs):
@@ -303,7 +134,7 @@ def _generalize(graphs):
     g1 = graphs[0]
     if any(len(g.nodes) != len(g1.nodes) or len(g.placeholders) != len(g1.placeholders) for g in graphs):
         raise NotGeneric("structure")
-    fitter = _Fitter()
+    fitter = Fitter()
     out = GenericGraph(g1.device)
     refs = [{} for _ in graphs]  # per trace: Value -> position in the generic graph
 
@@ -346,7 +177,7 @@ def _generalize(graphs):
                 raise NotGeneric("constant values")
             payload = ("array", graphs[0].constants[values[0]], values[0].dtype)
         else:
-            shape = _gen([tuple(a.shape) for a in arrays], fitter)
+            shape = merge([tuple(a.shape) for a in arrays], fitter)
             if all(_is_arange(a) for a in arrays):
                 payload = ("arange", shape, values[0].dtype)
             elif all(a.size and np.all(a == first.flat[0]) for a in arrays):
@@ -370,8 +201,8 @@ def _generalize(graphs):
             if r is None:
                 raise NotGeneric(f"node {j}: inputs are wired differently")
             inputs.append(r)
-        attrs = _gen([n.attrs for n in nodes], fitter)
-        outs = [(_gen([o.shape for o in os], fitter), os[0].dtype) for os in zip(*(n.outputs for n in nodes))]
+        attrs = merge([n.attrs for n in nodes], fitter)
+        outs = [(merge([o.shape for o in os], fitter), os[0].dtype) for os in zip(*(n.outputs for n in nodes))]
         out.nodes.append((n1.op, inputs, attrs, outs, n1.site))
         for k, os in enumerate(zip(*(n.outputs for n in nodes))):
             bind(os, ("n", j, k))

@@ -38,9 +38,6 @@ class InPlace:
         return self.ufunc(first, *rest, out=first)
 
 
-def inplace_kernel(ufunc, arity):
-    return InPlace(ufunc)
-
 
 def out_kernel(node, out):
     """A kernel writing node's result into the array `out`, or None when the op has none
