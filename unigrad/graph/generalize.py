@@ -1,17 +1,17 @@
 """Shape-generic graphs: one traced structure reused for input shapes it was not traced at.
 
-Two traces of the same function whose inputs differ in some dimensions (the batch, a sequence
+Traces of the same function whose inputs differ in some dimensions (the batch, a sequence
 length, an image size) are compared node by node. Each input dimension that differs becomes a
-symbol (dimensions with the same pair of sizes share one). Every other integer that differs
-between the traces (a reshape to (B, 800), a slice end T - 1, a random draw of shape (B*T, 64))
-must be fitted by a small expression over the symbols and the expressions fitted before it:
-k*E, E*F, k*E + c or (E + c) // d. Constants that differ only in shape must be uniform fills or
-aranges. Different ops, wiring, dtypes or data means the function is not shape-generic there.
+symbol (dimensions with the same sizes in every trace share one). Every other integer that
+differs between the traces (a reshape to (B, 800), a slice end T - 1, a random draw of shape
+(B*T, 64)) must be fitted by a small expression over the symbols and the sizes fitted before it
+(symbolic_sizes.py). Constants that differ only in shape must be uniform fills or aranges.
+Different ops, wiring, dtypes or data means the function is not shape-generic there.
 
-A fitted graph is only a candidate: it is trusted once it predicts a third trace exactly. When
-a trusted graph is instantiated at new sizes, every node's output shape is re-derived by the
-op's own shape rule (`infer`) and must agree with the fitted expression, so a wrong fit falls
-back to tracing instead of running a wrong graph.
+A fitted graph is only a candidate: it is trusted once it predicts, exactly, a trace it was not
+fitted to. When a trusted graph is instantiated at new sizes, every node's output shape is
+re-derived by the op's own shape rule (`infer`) and must agree with the fitted expression, so a
+wrong fit falls back to tracing instead of running a wrong graph.
 """
 import numpy as np
 
