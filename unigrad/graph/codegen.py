@@ -5,6 +5,7 @@ function, so a run costs the kernel calls and little else (no loop, no slot list
 Line k of the steps is step k, which is how a failure is traced back to its node.
 """
 import functools
+import keyword
 
 from .memory_plan import InPlace
 
@@ -28,7 +29,8 @@ def generate(steps, placeholder_slots, capture_slots, constant_slots, effect_slo
         if isinstance(kernel, InPlace):  # ufunc(a, b, out=a)
             operands.append(f"out={operands[0]}")
             kernel = kernel.ufunc
-        elif isinstance(kernel, functools.partial):  # call the function itself: no partial, no dict merge
+        elif isinstance(kernel, functools.partial) and all(_plain_name(k) for k in kernel.keywords):
+            # call the function itself: no partial, no dict merge
             operands = [bind("P", a) for a in kernel.args] + operands
             operands += [f"{key}={bind('A', value)}" for key, value in kernel.keywords.items()]
             kernel = kernel.func
@@ -45,6 +47,10 @@ def generate(steps, placeholder_slots, capture_slots, constant_slots, effect_slo
     namespace = {}
     exec(compile(source, f"<compiled graph of {len(steps)} steps>", "exec"), namespace)
     return namespace["factory"](**bound), first_step_line
+
+
+def _plain_name(name):
+    return name.isidentifier() and not keyword.iskeyword(name)
 
 
 def failed_step(functions, first_step_line, steps, exc):
