@@ -107,8 +107,7 @@ class Plan:
                 if pooling and _poolable(node, protected):
                     out = node.outputs[0]
                     pool.take(out, math.prod(out.shape) * numpy.dtype(out.dtype.np).itemsize)
-                    pooled[i] = out
-                    fresh.add(out)
+                    pooled[i] = out  # fresh only if the allocating variant's kernel is fresh too
             for v in dies_at.get(i, ()):
                 pool.release(v)
             for v in node.outputs:

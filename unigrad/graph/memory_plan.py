@@ -22,7 +22,7 @@ INPLACE_UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "neg": "ne
 COMMUTATIVE = {"add", "multiply", "maximum", "minimum"}  # ufunc names whose operands may swap
 # ops whose result is always a new array nobody else references
 # (im2col is not one: for a 1x1 window over contiguous memory its result is a view of the input)
-FRESH_RESULTS = {"matmul", "col2im", "tanh_backward", "sigmoid_backward", "threshold_backward",
+FRESH_RESULTS = {"matmul", "linear", "col2im", "tanh_backward", "sigmoid_backward", "threshold_backward",
                  "window_scatter", "softmax", "log_softmax", "relu", "sigmoid", "div", "pow", "clone", "pad",
                  "cat", "index", "gather", "scatter_add", "index_put", "where", "max_pool2d_values", "fused"}
 
