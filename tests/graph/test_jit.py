@@ -256,3 +256,43 @@ def test_dynamic_false_traces_every_shape():
     for b in (1, 2, 3, 4):
         compiled(ug.ones(b))
     assert len(calls) == 4 and not compiled.families
+
+
+def test_dynamic_batch_trace_saves_a_graph_that_runs_at_any_batch_size(tmp_path):
+    ug.manual_seed(3)
+    m = _lenet().eval()
+    f = ug.jit.trace(m, (ug.randn(2, 1, 28, 28),), dynamic_batch=True)
+    path = tmp_path / "lenet_dynamic.safetensors"
+    ug.jit.save(f, path)
+    loaded = ug.jit.load(path)
+    assert "float32[B, 1, 28, 28]" in str(loaded)
+    with ug.no_grad():
+        for b in (1, 5, 64):
+            x = ug.randn(b, 1, 28, 28)
+            np.testing.assert_allclose(loaded(x).numpy(), m(x).numpy(), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ug.DataError, match=r"do not fit the saved graph's \['float32\[B, 1, 28, 28\]'\]"):
+        loaded(ug.randn(2, 1, 30, 30))
+
+
+def test_saved_sequence_model_keeps_its_symbolic_length(tmp_path):
+    ug.manual_seed(4)
+    proj = ug.nn.Linear(8, 8)
+
+    def model(x):  # (B, T, 8) -> (B, T - 1, 8)
+        b, t, d = x.shape
+        return proj(x.reshape(b * t, d)).reshape(b, t, d)[:, 1:] * 2
+    f = ug.jit(model)
+    for b, t in ((2, 5), (3, 7), (4, 4), (2, 9)):
+        f(ug.randn(b, t, 8))
+    ug.jit.save(f, tmp_path / "seq.safetensors")
+    loaded = ug.jit.load(tmp_path / "seq.safetensors")
+    with ug.no_grad():
+        x = ug.randn(5, 11, 8)
+        np.testing.assert_allclose(loaded(x).numpy(), model(x).numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_dynamic_batch_refuses_functions_whose_graph_depends_on_the_batch():
+    def f(x):
+        return x * 2 if x.shape[0] % 2 else x.sum(0)
+    with pytest.raises(ug.InvalidArgumentError, match="does not generalise over the batch size"):
+        ug.jit.trace(f, (ug.ones(2, 3),), dynamic_batch=True)

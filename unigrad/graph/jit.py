@@ -13,11 +13,13 @@ backward, optimizer update) is faster still.
 """
 import functools
 
+import numpy as np
+
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.tensor import Tensor
 from ..backend.trace_state import state as _trace_state
 from ..backend.device import cpu
-from ..errors import InvalidTypeError
+from ..errors import InvalidArgumentError, InvalidTypeError
 from .executor import Plan, wrap_outputs
 from .passes import optimize as run_passes
 from .tracer import Tracer, tracing
@@ -72,9 +74,10 @@ class _ShapeFamily:
         self.generic = None
         self.verified = False
         self.failed = False
+        self.reason = None    # why the traces could not be generalised
 
     def learn(self, shapes, graph, out_spec):
-        from .generalize import NotGeneric, fingerprint, generalize
+        from .generalize import NotGeneric, _generalize, fingerprint
         if self.failed:
             return
         if not self.traces:
@@ -93,8 +96,13 @@ class _ShapeFamily:
                 self.traces = self.traces[:1]  # the first trace stays for the output structure
                 return
         self.traces.append(graph)
-        self.generic = generalize(self.traces)
+        try:
+            self.generic, self.reason = _generalize(self.traces), None
+        except NotGeneric as exc:
+            self.generic, self.reason = None, str(exc)
         self.failed = self.generic is None or len(self.traces) >= self.MAX_TRACES
+        if self.failed and self.reason is None:
+            self.reason = f"{len(self.traces)} traces gave no generalisation that predicts the next one"
 
 
 class CompiledFunction:
@@ -183,15 +191,45 @@ class CompiledFunction:
         return self.cache[key][0].graph
 
 
-def trace(fn, example_inputs=(), optimize=True, dynamic=True):
-    """Compile `fn` (a function or Module) by tracing it on example_inputs now."""
+def trace(fn, example_inputs=(), optimize=True, dynamic=True, dynamic_batch=False):
+    """Compile `fn` (a function or Module) by tracing it on example_inputs now.
+
+    dynamic_batch=True also traces at two more batch sizes (the example rows repeated), so the
+    compiled function, and a graph saved from it, take any batch size without tracing again;
+    it raises when the function's graph depends on the batch size in a way that cannot be
+    generalised."""
     if not callable(fn):
         raise InvalidTypeError(f"jit.trace expects a function or Module, got {type(fn).__name__}")
     if isinstance(example_inputs, Tensor):
         example_inputs = (example_inputs,)
-    compiled = CompiledFunction(fn, optimize, dynamic)
+    compiled = CompiledFunction(fn, optimize, dynamic or dynamic_batch)
     compiled(*example_inputs)
+    if dynamic_batch:
+        _trace_more_batch_sizes(compiled, example_inputs)
     return compiled
+
+
+def _trace_more_batch_sizes(compiled, example_inputs):
+    tensors = [t for t in example_inputs if isinstance(t, Tensor)]
+    sizes = {t.shape[0] if t.ndim else None for t in tensors}
+    if len(sizes) != 1 or None in sizes:
+        raise InvalidArgumentError("jit.trace(dynamic_batch=True) needs tensor inputs that share a leading batch "
+                                   f"dimension, got shapes {[tuple(t.shape) for t in tensors]}")
+    batch = sizes.pop()
+    for size in (batch + 1, batch + 3):
+        rows = np.arange(size) % batch  # the example's rows, repeated: real data of the new size
+        compiled(*[_take_rows(a, rows) if isinstance(a, Tensor) else a for a in example_inputs])
+    family = next(iter(compiled.families.values()))
+    if not family.verified:
+        raise InvalidArgumentError(f"jit.trace(dynamic_batch=True): {getattr(compiled.fn, '__name__', 'the function')}"
+                                   f" does not generalise over the batch size ({family.reason or 'unverified'}); "
+                                   "trace it without dynamic_batch to compile one batch size")
+
+
+def _take_rows(t, rows):
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        return Tensor._make(t._data[t.device.xp.asarray(rows)], t.device, t.dtype)
 
 
 class _Jit:

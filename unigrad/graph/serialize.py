@@ -5,6 +5,12 @@ JSON in the safetensors metadata (key "unigrad.graph"): placeholders, nodes by r
 name with JSON-encoded attributes, outputs, effects and the output structure. Loading needs
 only the op registry, never the Python code or classes that produced the graph, and never
 executes code from the file (no pickle).
+
+A shape-generic function (see generalize.py; `ug.jit.trace(..., dynamic_batch=True)`) is saved
+as format "unigrad.graph.generic/1": sizes in shapes and attributes may be symbolic, written as
+{"dim": [...]} expressions over the symbols listed under "symbols" (each read from one input
+dimension), and constants may be "fill" or "arange" of a symbolic shape. Such a file runs at any
+sizes that fit; each new input shape gets its own plan.
 """
 import json
 
@@ -19,8 +25,10 @@ from ..ops.movement.indexing import Slot
 from ..ops.registry import REGISTRY
 from .executor import Plan, wrap_outputs
 from .ir import Graph
+from .symbolic_sizes import Dim
 
 FORMAT = "unigrad.graph/1"
+FORMAT_GENERIC = "unigrad.graph.generic/1"
 
 
 def _encode(obj):
@@ -44,25 +52,55 @@ def _encode(obj):
         return {"slot": obj.i}
     if isinstance(obj, np.generic):
         return obj.item()
+    if isinstance(obj, Dim):
+        return {"dim": _encode_dim(obj)}
     raise DataError(f"jit.save: cannot store an attribute of type {type(obj).__name__} ({obj!r})")
 
 
-def _decode(obj):
+def _encode_dim(d):
+    kind, a = d.kind, d.args
+    if kind == "sym":
+        return ["sym", a[0], d.name]
+    if kind == "lin":
+        return ["lin", a[0], _encode_dim(a[1]), a[2]]
+    if kind == "mul":
+        return ["mul", _encode_dim(a[0]), _encode_dim(a[1])]
+    return ["div", _encode_dim(a[0]), a[1], a[2]]
+
+
+def _decode_dim(body, symbols):
+    kind = body[0]
+    if kind == "sym":
+        if not 0 <= body[1] < len(symbols):
+            raise DataError(f"jit.load: size expression names symbol {body[1]}, but the graph has {len(symbols)}")
+        return symbols[body[1]]
+    if kind == "lin":
+        return Dim("lin", (int(body[1]), _decode_dim(body[2], symbols), int(body[3])))
+    if kind == "mul":
+        return Dim("mul", (_decode_dim(body[1], symbols), _decode_dim(body[2], symbols)))
+    if kind == "div":
+        return Dim("div", (_decode_dim(body[1], symbols), int(body[2]), int(body[3])))
+    raise DataError(f"jit.load: unknown size expression {body!r}")
+
+
+def _decode(obj, symbols=()):
     if isinstance(obj, list):
-        return [_decode(o) for o in obj]
+        return [_decode(o, symbols) for o in obj]
     if not isinstance(obj, dict):
         return obj
     (kind, body), = obj.items()
+    if kind == "dim":
+        return _decode_dim(body, symbols)
     if kind == "tuple":
-        return tuple(_decode(o) for o in body)
+        return tuple(_decode(o, symbols) for o in body)
     if kind == "dict":
-        return {k: _decode(v) for k, v in body}
+        return {k: _decode(v, symbols) for k, v in body}
     if kind == "dtype":
         return _dt.to_dtype(body)
     if kind == "device":
         return Device(body)
     if kind == "slice":
-        return slice(*[_decode(b) for b in body])
+        return slice(*[_decode(b, symbols) for b in body])
     if kind == "ellipsis":
         return Ellipsis
     if kind == "slot":
@@ -74,9 +112,13 @@ def save(compiled, path):
     """Write the graph of a compiled function (one input signature) and its weights to `path`."""
     from .jit import CompiledFunction
     if isinstance(compiled, CompiledFunction):
+        generic = _saveable_generic(compiled)
+        if generic is not None:
+            return _save_generic(generic, next(iter(compiled.families.values())).out_spec, path)
         if len(compiled.cache) != 1:
-            raise DataError(f"jit.save: the function has been compiled for {len(compiled.cache)} input signatures; "
-                            "save needs exactly one (call ug.jit.trace with the example inputs to save)")
+            raise DataError(f"jit.save: the function has been compiled for {len(compiled.cache)} input signatures "
+                            "and has not been generalised over them; save needs one signature (ug.jit.trace with "
+                            "the example inputs) or a shape-generic function (ug.jit.trace(..., dynamic_batch=True))")
         plan, out_spec, _device = next(iter(compiled.cache.values()))
         graph = plan.graph
     else:
@@ -111,28 +153,109 @@ def save(compiled, path):
     save_tensors(tensors, path, metadata={"unigrad.graph": json.dumps(doc)})
 
 
+def _saveable_generic(compiled):
+    """The verified shape-generic graph of a function compiled for one kind of call, if any."""
+    if len(compiled.families) != 1:
+        return None
+    family = next(iter(compiled.families.values()))
+    if not family.verified or any(not isinstance(op, str) and hasattr(op, "originals")
+                                  for op, *_ in family.generic.nodes):
+        return None  # (fused CUDA kernels are saved from concrete graphs only)
+    return family.generic
+
+
+def _save_generic(generic, out_spec, path):
+    names = {}
+    tensors = {}
+    for i, (_, _, name) in enumerate(generic.placeholders):
+        names[("p", i)] = f"input.{i}"
+    for i, t in enumerate(generic.captures):
+        names[("w", i)] = f"capture.{i}"
+        tensors[f"capture.{i}"] = t.detach()
+    constants = []
+    for i, (kind, payload, dtype) in enumerate(generic.constants):
+        name = names[("c", i)] = f"constant.{i}"
+        if kind == "array":
+            host = np.asarray(payload) if isinstance(payload, np.ndarray) else payload.get()
+            tensors[name] = Tensor._make(host, cpu, _dt.dtype_of(host))
+            constants.append({"name": name, "kind": "array"})
+        elif kind == "fill":
+            constants.append({"name": name, "kind": "fill", "shape": _encode(payload[0]), "value": payload[1],
+                              "dtype": dtype.name})
+        else:
+            constants.append({"name": name, "kind": "arange", "shape": _encode(payload), "dtype": dtype.name})
+    for j, (_, _, _, outs, _) in enumerate(generic.nodes):
+        for k in range(len(outs)):
+            names[("n", j, k)] = f"n{j}.{k}"
+    capture_names = {id(t): names[("w", i)] for i, t in enumerate(generic.captures)}
+    doc = {
+        "format": FORMAT_GENERIC,
+        "symbols": [[dim.name, p, axis] for dim, p, axis in generic.symbols],
+        "placeholders": [{"name": names[("p", i)], "shape": _encode(list(shape)), "dtype": dtype.name}
+                         for i, (shape, dtype, _) in enumerate(generic.placeholders)],
+        "captures": [names[("w", i)] for i in range(len(generic.captures))],
+        "constants": constants,
+        "nodes": [{"op": op if isinstance(op, str) else op.name, "inputs": [names[r] for r in refs],
+                   "attrs": _encode(attrs), "site": site,
+                   "outputs": [[names[("n", j, k)], _encode(list(shape)), dtype.name]
+                               for k, (shape, dtype) in enumerate(outs)]}
+                  for j, (op, refs, attrs, outs, site) in enumerate(generic.nodes)],
+        "outputs": [names[r] for r in generic.outputs],
+        "effects": [[capture_names[id(t)], names[r]] for t, r in generic.effects],
+        "output_structure": _encode(out_spec),
+    }
+    save_tensors(tensors, path, metadata={"unigrad.graph": json.dumps(doc)})
+
+
 class LoadedGraph:
     """A graph loaded from a file: call it like the compiled function it was saved from."""
 
-    def __init__(self, graph, out_spec, weights):
-        self.graph, self.out_spec, self.weights = graph, out_spec, weights
-        self.plan = Plan(graph)
+    def __init__(self, graph, out_spec, weights, generic=None):
+        self.graph, self.out_spec, self.weights, self.generic = graph, out_spec, weights, generic
+        self.plans = {}  # input shapes -> Plan (one for a concrete graph)
+        if generic is None:
+            self.plans[tuple(v.shape for v in graph.placeholders)] = Plan(graph)
 
     def __call__(self, *inputs):
         from .jit import _unflatten
-        if len(inputs) != len(self.graph.placeholders):
-            raise DataError(f"this graph takes {len(self.graph.placeholders)} inputs, got {len(inputs)}")
-        for i, (t, v) in enumerate(zip(inputs, self.graph.placeholders)):
-            if tuple(t.shape) != v.shape or t.dtype is not v.dtype:
-                raise DataError(f"input {i}: expected {v.spec()}, got {t.dtype.name}{list(t.shape)}")
-        arrays = self.plan.run([t._data for t in inputs])
-        return _unflatten(self.out_spec, wrap_outputs(self.plan, arrays, self.graph.device))
+        specs = [(s, d) for s, d, _ in self.generic.placeholders] if self.generic is not None \
+            else [(v.shape, v.dtype) for v in self.graph.placeholders]
+        if len(inputs) != len(specs):
+            raise DataError(f"this graph takes {len(specs)} inputs, got {len(inputs)}")
+        for i, (t, (shape, dtype)) in enumerate(zip(inputs, specs)):
+            if t.dtype is not dtype or t.ndim != len(shape):
+                raise DataError(f"input {i}: expected {_spec_text(shape, dtype)}, got {t.dtype.name}{list(t.shape)}")
+        shapes = tuple(tuple(t.shape) for t in inputs)
+        plan = self.plans.get(shapes)
+        if plan is None:
+            plan = self.plans[shapes] = self._plan_for(shapes, specs)
+        arrays = plan.run([t._data for t in inputs])
+        return _unflatten(self.out_spec, wrap_outputs(plan, arrays, plan.graph.device))
+
+    def _plan_for(self, shapes, specs):
+        from .fusion import elementwise_fusion
+        from .generalize import NotGeneric
+        if self.generic is None:
+            i = next(i for i, (s, (shape, _)) in enumerate(zip(shapes, specs)) if tuple(s) != tuple(shape))
+            raise DataError(f"input {i}: expected {_spec_text(*specs[i])}, got shape {list(shapes[i])} (this graph was "
+                            "saved for one input shape; save it from ug.jit.trace(..., dynamic_batch=True) for others)")
+        try:
+            graph = self.generic.instantiate(list(shapes))
+        except NotGeneric as exc:
+            raise DataError(f"inputs of shapes {[list(s) for s in shapes]} do not fit the saved graph's "
+                            f"{[_spec_text(*s) for s in specs]}: {exc}") from None
+        elementwise_fusion(graph)
+        return Plan(graph)
 
     def state_dict(self):
         return dict(self.weights)
 
     def __str__(self):
-        return str(self.graph)
+        return str(self.generic if self.generic is not None else self.graph)
+
+
+def _spec_text(shape, dtype):
+    return f"{dtype.name}[" + ", ".join(str(d) for d in shape) + "]"
 
 
 def load(path, device=None):
@@ -146,10 +269,13 @@ def load(path, device=None):
     if "unigrad.graph" not in meta:
         raise DataError(f"jit.load: '{path}' holds weights but no graph (save graphs with ug.jit.save)")
     doc = json.loads(meta["unigrad.graph"])
-    if doc.get("format") != FORMAT:
-        raise DataError(f"jit.load: unsupported graph format {doc.get('format')!r} (this unigrad reads {FORMAT})")
+    if doc.get("format") not in (FORMAT, FORMAT_GENERIC):
+        raise DataError(f"jit.load: unsupported graph format {doc.get('format')!r} (this unigrad reads {FORMAT} "
+                        f"and {FORMAT_GENERIC})")
     device = Device(device) if device is not None else cpu
     tensors = load_tensors(path, device=device)
+    if doc["format"] == FORMAT_GENERIC:
+        return _load_generic(doc, tensors, device)
     graph = Graph(device)
     values = {}
     for p in doc["placeholders"]:
@@ -176,3 +302,46 @@ def load(path, device=None):
     from .fusion import elementwise_fusion
     elementwise_fusion(graph)
     return LoadedGraph(graph, _decode(doc["output_structure"]), weights)
+
+
+def _registry_op(name):
+    if name.startswith("random."):
+        return name
+    if name not in REGISTRY:
+        raise DataError(f"jit.load: the graph uses op '{name}', which this unigrad does not have")
+    return REGISTRY[name]
+
+
+def _load_generic(doc, tensors, device):
+    from .generalize import GenericGraph
+    generic = GenericGraph(device)
+    symbols = [Dim("sym", (i,), name) for i, (name, _, _) in enumerate(doc["symbols"])]
+    generic.symbols = [(symbols[i], p, axis) for i, (_, p, axis) in enumerate(doc["symbols"])]
+    refs = {}
+    for i, p in enumerate(doc["placeholders"]):
+        generic.placeholders.append((tuple(_decode(p["shape"], symbols)), _dt.to_dtype(p["dtype"]), p["name"]))
+        refs[p["name"]] = ("p", i)
+    weights = {}
+    for i, name in enumerate(doc["captures"]):
+        weights[name] = tensors[name]
+        generic.captures.append(tensors[name])
+        refs[name] = ("w", i)
+    for i, c in enumerate(doc["constants"]):
+        if c["kind"] == "array":
+            t = tensors[c["name"]]
+            generic.constants.append(("array", t._data, t.dtype))
+        elif c["kind"] == "fill":
+            generic.constants.append(("fill", (tuple(_decode(c["shape"], symbols)), c["value"]),
+                                      _dt.to_dtype(c["dtype"])))
+        else:
+            generic.constants.append(("arange", tuple(_decode(c["shape"], symbols)), _dt.to_dtype(c["dtype"])))
+        refs[c["name"]] = ("c", i)
+    for j, n in enumerate(doc["nodes"]):
+        outs = [(tuple(_decode(shape, symbols)), _dt.to_dtype(d)) for _, shape, d in n["outputs"]]
+        generic.nodes.append((_registry_op(n["op"]), [refs[i] for i in n["inputs"]], _decode(n["attrs"], symbols),
+                              outs, n.get("site")))
+        for k, (name, _, _) in enumerate(n["outputs"]):
+            refs[name] = ("n", j, k)
+    generic.outputs = [refs[o] for o in doc["outputs"]]
+    generic.effects = [(weights[c], refs[v]) for c, v in doc["effects"]]
+    return LoadedGraph(None, _decode(doc["output_structure"]), weights, generic)
