@@ -1,5 +1,7 @@
 """ug.jit.save / ug.jit.load: a compiled graph and its weights in one safetensors file.
 
+The format is documented in docs/graph-format.md.
+
 The file holds every captured tensor and constant as a named tensor, and the graph itself as
 JSON in the safetensors metadata (key "unigrad.graph"): placeholders, nodes by registry op
 name with JSON-encoded attributes, outputs, effects and the output structure. Loading needs
