@@ -126,7 +126,8 @@ class Plan:
         self.small_gemms_only = xp is numpy and 0 < _largest_gemm_flops(graph) < SMALL_GEMM_FLOPS
         self.pool_bytes = pool.nbytes
         views = pool.views()
-        pooled_kernels = {i: out_kernel(self.steps[i][4], views[v]) for i, v in pooled.items()}
+        # step index -> its out= kernel over a plan buffer (kept for profiling the generated code)
+        self.pooled_kernels = pooled_kernels = {i: out_kernel(self.steps[i][4], views[v]) for i, v in pooled.items()}
         self._lock = threading.Lock()
         self._run, self._first_step_line = self._generate(lambda i: pooled_kernels.get(i) or self.steps[i][0])
         # a run that starts while another is using the buffers (another thread, or re-entry)
