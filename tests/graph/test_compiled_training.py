@@ -3,6 +3,8 @@ import pytest
 
 import unigrad as ug
 
+from .steps import train_step
+
 
 def _setup(opt_name, **kw):
     ug.manual_seed(0)
@@ -21,16 +23,8 @@ def test_compiled_training_step_matches_eager(opt_name, kw):
     eager_m, eager_opt = _setup(opt_name, **kw)
     comp_m, comp_opt = _setup(opt_name, **kw)
 
-    def make_step(m, opt):
-        def step(x, y):
-            loss = ug.nn.functional.cross_entropy(m(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss
-        return step
-    eager_step = make_step(eager_m, eager_opt)
-    compiled = ug.jit(make_step(comp_m, comp_opt))
+    eager_step = train_step(eager_m, eager_opt)
+    compiled = ug.jit(train_step(comp_m, comp_opt))
     for x, y in batches:
         a = eager_step(x, y).item()
         b = compiled(x, y).item()

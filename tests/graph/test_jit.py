@@ -4,6 +4,8 @@ import pytest
 import unigrad as ug
 from unigrad.graph.executor import ExecutionError
 
+from .steps import train_step
+
 
 def _lenet():
     nn = ug.nn
@@ -105,12 +107,7 @@ def test_saved_training_step_keeps_training(tmp_path):
     m = ug.nn.Sequential(ug.nn.Linear(4, 3))
     opt = ug.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)
 
-    def step(x, y):
-        loss = ug.nn.functional.mse_loss(m(x), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss
+    step = train_step(m, opt, ug.nn.functional.mse_loss)
     x, y = ug.randn(8, 4), ug.randn(8, 3)
     f = ug.jit.trace(step, (x, y))
     path = tmp_path / "step.safetensors"

@@ -9,6 +9,8 @@ from unigrad.graph import passes
 from unigrad.graph.executor import Plan
 from unigrad.graph.tracer import Tracer, tracing
 
+from .steps import train_step
+
 
 def _graph(fn, *inputs):
     tracer = Tracer(ug.Device("cpu"))
@@ -84,13 +86,7 @@ def test_pooled_and_unpooled_plans_agree_on_a_training_step():
                              ug.nn.Linear(4 * 4 * 4, 3))
         opt = ug.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)
 
-        def step(a, b, m=m, opt=opt):
-            loss = ug.nn.functional.cross_entropy(m(a), b)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss
-        compiled = ug.jit(step)
+        compiled = ug.jit(train_step(m, opt))
         nets.append((m, compiled, pool))
     x = ug.randn(5, 1, 10, 10)
     y = ug.tensor(np.array([0, 1, 2, 1, 0]))
