@@ -1,11 +1,11 @@
 """Memory planning for a plan: liveness, in-place reuse, and preallocated output buffers.
 
 Three decisions per node, made once when the plan is built:
-  - in place: an elementwise op whose first operand dies at this node and owns its memory
-    writes its result over that operand (no allocation at all);
-  - pooled: an op with an `out=` kernel (ufuncs, matmul, im2col) writes into a buffer
-    allocated once for the plan; buffers are shared by values whose lifetimes do not overlap
-    (best fit by size, raw bytes viewed as each value's shape and dtype);
+  - in place: an elementwise op whose first operand (either operand, for a commutative ufunc)
+    dies at this node and owns its memory writes its result over it (no allocation at all);
+  - pooled: an op with an `out=` kernel (ufuncs, relu, matmul, linear, im2col, batch-1 max
+    pooling) writes into a buffer allocated once for the plan; buffers are shared by values
+    whose lifetimes do not overlap (best fit by size, raw bytes viewed as each value's shape);
   - otherwise the kernel allocates its result, which is dropped after its last reader.
 Values returned to the caller or written back into captured tensors never live in pooled
 buffers, since those are overwritten by the next run.
@@ -36,7 +36,6 @@ class InPlace:
 
     def __call__(self, first, *rest):
         return self.ufunc(first, *rest, out=first)
-
 
 
 def out_kernel(node, out):
