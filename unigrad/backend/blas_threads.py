@@ -33,7 +33,7 @@ class single_blas_thread:
         self.restore = []
         for lib in _blas():
             previous = lib.get_num_threads()
-            if previous != 1:
+            if previous not in (None, 1):
                 lib.set_num_threads(1)
                 self.restore.append((lib, previous))
         return self
