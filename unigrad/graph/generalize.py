@@ -123,14 +123,8 @@ def _check_shapes(op, inputs, attrs, out_specs):
 
 
 def generalize(graphs):
-    """A GenericGraph covering all the traces, or None when they are not the same up to sizes."""
-    try:
-        return _generalize(graphs)
-    except NotGeneric:
-        return None
-
-
-def _generalize(graphs):
+    """A GenericGraph covering all the traces; NotGeneric (with the reason) when they are not
+    the same function up to sizes."""
     g1 = graphs[0]
     if any(len(g.nodes) != len(g1.nodes) or len(g.placeholders) != len(g1.placeholders) for g in graphs):
         raise NotGeneric("structure")

@@ -77,7 +77,7 @@ class _ShapeFamily:
         self.reason = None    # why the traces could not be generalised
 
     def learn(self, shapes, graph, out_spec):
-        from .generalize import NotGeneric, _generalize, fingerprint
+        from .generalize import NotGeneric, fingerprint, generalize
         if self.failed:
             return
         if not self.traces:
@@ -97,7 +97,7 @@ class _ShapeFamily:
                 return
         self.traces.append(graph)
         try:
-            self.generic, self.reason = _generalize(self.traces), None
+            self.generic, self.reason = generalize(self.traces), None
         except NotGeneric as exc:
             self.generic, self.reason = None, str(exc)
         self.failed = self.generic is None or len(self.traces) >= self.MAX_TRACES
