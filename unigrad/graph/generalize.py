@@ -127,7 +127,8 @@ def generalize(graphs):
     the same function up to sizes."""
     g1 = graphs[0]
     if any(len(g.nodes) != len(g1.nodes) or len(g.placeholders) != len(g1.placeholders) for g in graphs):
-        raise NotGeneric("structure")
+        raise NotGeneric(f"the traces have {sorted({len(g.nodes) for g in graphs})} nodes: the Python code takes "
+                         "different paths at different sizes")
     fitter = Fitter()
     out = GenericGraph(g1.device)
     refs = [{} for _ in graphs]  # per trace: Value -> position in the generic graph
@@ -184,7 +185,8 @@ def generalize(graphs):
     for j, nodes in enumerate(zip(*(g.nodes for g in graphs))):
         n1 = nodes[0]
         if any(n.op is not n1.op and not (isinstance(n1.op, str) and n1.op == n.op) for n in nodes):
-            raise NotGeneric(f"node {j}: {[n.name for n in nodes]}")
+            raise NotGeneric(f"node {j} is {' / '.join(n.name for n in nodes)} in different traces (created at "
+                             f"{n1.site}): the Python code takes different paths at different sizes")
         if any(len(n.inputs) != len(n1.inputs) or len(n.outputs) != len(n1.outputs) for n in nodes):
             raise NotGeneric("arity")
         inputs = []
