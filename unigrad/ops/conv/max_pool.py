@@ -68,20 +68,24 @@ def _tiles_chwn(x, kernel, stride, pads, dilation):
             and x.transpose(1, 2, 3, 0).flags.c_contiguous)
 
 
-def _tiled_max(xp, x, kernel):
+def _tiled_max(xp, x, kernel, rows_buffer=None, out=None):
     """Max over tiling windows: first across the kh rows of each window (contiguous runs of
-    W*N), then across the kw columns (runs of N)."""
+    W*N), then across the kw columns (runs of N). Writes into rows_buffer (C*OH, W*N) and out
+    (N, C, OH, OW) when given."""
     n, c, h, w = x.shape
     kh, kw = kernel
     oh, ow = h // kh, w // kw
     rows = x.transpose(1, 2, 3, 0).reshape(c * oh, kh, w * n)
-    best_rows = xp.maximum(rows[:, 0], rows[:, 1])
+    best_rows = xp.maximum(rows[:, 0], rows[:, 1], out=rows_buffer)
     for i in range(2, kh):
         xp.maximum(best_rows, rows[:, i], out=best_rows)
     cols = best_rows.reshape(c * oh * ow, kw, n)
-    best = xp.maximum(cols[:, 0], cols[:, 1])
+    target = None if out is None else out.transpose(1, 2, 3, 0).reshape(c * oh * ow, n)
+    best = xp.maximum(cols[:, 0], cols[:, 1], out=target)
     for j in range(2, kw):
         xp.maximum(best, cols[:, j], out=best)
+    if out is not None:
+        return out
     return best.reshape(c, oh, ow, n).transpose(3, 0, 1, 2)  # NCHW over CHWN memory, like the input
 
 
@@ -95,25 +99,13 @@ def max_values_into_kernel(shape, dtype, out, kernel, stride, pads, dilation):
         return None
     if out is None:
         return True
-    kh, kw = kernel
-    oh, ow = h // kh, w // kw
-    best_rows = np.empty((c * oh, w), dtype)
-    flat_out = out.reshape(c * oh * ow)
-    maximum = np.maximum
+    rows_buffer = np.empty((c * (h // kernel[0]), w), dtype)
 
     def kernel_fn(x):
-        if not x.flags.c_contiguous or x.shape != shape:
+        if x.shape != shape or not x.flags.c_contiguous:
             np.copyto(out, _max_values_forward(np, x, kernel, stride, pads, dilation))
             return out
-        rows = x.reshape(c * oh, kh, w)
-        maximum(rows[:, 0], rows[:, 1], out=best_rows)
-        for i in range(2, kh):
-            maximum(best_rows, rows[:, i], out=best_rows)
-        cols = best_rows.reshape(c * oh * ow, kw)
-        maximum(cols[:, 0], cols[:, 1], out=flat_out)
-        for j in range(2, kw):
-            maximum(flat_out, cols[:, j], out=flat_out)
-        return out
+        return _tiled_max(np, x, kernel, rows_buffer, out)
     return kernel_fn
 
 
