@@ -68,10 +68,10 @@ def _tiles_chwn(x, kernel, stride, pads, dilation):
             and x.transpose(1, 2, 3, 0).flags.c_contiguous)
 
 
-def _tiled_max(xp, x, kernel, rows_buffer=None, out=None):
+def _tiled_max(xp, x, kernel, rows_buffer=None, target=None):
     """Max over tiling windows: first across the kh rows of each window (contiguous runs of
-    W*N), then across the kw columns (runs of N). Writes into rows_buffer (C*OH, W*N) and out
-    (N, C, OH, OW) when given."""
+    W*N), then across the kw columns (runs of N). Writes into rows_buffer (C*OH, W*N) and
+    target (C*OH*OW, N), a view of the caller's output, when given."""
     n, c, h, w = x.shape
     kh, kw = kernel
     oh, ow = h // kh, w // kw
@@ -80,12 +80,9 @@ def _tiled_max(xp, x, kernel, rows_buffer=None, out=None):
     for i in range(2, kh):
         xp.maximum(best_rows, rows[:, i], out=best_rows)
     cols = best_rows.reshape(c * oh * ow, kw, n)
-    target = None if out is None else out.transpose(1, 2, 3, 0).reshape(c * oh * ow, n)
     best = xp.maximum(cols[:, 0], cols[:, 1], out=target)
     for j in range(2, kw):
         xp.maximum(best, cols[:, j], out=best)
-    if out is not None:
-        return out
     return best.reshape(c, oh, ow, n).transpose(3, 0, 1, 2)  # NCHW over CHWN memory, like the input
 
 
@@ -100,12 +97,14 @@ def max_values_into_kernel(shape, dtype, out, kernel, stride, pads, dilation):
     if out is None:
         return True
     rows_buffer = np.empty((c * (h // kernel[0]), w), dtype)
+    target = out.reshape(-1, 1)  # (C*OH*OW, N) for N = 1
 
     def kernel_fn(x):
         if x.shape != shape or not x.flags.c_contiguous:
             np.copyto(out, _max_values_forward(np, x, kernel, stride, pads, dilation))
-            return out
-        return _tiled_max(np, x, kernel, rows_buffer, out)
+        else:
+            _tiled_max(np, x, kernel, rows_buffer, target)
+        return out
     return kernel_fn
 
 
