@@ -40,16 +40,22 @@ def chwn(xp, x):
     return xp.ascontiguousarray(x.transpose(1, 2, 3, 0))
 
 
+def _window_layout(chwn_shape, itemsize, kernel, stride, dilation, oh, ow):
+    """(shape, strides) of the strided view (C, kh, kw, OH, OW, N) of all windows over a
+    C-contiguous (C, H, W, N) array."""
+    c, h, w, n = chwn_shape
+    sc, sh, sw, sn = h * w * n * itemsize, w * n * itemsize, n * itemsize, itemsize
+    return ((c, kernel[0], kernel[1], oh, ow, n),
+            (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1], sn))
+
+
 def _windows(xp, x, kernel, stride, pads, dilation):
     """All windows of x as one strided view (C, kh, kw, OH, OW, N) over its CHWN memory."""
-    n, c = x.shape[:2]
     oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
     xt = chwn(xp, x)
     if any(pads):
         xt = xp.pad(xt, ((0, 0), (pads[0], pads[1]), (pads[2], pads[3]), (0, 0)))
-    sc, sh, sw, sn = xt.strides
-    shape = (c, kernel[0], kernel[1], oh, ow, n)
-    strides = (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1], sn)
+    shape, strides = _window_layout(xt.shape, xt.dtype.itemsize, kernel, stride, dilation, oh, ow)
     if xp is np:  # the ndarray constructor is several times cheaper than as_strided's wrapper
         return np.ndarray(shape, xt.dtype, xt, 0, strides)
     return xp.lib.stride_tricks.as_strided(xt, shape, strides)
@@ -76,10 +82,7 @@ def im2col_into_kernel(shape, dtype, out, kernel, stride, pads, dilation):
     shape = tuple(shape)
     n, c, h, w = shape
     oh, ow = _geometry(shape, kernel, stride, pads, dilation)
-    item = np.dtype(dtype).itemsize
-    sc, sh, sw, sn = h * w * n * item, w * n * item, n * item, item  # a C-contiguous (C, H, W, N)
-    view_shape = (c, kernel[0], kernel[1], oh, ow, n)
-    strides = (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1], sn)
+    view_shape, strides = _window_layout((c, h, w, n), np.dtype(dtype).itemsize, kernel, stride, dilation, oh, ow)
     target = out.reshape(view_shape)
     ndarray, copyto, contiguous = np.ndarray, np.copyto, np.ascontiguousarray
 
