@@ -48,6 +48,9 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    if input.ndim == 2 and target.ndim == 1 and not target.dtype.is_floating_point and weight is None \
+            and not label_smoothing and reduction in ("mean", "sum") and target.shape[0] == input.shape[0]:
+        return F.cross_entropy_index(input, target, ignore_index, reduction)  # the common case, as one op
     logp = F.log_softmax(input, 1 if input.ndim >= 2 else 0)
     if target.dtype.is_floating_point:  # class probabilities
         if tuple(target.shape) != tuple(input.shape):
