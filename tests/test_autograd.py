@@ -163,3 +163,15 @@ def test_cuda_request_without_cuda_is_clear():
         pytest.skip("this machine has CUDA")
     with pytest.raises(ug.DeviceError, match="CUDA is not available"):
         ug.ones(2).to("cuda")
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (3, 4, 1)])  # the one-op path and the general composition
+def test_out_of_range_class_targets_are_clear_errors(shape):
+    x = ug.randn(3, 4).reshape(*shape)
+    for bad in (7, -1):
+        target = ug.tensor(np.array([0, bad, 2])).reshape(3, *shape[2:])
+        with pytest.raises(ug.OutOfBoundsError, match=rf"target {bad} at position \(1,?.*\) is out of bounds for 4 "
+                                                      r"classes \(use ignore_index=-100"):
+            ug.nn.functional.cross_entropy(x, target)
+    ignored = ug.tensor(np.array([0, -100, 2])).reshape(3, *shape[2:])
+    assert np.isfinite(ug.nn.functional.cross_entropy(x, ignored).item())

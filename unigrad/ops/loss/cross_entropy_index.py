@@ -8,7 +8,7 @@ PyTorch (excluded from the mean), and a mean over no valid rows is nan, as in Py
 """
 import numpy as np
 
-from ...errors import InvalidArgumentError
+from ...errors import OutOfBoundsError, ShapeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..registry import OpDef, Sample, register
@@ -21,7 +21,20 @@ def _valid_rows(xp, target, ignore_index):
     return valid, xp.where(valid, target, 0)
 
 
+def check_class_targets(target, classes, ignore_index, name):
+    """Class indices must lie in [0, classes) unless they are ignore_index (NumPy arrays only:
+    on a GPU the check would wait for the device)."""
+    if not isinstance(target, np.ndarray) or not target.size:
+        return
+    bad = (target != ignore_index) & ((target < 0) | (target >= classes))
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise OutOfBoundsError(f"{name}: target {int(target[where])} at position {where} is out of bounds for "
+                               f"{classes} classes (use ignore_index={ignore_index} for entries to skip)")
+
+
 def _forward(xp, x, target, ignore_index, reduction):
+    check_class_targets(target, x.shape[1], ignore_index, "cross_entropy")
     shifted = x - x.max(axis=1, keepdims=True)
     log_norm = xp.log(xp.exp(shifted).sum(axis=1))
     valid, safe = _valid_rows(xp, target, ignore_index)
@@ -75,8 +88,8 @@ def _infer(x, target, ignore_index, reduction):
 
 def _check(x_shape, target_shape):
     if len(x_shape) != 2 or tuple(target_shape) != (x_shape[0],):
-        raise InvalidArgumentError(f"cross_entropy_index: needs logits (N, C) and targets (N,), got {tuple(x_shape)} "
-                                   f"and {tuple(target_shape)}")
+        raise ShapeError(f"cross_entropy_index: needs logits (N, C) and targets (N,), got {tuple(x_shape)} "
+                         f"and {tuple(target_shape)}")
 
 
 def _samples():

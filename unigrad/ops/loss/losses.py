@@ -2,6 +2,7 @@
 from ...errors import InvalidArgumentError, ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, register
+from .cross_entropy_index import check_class_targets
 from ..sampling import positive, randn, rng
 
 
@@ -31,6 +32,7 @@ def _check_targets(input, target, name):
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     _check_targets(input, target, "nll_loss")
+    check_class_targets(target._data, input.shape[1] if input.ndim >= 2 else input.shape[0], ignore_index, "nll_loss")
     logp = _class_dim_last(input) if input.ndim >= 2 else F.unsqueeze(input, 0)
     tgt = F.reshape(target, (-1,))
     valid = F.ne(tgt, ignore_index)
