@@ -4,7 +4,11 @@
     fast = ug.jit.trace(model, (x,))       # trace now with example inputs
 
 A compiled function is cached per input signature (shapes, dtypes, devices, and the values of
-non-tensor arguments) and retraced when it changes. Python control flow (if/for on values) is
+non-tensor arguments). Calls that differ only in sizes are generalised (generalize.py): once a
+trace confirms a fitted shape-generic graph, new sizes are instantiated without tracing
+(`ug.jit(fn, dynamic=False)` traces every shape; `jit.trace(..., dynamic_batch=True)` traces two
+more batch sizes up front so the result, and a graph saved from it, take any batch size).
+Python control flow (if/for on values) is
 resolved while tracing: the graph holds the path the example inputs took. Use ug.cond /
 ug.while_loop for control flow that must depend on data at run time.
 Where gradients are wanted (an input or a captured weight requires grad), a compiled call is one
