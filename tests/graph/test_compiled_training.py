@@ -3,7 +3,7 @@ import pytest
 
 import unigrad as ug
 
-from .steps import train_step
+from .helpers import train_step
 
 
 def _setup(opt_name, **kw):

@@ -4,7 +4,7 @@ import pytest
 import unigrad as ug
 from unigrad.graph.executor import ExecutionError
 
-from .steps import train_step
+from .helpers import train_step
 
 
 def _lenet():

@@ -7,23 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import unigrad as ug
-from unigrad.graph import passes
 from unigrad.graph.executor import Plan
-from unigrad.graph.tracer import Tracer, tracing
 
-from .steps import train_step
-
-
-def _graph(fn, *inputs):
-    tracer = Tracer(ug.Device("cpu"))
-    for t in inputs:
-        tracer.placeholder(t)
-    with tracing(tracer):
-        out = fn(*inputs)
-    outs = out if isinstance(out, tuple) else (out,)
-    tracer.graph.outputs = [tracer.output(o) for o in outs]
-    passes.optimize(tracer.graph)
-    return tracer.graph
+from .helpers import trace_graph, train_step
 
 
 def _chain(x, w):
@@ -34,7 +20,7 @@ def _chain(x, w):
 
 def test_values_with_disjoint_lifetimes_share_buffers():
     x, w = ug.randn(32, 64), ug.randn(64, 64)
-    g = _graph(_chain, x, w)
+    g = trace_graph(_chain, x, w, optimize=True)
     plan = Plan(g)
     one = 32 * 64 * 4
     produced = sum(1 for n in g.nodes if n.outputs[0].shape == (32, 64))
@@ -48,7 +34,7 @@ def test_outputs_and_their_views_never_live_in_pooled_memory():
         z = (a @ w).exp()    # an output computed in place over a matmul result
         return y.reshape(-1), z, (y * 2).sum()
     a, w = ug.randn(8, 16), ug.randn(16, 4)
-    plan = Plan(_graph(f, a, w))
+    plan = Plan(trace_graph(f, a, w, optimize=True))
     first = plan.run([a._data, w._data])
     kept = [o.copy() for o in first]
     plan.run([np.ones((8, 16), np.float32), np.ones((16, 4), np.float32)])  # a second run
@@ -61,7 +47,7 @@ def test_outputs_and_their_views_never_live_in_pooled_memory():
 
 def test_concurrent_runs_do_not_share_buffers():
     x, w = ug.randn(32, 64), ug.randn(64, 64)
-    plan = Plan(_graph(_chain, x, w))
+    plan = Plan(trace_graph(_chain, x, w, optimize=True))
     rng = np.random.default_rng(0)
     inputs = [rng.standard_normal((32, 64)).astype(np.float32) for _ in range(8)]
     expected = [_chain(ug.tensor(i), w).item() for i in inputs]

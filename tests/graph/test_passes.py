@@ -4,17 +4,8 @@ import pytest
 import unigrad as ug
 from unigrad.graph import passes
 from unigrad.graph.executor import Plan
-from unigrad.graph.tracer import Tracer, tracing
 
-
-def _trace(fn, *inputs):
-    tracer = Tracer(ug.Device("cpu"))
-    for t in inputs:
-        tracer.placeholder(t)
-    with tracing(tracer):
-        out = fn(*inputs)
-    tracer.graph.outputs = [tracer.output(out)]
-    return tracer.graph
+from .helpers import trace_graph
 
 
 def _run(graph, *inputs):
@@ -22,13 +13,13 @@ def _run(graph, *inputs):
 
 
 def test_dead_code_elimination_removes_unused_nodes():
-    g = _trace(lambda x: (x.exp(), x.sin())[0] + 1, ug.randn(3))
+    g = trace_graph(lambda x: (x.exp(), x.sin())[0] + 1, ug.randn(3))
     before = len(g.nodes)
     assert passes.dead_code_elimination(g) == 1 and len(g.nodes) == before - 1
 
 
 def test_cse_merges_repeated_work():
-    g = _trace(lambda x: x.exp() + x.exp(), ug.randn(3))
+    g = trace_graph(lambda x: x.exp() + x.exp(), ug.randn(3))
     assert passes.common_subexpression_elimination(g) == 1
     assert [n.name for n in g.nodes] == ["exp", "add"]
 
@@ -38,7 +29,7 @@ def test_constant_folding_and_algebraic_simplification():
         c = ug.ones(3) * 2 + 1
         return (x * 1.0 + 0.0) * c
     x = ug.randn(3)
-    g = _trace(f, x)
+    g = trace_graph(f, x)
     report = passes.optimize(g)
     assert report["constant_folding"] >= 2 and report["algebraic_simplification"] >= 2
     assert [n.name for n in g.nodes] == ["mul"]
@@ -61,13 +52,13 @@ def test_random_graphs_optimised_equal_eager():
                 vals.append(unary[u](a) if kind == 0 else binary[b](a, vals[-1]))
             return vals[-1] + vals[len(vals) // 2]
         x = ug.tensor(rng.standard_normal((3, 4)))
-        g = _trace(f, x)
+        g = trace_graph(f, x)
         passes.optimize(g)
         np.testing.assert_allclose(_run(g, x), f(x).numpy(), rtol=1e-12, err_msg=f"trial {trial}")
 
 
 def test_plan_releases_dead_intermediates():
-    g = _trace(lambda x: ((x + 1) * 2).exp().sum(), ug.randn(100))
+    g = trace_graph(lambda x: ((x + 1) * 2).exp().sum(), ug.randn(100))
     plan = Plan(g)
     released = [s for step in plan.steps for s in step[3]]
     assert len(released) >= 3
@@ -82,14 +73,14 @@ def cpu_fusion(monkeypatch):
 
 def test_cpu_fusion_is_off_by_default():
     from unigrad.graph.fusion import elementwise_fusion
-    g = _trace(lambda a: (a * 2.0).exp() + 1.0, ug.randn(300, 300))
+    g = trace_graph(lambda a: (a * 2.0).exp() + 1.0, ug.randn(300, 300))
     assert elementwise_fusion(g) == 0
 
 
 def test_elementwise_fusion_builds_one_kernel_and_matches(cpu_fusion):
     from unigrad.graph.fusion import elementwise_fusion
     x, y = ug.randn(256, 256), ug.randn(256, 256)
-    g = _trace(lambda a, b: ((a * b + a).tanh() * 2.0).relu() - b, x, y)
+    g = trace_graph(lambda a, b: ((a * b + a).tanh() * 2.0).relu() - b, x, y)
     passes.optimize(g, fuse=False)
     n_before = len(g.nodes)
     removed = elementwise_fusion(g)
@@ -101,14 +92,14 @@ def test_elementwise_fusion_builds_one_kernel_and_matches(cpu_fusion):
 
 def test_fusion_skips_small_arrays_and_keeps_shared_values(cpu_fusion):
     from unigrad.graph.fusion import elementwise_fusion
-    small = _trace(lambda a: (a * 2.0).exp() + 1.0, ug.randn(8))
+    small = trace_graph(lambda a: (a * 2.0).exp() + 1.0, ug.randn(8))
     assert elementwise_fusion(small) == 0
     big = ug.randn(300, 200)
 
     def shared(a):
         h = a.exp()
         return h * 2.0 + h.sum()  # h feeds a reduction too, so it must stay materialised
-    g = _trace(shared, big)
+    g = trace_graph(shared, big)
     elementwise_fusion(g)
     assert any(n.name == "exp" for n in g.nodes)
     np.testing.assert_allclose(_run(g, big), shared(big).numpy(), rtol=1e-5)
@@ -142,7 +133,7 @@ def test_channel_add_moves_after_max_pooling_with_identical_results():
     m = ug.nn.Sequential(ug.nn.Conv2d(2, 3, 3), ug.nn.MaxPool2d(2), ug.nn.Conv2d(3, 4, 3), ug.nn.MaxPool2d(2))
     x = ug.randn(2, 2, 14, 14)
     with ug.no_grad():
-        g = _trace(m, x)
+        g = trace_graph(m, x)
         report = passes.optimize(g)
         want = m(x).numpy()
     assert report["channel_add_after_max_pool"] == 2
@@ -153,7 +144,7 @@ def test_channel_add_moves_after_max_pooling_with_identical_results():
 
 
 def test_reshape_of_reshape_collapses():
-    g = _trace(lambda x: x.reshape(6, 4).reshape(2, 12) * 2, ug.randn(2, 3, 4))
+    g = trace_graph(lambda x: x.reshape(6, 4).reshape(2, 12) * 2, ug.randn(2, 3, 4))
     passes.optimize(g)
     reshapes = [n for n in g.nodes if n.name == "reshape"]
     assert len(reshapes) == 1 and reshapes[0].inputs[0] is g.placeholders[0]

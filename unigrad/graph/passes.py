@@ -102,7 +102,6 @@ def channel_add_after_max_pool(graph):
     monotonic), so the result is identical and the add touches 1/(kh*kw) of the elements.
     Matches the chain conv2d leaves: add(M, b (O, 1)) -> reshape (O, OH, OW, N) ->
     permute (3, 0, 1, 2) -> max_pool2d_values, with each intermediate read only once."""
-    from ..ops.conv.max_pool import max_pool2d_values_op
     from ..ops.movement.shape import reshape_op
     from ..ops.elementwise.arithmetic import add_op
     from .ir import Node
