@@ -293,3 +293,24 @@ def test_dynamic_batch_refuses_functions_whose_graph_depends_on_the_batch():
         return x * 2 if x.shape[0] % 2 else x.sum(0)
     with pytest.raises(ug.InvalidArgumentError, match="does not generalise over the batch size"):
         ug.jit.trace(f, (ug.ones(2, 3),), dynamic_batch=True)
+
+
+def test_dynamic_batch_training_step_saves_and_the_extra_traces_leave_no_updates(tmp_path):
+    def make():
+        ug.manual_seed(0)
+        m = ug.nn.Sequential(ug.nn.Linear(4, 3))
+        return m, train_step(m, ug.optim.SGD(m.parameters(), lr=0.1, momentum=0.9), ug.nn.functional.mse_loss)
+    x, y = ug.randn(8, 4), ug.randn(8, 3)
+    m, step = make()
+    f = ug.jit.trace(step, (x, y), dynamic_batch=True)
+    twin, twin_step = make()
+    twin_step(x, y)  # exactly one eager step: the trace's own call
+    for p, q in zip(m.parameters(), twin.parameters()):
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-6)
+    ug.jit.save(f, tmp_path / "step.safetensors")
+    loaded = ug.jit.load(tmp_path / "step.safetensors")
+    assert "fill(1/(3*B))" in str(loaded)  # mse's 1/N over a batch-sized tensor
+    x5, y5 = ug.randn(5, 4), ug.randn(5, 3)
+    got = [loaded(x5, y5).item() for _ in range(3)]
+    want = [twin_step(x5, y5).item() for _ in range(3)]
+    np.testing.assert_allclose(got, want, rtol=1e-5)

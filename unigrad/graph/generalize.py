@@ -5,7 +5,8 @@ length, an image size) are compared node by node. Each input dimension that diff
 symbol (dimensions with the same sizes in every trace share one). Every other integer that
 differs between the traces (a reshape to (B, 800), a slice end T - 1, a random draw of shape
 (B*T, 64)) must be fitted by a small expression over the symbols and the sizes fitted before it
-(symbolic_sizes.py). Constants that differ only in shape must be uniform fills or aranges.
+(symbolic_sizes.py). Constants that differ only in shape must be uniform fills (whose value may
+be k/N for a size N, a mean's scale) or aranges.
 Different ops, wiring, dtypes or data means the function is not shape-generic there.
 
 A fitted graph is only a candidate: it is trusted once it predicts, exactly, a trace it was not
@@ -18,7 +19,7 @@ import numpy as np
 from ..errors import UnigradError
 from ..ops.spec import Spec
 from .ir import Graph
-from .symbolic_sizes import Fitter, NotGeneric, merge, substitute
+from .symbolic_sizes import Fitter, NotGeneric, Ratio, fit_ratio, merge, numel_dim, substitute
 
 
 class GenericGraph:
@@ -50,7 +51,8 @@ class GenericGraph:
             if kind == "array":
                 body, shape = "constant", tuple(payload.shape)
             elif kind == "fill":
-                body, shape = f"fill({payload[1]:g})", payload[0]
+                value = payload[1]
+                body, shape = f"fill({value if isinstance(value, Ratio) else format(value, 'g')})", payload[0]
             else:
                 body, shape = "arange", payload
             lines.append(f"  %c{i}: {spec(shape, dtype)} = {body}")
@@ -90,7 +92,7 @@ class GenericGraph:
             if kind == "array":
                 arr = payload
             elif kind == "fill":
-                arr = xp.full(substitute(payload[0], env), payload[1], dtype=dtype.np)
+                arr = xp.full(substitute(payload[0], env), substitute(payload[1], env), dtype=dtype.np)
             else:
                 shape = substitute(payload, env)
                 arr = xp.arange(int(np.prod(shape)), dtype=dtype.np).reshape(shape)
@@ -167,16 +169,27 @@ def generalize(graphs):
         first = arrays[0]
         if any(v.dtype is not values[0].dtype for v in values):
             raise NotGeneric("constant dtype")
+        uniform = all(a.size and np.all(a == a.flat[0]) for a in arrays)
+        fills = [a.flat[0].item() for a in arrays] if uniform else None
         if all(a.shape == first.shape for a in arrays):
-            if not all(np.array_equal(a, first, equal_nan=True) for a in arrays):
-                raise NotGeneric("constant values")
-            payload = ("array", graphs[0].constants[values[0]], values[0].dtype)
+            if all(np.array_equal(a, first, equal_nan=True) for a in arrays):
+                payload = ("array", graphs[0].constants[values[0]], values[0].dtype)
+            elif uniform:  # a scalar that scales with a size, e.g. 1/N
+                payload = ("fill", (first.shape, fit_ratio(fills, fitter.known)), values[0].dtype)
+            else:
+                raise NotGeneric("a constant has different values in different traces")
         else:
             shape = merge([tuple(a.shape) for a in arrays], fitter)
             if all(_is_arange(a) for a in arrays):
                 payload = ("arange", shape, values[0].dtype)
-            elif all(a.size and np.all(a == first.flat[0]) for a in arrays):
-                payload = ("fill", (shape, first.flat[0].item()), values[0].dtype)
+            elif uniform:
+                if all(f == fills[0] for f in fills):
+                    value = fills[0]
+                else:  # a mean's 1/N broadcast and folded: N is this shape's size, or a known one
+                    numel = numel_dim(shape)
+                    sizes = [(numel, tuple(a.size for a in arrays))] if numel is not None else []
+                    value = fit_ratio(fills, sizes + fitter.known)
+                payload = ("fill", (shape, value), values[0].dtype)
             else:
                 raise NotGeneric("size-dependent constant that is not a uniform fill or an arange")
         out.constants.append(payload)

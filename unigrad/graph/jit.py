@@ -201,7 +201,8 @@ def trace(fn, example_inputs=(), optimize=True, dynamic=True, dynamic_batch=Fals
     dynamic_batch=True also traces at two more batch sizes (the example rows repeated), so the
     compiled function, and a graph saved from it, take any batch size without tracing again;
     it raises when the function's graph depends on the batch size in a way that cannot be
-    generalised."""
+    generalised. Captured tensors the extra traces write (weights, optimizer state) are restored
+    afterwards; other Python side effects of the function happen three times."""
     if not callable(fn):
         raise InvalidTypeError(f"jit.trace expects a function or Module, got {type(fn).__name__}")
     if isinstance(example_inputs, Tensor):
@@ -220,9 +221,16 @@ def _trace_more_batch_sizes(compiled, example_inputs):
         raise InvalidArgumentError("jit.trace(dynamic_batch=True) needs tensor inputs that share a leading batch "
                                    f"dimension, got shapes {[tuple(t.shape) for t in tensors]}")
     batch = sizes.pop()
+    # the extra traces run the function too: what they write into captured tensors (a training
+    # step's weights and optimizer state) is put back, so only the example's call has effects
+    written = {id(t): t for plan, _, _ in compiled.cache.values() for t, _ in plan.graph.effects}
+    saved = [(t, t._data.copy()) for t in written.values()]
     for size in (batch + 1, batch + 3):
         rows = np.arange(size) % batch  # the example's rows, repeated: real data of the new size
         compiled(*[_take_rows(a, rows) if isinstance(a, Tensor) else a for a in example_inputs])
+    for t, data in saved:
+        t._data[...] = data
+        t._vc[0] += 1
     family = next(iter(compiled.families.values()))
     if not family.verified:
         raise InvalidArgumentError(f"jit.trace(dynamic_batch=True): {getattr(compiled.fn, '__name__', 'the function')}"

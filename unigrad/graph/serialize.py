@@ -27,7 +27,7 @@ from ..ops.movement.indexing import Slot
 from ..ops.registry import REGISTRY
 from .executor import Plan, wrap_outputs
 from .ir import Graph
-from .symbolic_sizes import Dim
+from .symbolic_sizes import Dim, Ratio
 
 FORMAT = "unigrad.graph/1"
 FORMAT_GENERIC = "unigrad.graph.generic/1"
@@ -56,6 +56,8 @@ def _encode(obj):
         return obj.item()
     if isinstance(obj, Dim):
         return {"dim": _encode_dim(obj)}
+    if isinstance(obj, Ratio):
+        return {"ratio": [_encode(obj.k), _encode_dim(obj.dim)]}
     raise DataError(f"jit.save: cannot store an attribute of type {type(obj).__name__} ({obj!r})")
 
 
@@ -93,6 +95,8 @@ def _decode(obj, symbols=()):
     (kind, body), = obj.items()
     if kind == "dim":
         return _decode_dim(body, symbols)
+    if kind == "ratio":
+        return Ratio(body[0], _decode_dim(body[1], symbols))
     if kind == "tuple":
         return tuple(_decode(o, symbols) for o in body)
     if kind == "dict":
@@ -182,8 +186,8 @@ def _save_generic(generic, out_spec, path):
             tensors[name] = Tensor._make(host, cpu, _dt.dtype_of(host))
             constants.append({"name": name, "kind": "array"})
         elif kind == "fill":
-            constants.append({"name": name, "kind": "fill", "shape": _encode(payload[0]), "value": payload[1],
-                              "dtype": dtype.name})
+            constants.append({"name": name, "kind": "fill", "shape": _encode(payload[0]),
+                              "value": _encode(payload[1]), "dtype": dtype.name})
         else:
             constants.append({"name": name, "kind": "arange", "shape": _encode(payload), "dtype": dtype.name})
     for j, (_, _, _, outs, _) in enumerate(generic.nodes):
@@ -333,7 +337,7 @@ def _load_generic(doc, tensors, device):
             t = tensors[c["name"]]
             generic.constants.append(("array", t._data, t.dtype))
         elif c["kind"] == "fill":
-            generic.constants.append(("fill", (tuple(_decode(c["shape"], symbols)), c["value"]),
+            generic.constants.append(("fill", (tuple(_decode(c["shape"], symbols)), _decode(c["value"], symbols)),
                                       _dt.to_dtype(c["dtype"])))
         else:
             generic.constants.append(("arange", tuple(_decode(c["shape"], symbols)), _dt.to_dtype(c["dtype"])))

@@ -137,6 +137,54 @@ class Fitter:
         return None
 
 
+class Ratio:
+    """k / E: a constant that scales with a size (a mean's 1/N, folded into a fill)."""
+    __slots__ = ("k", "dim")
+
+    def __init__(self, k, dim):
+        self.k, self.dim = k, dim
+
+    def __eq__(self, other):
+        return isinstance(other, Ratio) and other.k == self.k and other.dim == self.dim
+
+    def __hash__(self):
+        return hash(("Ratio", self.k, self.dim))
+
+    def value(self, env):
+        return self.k / self.dim.value(env)
+
+    def __repr__(self):
+        return f"{self.k:g}/{_operand(self.dim)}"
+
+
+def fit_ratio(values, candidates):
+    """A Ratio k/E whose value in each trace is `values`, E taken from candidates (Dim, sizes)."""
+    for dim, sizes in candidates:
+        if not isinstance(dim, Dim) or any(n == 0 for n in sizes):
+            continue
+        ks = [v * n for v, n in zip(values, sizes)]
+        if all(abs(k - ks[0]) <= 1e-5 * max(abs(ks[0]), 1e-30) for k in ks):
+            k = round(ks[0])
+            return Ratio(k if abs(ks[0] - k) <= 1e-5 * max(abs(ks[0]), 1) else ks[0], dim)
+    raise NotGeneric(f"a constant takes the values {list(values)} in the traces, not k/size for any size")
+
+
+def numel_dim(shape):
+    """The element count of a symbolic shape as a Dim (None when no dimension is symbolic)."""
+    count, dims = 1, []
+    for d in shape:
+        if isinstance(d, Dim):
+            dims.append(d)
+        else:
+            count *= d
+    if not dims:
+        return None
+    total = dims[0]
+    for d in dims[1:]:
+        total = Dim("mul", (total, d))
+    return total if count == 1 else Dim("lin", (count, total, 0))
+
+
 def merge(values, fitter):
     """Merge one attribute's values (one per trace) into one with Dims where they differ."""
     a = values[0]
@@ -165,7 +213,7 @@ def _plain(v):
 
 
 def substitute(v, env):
-    if isinstance(v, Dim):
+    if isinstance(v, (Dim, Ratio)):
         return v.value(env)
     if isinstance(v, tuple):
         return tuple(substitute(x, env) for x in v)
