@@ -3,7 +3,8 @@
 A Dim is a symbol (an input dimension) or k*E + c, E*F, (E + c) // d over other Dims. A Fitter
 turns the sizes one integer takes in each trace into the simplest such expression over the
 Dims it has seen, preferring, in order: a size seen before, a multiple, a product, an affine
-map of the most recent size, a floor division.
+map of the most recent size, a floor division. A Ratio k/E is a constant that scales with a
+size (a mean's 1/N).
 """
 import numpy as np
 
@@ -28,7 +29,7 @@ class Dim:
         return hash((self.kind, self.args))
 
     def value(self, env):
-        """env: symbol index -> size (and a memo of evaluated Dims)."""
+        """env: symbol Dim -> size, also a memo of the Dims evaluated so far."""
         known = env.get(self)
         if known is not None:
             return known
