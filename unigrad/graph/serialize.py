@@ -294,12 +294,7 @@ def load(path, device=None):
         t = tensors[name]
         values[name] = graph.constant(t._data, t.dtype)
     for n in doc["nodes"]:
-        op = n["op"]
-        if not op.startswith("random."):
-            if op not in REGISTRY:
-                raise DataError(f"jit.load: the graph uses op '{op}', which this unigrad does not have")
-            op = REGISTRY[op]
-        node = graph.add_node(op, [values[i] for i in n["inputs"]], _decode(n["attrs"]),
+        node = graph.add_node(_registry_op(n["op"]), [values[i] for i in n["inputs"]], _decode(n["attrs"]),
                               [(tuple(s), _dt.to_dtype(d)) for _, s, d in n["outputs"]], n.get("site"))
         for (name, _, _), v in zip(n["outputs"], node.outputs):
             values[name] = v
