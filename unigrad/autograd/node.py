@@ -55,7 +55,7 @@ class Node:
         y._device = self.device
         y._dtype = _DTYPES[data.dtype]
         y.requires_grad = True
-        y.grad = y._hooks = None
+        y._grad = y._hooks = None
         y._node = self
         y._idx = i
         y._vc = self.out_vcs[i]

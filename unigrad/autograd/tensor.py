@@ -9,7 +9,7 @@ from ..errors import AutogradError, DtypeError, InvalidArgumentError, InvalidTyp
 
 
 class Tensor:
-    __slots__ = ("_data", "_device", "_dtype", "requires_grad", "grad", "_node", "_idx", "_vc",
+    __slots__ = ("_data", "_device", "_dtype", "requires_grad", "_grad", "_node", "_idx", "_vc",
                  "_is_view", "_retains_grad", "_hooks", "__weakref__")
     __array_priority__ = 1000  # make numpy defer to Tensor's reflected operators
 
@@ -23,7 +23,7 @@ class Tensor:
         """A fresh leaf over `data` (used by Tensor() and Parameter())."""
         self._data, self._device, self._dtype, self._vc = data, device, dtype, vc
         self.requires_grad = False
-        self.grad = self._node = self._hooks = None
+        self._grad = self._node = self._hooks = None
         self._idx = 0
         self._is_view = self._retains_grad = False
 
@@ -35,7 +35,7 @@ class Tensor:
         t._device = device
         t._dtype = dtype
         t.requires_grad = requires_grad
-        t.grad = None
+        t._grad = None
         t._node = node
         t._idx = idx
         t._vc = [0] if vc is None else vc
@@ -43,6 +43,22 @@ class Tensor:
         t._retains_grad = False
         t._hooks = None
         return t
+
+    # ---- gradient ---------------------------------------------------------------------
+    # a property so that a trace sees .grad read and written (graph/tracer.py: a compiled
+    # training step reads the current .grad and binds the new one after each run)
+    @property
+    def grad(self):
+        g = self._grad
+        if _trace.tracer is not None:
+            _trace.tracer.grad_accessed(self, g, False)
+        return g
+
+    @grad.setter
+    def grad(self, value):
+        if _trace.tracer is not None:
+            _trace.tracer.grad_accessed(self, value, True)
+        self._grad = value
 
     # ---- metadata -------------------------------------------------------------------
     @property

@@ -11,7 +11,8 @@ from .memory_plan import InPlace
 
 
 def generate(steps, placeholder_slots, capture_slots, constant_slots, effect_slots, output_slots, kernel_of):
-    """(run function, line of the first step). kernel_of(step index) gives the kernel to call."""
+    """(run function, line of the first step). kernel_of(step index) gives the kernel to call.
+    Outputs that are constants are returned as copies: the caller may write into what it gets."""
     bound = {}
 
     def bind(prefix, obj):
@@ -41,7 +42,9 @@ def generate(steps, placeholder_slots, capture_slots, constant_slots, effect_slo
     for t, s in effect_slots:
         name = bind("E", t)
         body.append(f"    {name}._data[...] = v{s}; {name}._vc[0] += 1")
-    body.append(f"    return [{', '.join(f'v{s}' for s in output_slots)}]")
+    constants = {s for s, _ in constant_slots}
+    returned = [f"v{s}.copy()" if s in constants else f"v{s}" for s in output_slots]
+    body.append(f"    return [{', '.join(returned)}]")
     source = "\n".join([f"def factory({', '.join(bound)}):", "  def run(inputs):"]
                        + ["  " + line for line in body] + ["  return run"])
     namespace = {}

@@ -49,7 +49,8 @@ class Plan:
             return slot[v]
 
         self.placeholder_slots = [slot_of(v) for v in graph.placeholders]
-        self.capture_slots = [(slot_of(v), t) for v, t in graph.captures]
+        self.capture_slots = [(slot_of(v), _CurrentGrad(graph.grad_captures[v]) if v in graph.grad_captures else t)
+                              for v, t in graph.captures]
         self.constant_slots = [(slot_of(v), arr) for v, arr in graph.constants.items()]
         last_use, root = liveness(graph)
         dies_at = {}
@@ -122,7 +123,7 @@ class Plan:
         self.n_slots = len(slot)
         # a graph whose outputs carry no floating values (e.g. a training step returning nothing
         # differentiable) never needs a tape entry
-        self.effects_only_outputs = not any(v.dtype.is_floating_point for v in graph.outputs)
+        self.effects_only_outputs = not any(v.dtype.is_floating_point for v in graph.user_outputs)
         self.small_gemms_only = xp is numpy and 0 < _largest_gemm_flops(graph) < SMALL_GEMM_FLOPS
         self.pool_bytes = pool.nbytes
         views = pool.views()
@@ -167,6 +168,19 @@ class Plan:
                 raise
             node, args = failed
             raise ExecutionError(_describe_failure(node, args, exc)) from exc
+
+
+class _CurrentGrad:
+    """Stands for a captured gradient: a run reads the leaf's .grad of the moment, not the
+    Tensor that was its .grad while tracing (each compiled step binds a new one)."""
+    __slots__ = ("leaf",)
+
+    def __init__(self, leaf):
+        self.leaf = leaf
+
+    @property
+    def _data(self):
+        return self.leaf._grad._data
 
 
 def _poolable(node, protected):

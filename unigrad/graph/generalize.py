@@ -34,6 +34,9 @@ class GenericGraph:
         self.nodes = []          # (op, input refs, attrs, output (shape, dtype)s, site)
         self.outputs = []        # refs
         self.effects = []        # (tensor, ref)
+        self.grad_targets = []   # as Graph.grad_targets
+        self.grad_guards = []    # as Graph.grad_guards
+        self.grad_captures = {}  # capture index -> leaf (Graph.grad_captures)
 
     def __str__(self):
         def spec(shape, dtype):
@@ -107,6 +110,9 @@ class GenericGraph:
                 values[("n", j, k)] = v
         g.outputs = [values[r] for r in self.outputs]
         g.effects = [(t, values[r]) for t, r in self.effects]
+        g.grad_targets = list(self.grad_targets)
+        g.grad_guards = list(self.grad_guards)
+        g.grad_captures = {values[("w", i)]: leaf for i, leaf in self.grad_captures.items()}
         return g
 
 
@@ -156,9 +162,12 @@ def generalize(graphs):
         raise NotGeneric("the traces have the same input shapes")
     out.symbols = fitter.symbols
     # captures match by the memory they read (optimizer state is wrapped anew at each trace)
-    by_memory = [{id(t._data): v for v, t in g.captures} for g in graphs]
+    # (and a gradient read at entry by its leaf: each run binds a new one)
+    def capture_key(g, v, t):
+        return ("grad of", id(g.grad_captures[v])) if v in g.grad_captures else id(t._data)
+    by_memory = [{capture_key(g, v, t): v for v, t in g.captures} for g in graphs]
     for i, (v1, t) in enumerate(g1.captures):
-        values = [table.get(id(t._data)) for table in by_memory]
+        values = [table.get(capture_key(g1, v1, t)) for table in by_memory]
         if any(v is None for v in values):
             raise NotGeneric("captures differ")
         out.captures.append(t)
@@ -230,6 +239,13 @@ def generalize(graphs):
         if r is None or any(t._data is not tensor._data for t, _ in effects):
             raise NotGeneric("effects")
         out.effects.append((tensor, r))
+    if any([t if type(t) is int else id(t) for t in g.grad_targets] !=
+           [t if type(t) is int else id(t) for t in g1.grad_targets] for g in graphs):
+        raise NotGeneric("gradients bound to .grad")
+    out.grad_targets = list(g1.grad_targets)
+    out.grad_guards = list(g1.grad_guards)
+    positions = {v: i for i, (v, _) in enumerate(g1.captures)}
+    out.grad_captures = {positions[v]: leaf for v, leaf in g1.grad_captures.items()}
     return out
 
 

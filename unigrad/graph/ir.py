@@ -49,6 +49,11 @@ class Graph:
         self.nodes = []            # topological order
         self.outputs = []          # Values returned
         self.effects = []          # (Tensor, Value): write Value into the Tensor after a run
+        # the last len(grad_targets) outputs are gradients: after a run each is bound to its
+        # target's .grad (a parameter Tensor, or an int: that placeholder's Tensor)
+        self.grad_targets = []
+        self.grad_captures = {}    # capture Value -> leaf: the value is leaf.grad as the run begins
+        self.grad_guards = []      # (leaf, was None): the graph assumes leaf.grad is (not) None at entry
         self._ids = itertools.count()
 
     # ---- building -------------------------------------------------------------------------
@@ -77,6 +82,11 @@ class Graph:
         return node
 
     # ---- reading ----------------------------------------------------------------------------
+    @property
+    def user_outputs(self):
+        """The outputs the traced function returned (without the gradients bound to .grad)."""
+        return self.outputs[:len(self.outputs) - len(self.grad_targets)]
+
     def users(self):
         """Value -> list of nodes reading it."""
         out = {}
@@ -100,7 +110,11 @@ class Graph:
             lines.append(f"  {outs} = {node.name}({args}{attrs}){site}")
         for tensor, v in self.effects:
             lines.append(f"  assign {v!r} -> capture of shape {tuple(tensor.shape)}")
-        lines.append("  return " + ", ".join(repr(v) for v in self.outputs))
+        grads = self.outputs[len(self.user_outputs):]
+        for target, v in zip(self.grad_targets, grads):
+            owner = f"input {target}" if isinstance(target, int) else f"capture of shape {tuple(target.shape)}"
+            lines.append(f"  {v!r} -> .grad of {owner}")
+        lines.append("  return " + ", ".join(repr(v) for v in self.user_outputs))
         lines.append("}")
         return "\n".join(lines)
 

@@ -117,6 +117,7 @@ class CompiledFunction:
         self.cache = {}
         self.fast_cache = {}  # (shape, dtype, device) per argument, when every argument is a Tensor
         self.families = {}  # signature without sizes -> _ShapeFamily
+        self.grad_state_cache = {}  # (signature, which guarded .grad are None) -> entry
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args):
@@ -129,7 +130,7 @@ class CompiledFunction:
             fast_key = None
         else:
             entry = self.fast_cache.get(fast_key)
-            if entry is not None:
+            if entry is not None and _guards_hold(entry, args):
                 return self._run(entry, args)
         tensors = []
         spec = _flatten(list(args), tensors)
@@ -149,9 +150,21 @@ class CompiledFunction:
                     family.learn(shapes, entry[0].graph, entry[1])
                 return result
             self.cache[key] = entry
+        if not _guards_hold(entry, tensors):
+            return self._run_other_grad_state(key, entry, args, tensors)
         if fast_key is not None and all(isinstance(a, Tensor) for a in args):
             self.fast_cache[fast_key] = entry
         return self._run(entry, tensors)
+
+    def _run_other_grad_state(self, key, entry, args, tensors):
+        """The graph assumed some .grad was None (or not) when the call began, and now it is not
+        (e.g. gradients accumulating over calls): run, tracing first if needed, the graph for this state."""
+        state = tuple(_leaf(target, tensors)._grad is None for target, _ in entry[0].graph.grad_guards)
+        other = self.grad_state_cache.get((key, state))
+        if other is None or not _guards_hold(other, tensors):
+            result, self.grad_state_cache[(key, state)] = self._trace(args, tensors)
+            return result
+        return self._run(other, tensors)
 
     @staticmethod
     def _instantiate(family, shapes, device):
@@ -166,9 +179,13 @@ class CompiledFunction:
         plan, out_spec, device = entry
         if is_grad_enabled() and plan.graph_needs_grad(tensors):
             from .graph_call import call_with_autograd
-            return _unflatten(out_spec, call_with_autograd(plan, tensors))
-        arrays = plan.run([t._data for t in tensors])
-        return _unflatten(out_spec, wrap_outputs(plan, arrays, device))
+            outs = call_with_autograd(plan, tensors)
+        else:
+            outs = wrap_outputs(plan, plan.run([t._data for t in tensors]), device)
+        targets = plan.graph.grad_targets
+        if targets:
+            outs = _bind_gradients(targets, outs, tensors)
+        return _unflatten(out_spec, outs)
 
     def _trace(self, args, tensors):
         device = tensors[0].device if tensors else cpu
@@ -181,6 +198,7 @@ class CompiledFunction:
         out_spec = _flatten(result, out_tensors)
         graph = tracer.graph
         graph.outputs = [tracer.output(t) for t in out_tensors]
+        tracer.bind_gradients(tensors)
         if self.optimize:
             self.last_report = run_passes(graph)
         self.graph = graph
@@ -193,6 +211,26 @@ class CompiledFunction:
         if key not in self.cache:
             self(*args)
         return self.cache[key][0].graph
+
+
+def _leaf(target, tensors):
+    return tensors[target] if type(target) is int else target
+
+
+def _guards_hold(entry, tensors):
+    """Whether each .grad the graph read at entry is None exactly when it was while tracing."""
+    for target, was_none in entry[0].graph.grad_guards:
+        if (_leaf(target, tensors)._grad is None) is not was_none:
+            return False
+    return True
+
+
+def _bind_gradients(targets, outs, tensors):
+    """Set .grad of each target from the trailing outputs; return the function's own outputs."""
+    n = len(outs) - len(targets)
+    for target, grad in zip(targets, outs[n:]):
+        _leaf(target, tensors).grad = grad.detach() if grad.requires_grad else grad
+    return outs[:n]
 
 
 def trace(fn, example_inputs=(), optimize=True, dynamic=True, dynamic_batch=False):
@@ -225,12 +263,16 @@ def _trace_more_batch_sizes(compiled, example_inputs):
     # step's weights and optimizer state) is put back, so only the example's call has effects
     written = {id(t): t for plan, _, _ in compiled.cache.values() for t, _ in plan.graph.effects}
     saved = [(t, t._data.copy()) for t in written.values()]
+    grads = [(t, t.grad) for plan, _, _ in compiled.cache.values() for t in plan.graph.grad_targets
+             if type(t) is not int]
     for size in (batch + 1, batch + 3):
         rows = np.arange(size) % batch  # the example's rows, repeated: real data of the new size
         compiled(*[_take_rows(a, rows) if isinstance(a, Tensor) else a for a in example_inputs])
     for t, data in saved:
         t._data[...] = data
         t._vc[0] += 1
+    for t, grad in grads:
+        t.grad = grad
     family = next(iter(compiled.families.values()))
     if not family.verified:
         raise InvalidArgumentError(f"jit.trace(dynamic_batch=True): {getattr(compiled.fn, '__name__', 'the function')}"

@@ -152,7 +152,7 @@ def save(compiled, path):
         "nodes": [{"op": n.op if isinstance(n.op, str) else n.op.name, "inputs": [names[v] for v in n.inputs],
                    "attrs": _encode(n.attrs), "outputs": [[names[v], list(v.shape), v.dtype.name] for v in n.outputs],
                    "site": n.site} for n in nodes],
-        "outputs": [names[v] for v in graph.outputs],
+        "outputs": [names[v] for v in graph.user_outputs],  # .grad bindings need the Python objects
         "effects": [[capture_names[id(t)], names[v]] for t, v in graph.effects],
         "output_structure": _encode(out_spec),
     }
@@ -206,7 +206,7 @@ def _save_generic(generic, out_spec, path):
                    "outputs": [[names[("n", j, k)], _encode(list(shape)), dtype.name]
                                for k, (shape, dtype) in enumerate(outs)]}
                   for j, (op, refs, attrs, outs, site) in enumerate(generic.nodes)],
-        "outputs": [names[r] for r in generic.outputs],
+        "outputs": [names[r] for r in generic.outputs[:len(generic.outputs) - len(generic.grad_targets)]],
         "effects": [[capture_names[id(t)], names[r]] for t, r in generic.effects],
         "output_structure": _encode(out_spec),
     }

@@ -24,6 +24,10 @@ class Tracer:
         self.arrays = {}      # their arrays: a new Tensor over traced memory is the same value
         self.const_ids = None
         self.effect_targets = set()
+        # .grad bookkeeping (Tensor.grad reports reads and writes while tracing)
+        self.grad_guards = {}   # id(leaf) -> (leaf, whether .grad was None) when first read before any write
+        self.grad_touched = set()  # ids of leaves whose .grad was read or written
+        self.grad_of = {}       # id(grad Tensor) -> (grad, leaf) for grads read from a leaf
 
     # ---- tensors entering the graph --------------------------------------------------------
     def placeholder(self, tensor, name=None):
@@ -44,6 +48,11 @@ class Tracer:
         if entry is not None and entry[0]() is obj:
             return entry[1]
         return None
+
+    def known_value(self, tensor):
+        """The value bound to `tensor` in this trace, or None (never creates a capture)."""
+        v = self._lookup(self.values, tensor)
+        return v if v is not None else self._lookup(self.arrays, tensor._data)
 
     def value_of(self, tensor):
         v = self._lookup(self.values, tensor)
@@ -68,8 +77,15 @@ class Tracer:
         if id(tensor) in self.const_ids or tensor._data.ndim == 0 and not tensor.requires_grad:
             v = self.graph.constant(tensor._data, tensor.dtype)  # scalars baked into the graph
         else:
-            v = self.graph.capture(tensor)  # read live at every run: weights, buffers, data
+            v = self._capture(tensor)  # read live at every run: weights, buffers, data
         self._bind(tensor, v)
+        return v
+
+    def _capture(self, tensor):
+        v = self.graph.capture(tensor)
+        entry = self.grad_of.get(id(tensor))
+        if entry is not None and entry[0] is tensor:  # a .grad from before the run: read the leaf's current one
+            self.graph.grad_captures[v] = entry[1]
         return v
 
     # ---- hooks called by dispatch and in-place ops -------------------------------------------
@@ -81,7 +97,8 @@ class Tracer:
 
     def record_constant(self, tensor):
         """A tensor made by a factory (zeros, ones, arange...) during the trace: a constant."""
-        self._bind(tensor, self.graph.constant(tensor._data, tensor.dtype))
+        # a copy: the traced call hands the tensor itself back to the caller, who may write into it
+        self._bind(tensor, self.graph.constant(tensor._data.copy(), tensor.dtype))
 
     def record_random(self, fn_name, kwargs, tensor):
         node = self.graph.add_node(f"random.{fn_name}", [], kwargs, [(tuple(tensor.shape), tensor.dtype)],
@@ -93,7 +110,7 @@ class Tracer:
         v = self.value_of(result)
         old = self._lookup(self.values, target)
         if old is None:
-            self.graph.capture(target)
+            self._capture(target)
         if old is None or old.kind == "capture" or id(target) in self.effect_targets:
             # memory that outlives the run (weights, buffers, optimizer state): write the last value back
             self.effect_targets.add(id(target))
@@ -114,6 +131,40 @@ class Tracer:
 
     def output(self, tensor):
         return self.value_of(tensor)
+
+    def grad_accessed(self, leaf, grad, write):
+        """Tensor.grad was read or written while tracing."""
+        key = id(leaf)
+        if key not in self.grad_touched:
+            self.grad_touched.add(key)
+            if not write:  # the graph depends on whether the leaf had a gradient when the run began
+                self.grad_guards[key] = (leaf, grad is None)
+        if not write and grad is not None:
+            self.grad_of[id(grad)] = (grad, leaf)
+
+    def bind_gradients(self, inputs):
+        """Gradients the traced function left in .grad (loss.backward() in a training step) become
+        extra outputs that each run binds to .grad again, so p.grad is current after a compiled
+        step, as after an eager one. Targets are captured leaves, or indices into `inputs`."""
+        graph = self.graph
+        leaves = [(t, t) for _, t in graph.captures] + list(zip(inputs, range(len(inputs))))
+        seen, rebound = set(), set()
+        for tensor, target in leaves:
+            grad = tensor.grad
+            if grad is None or id(tensor) in seen or not tensor.requires_grad:
+                continue
+            seen.add(id(tensor))
+            v = self.known_value(grad)
+            if v is None or v.kind == "capture":
+                continue  # a .grad the function did not set (it may have read it)
+            graph.outputs.append(v)
+            graph.grad_targets.append(target)
+            rebound.add(id(tensor))
+        # an old gradient changed in place is not written back: its leaf gets the new value
+        graph.effects = [(t, v) for t, v in graph.effects
+                         if not (id(t) in self.grad_of and id(self.grad_of[id(t)][1]) in rebound)]
+        index = {id(t): i for i, t in enumerate(inputs)}
+        graph.grad_guards = [(index.get(id(leaf), leaf), was_none) for leaf, was_none in self.grad_guards.values()]
 
 
 def active():

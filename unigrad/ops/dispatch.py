@@ -55,7 +55,7 @@ def dispatch(op, inputs, attrs):
         out._device = device
         rdt = result.dtype
         out._dtype = first._dtype if rdt is first._data.dtype else _DTYPES[rdt]
-        out.grad = out._hooks = None
+        out._grad = out._hooks = None
         out._idx = 0
         # (_retains_grad and _is_view stay unset here: they are read with getattr defaults)
         if op.view:

@@ -5,6 +5,7 @@ not part of any autograd graph, and in-place array math avoids a temporary per o
 """
 from ..autograd.tensor import Tensor
 from ..backend.trace_state import state as _trace
+from ..autograd.zero_grad import zero_grads
 from ..errors import InvalidArgumentError, StateDictError
 
 
@@ -35,13 +36,7 @@ class Optimizer:
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none=True):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if set_to_none:
-                    p.grad = None
-                elif p.grad is not None:
-                    p.grad = p.grad.detach()
-                    p.grad._data.fill(0)
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure=None):
         loss = None

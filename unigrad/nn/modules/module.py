@@ -3,6 +3,7 @@ from collections import OrderedDict, namedtuple
 
 from ...autograd.grad_mode import no_grad
 from ...autograd.tensor import Tensor
+from ...autograd.zero_grad import zero_grads
 from ...backend import dtypes as _dt
 from ...backend.device import Device
 from ...errors import InvalidTypeError, StateDictError
@@ -187,12 +188,7 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=True):
-        for p in self.parameters():
-            if set_to_none:
-                p.grad = None
-            elif p.grad is not None:
-                p.grad = p.grad.detach()
-                p.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn):
         for child in self.children():
