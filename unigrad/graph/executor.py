@@ -17,7 +17,7 @@ from ..backend.blas_threads import SMALL_GEMM_FLOPS, single_blas_thread
 from ..errors import UnigradError
 from ..ops import creation
 from .codegen import failed_step, generate
-from .memory_plan import COMMUTATIVE, FRESH_RESULTS, INPLACE_UFUNCS, BufferPool, InPlace, liveness, out_kernel
+from .memory_plan import FRESH_RESULTS, BufferPool, InPlace, in_place_kernels, liveness, out_kernel
 
 
 class ExecutionError(UnigradError, RuntimeError):
@@ -74,8 +74,8 @@ class Plan:
             release = tuple(slot_of(v) for v in set(node.inputs)
                             if last_use.get(v) == i and v not in keep and v.kind == "node")
             kernel = None
-            ufunc = None if isinstance(node.op, str) else INPLACE_UFUNCS.get(node.op.name)
-            if ufunc is not None and node.inputs and node.outputs[0].dtype.is_floating_point:
+            in_place = None if isinstance(node.op, str) else in_place_kernels(node, xp)
+            if in_place is not None and node.outputs[0].dtype.is_floating_point:
                 out = node.outputs[0]
 
                 def reusable(operand):
@@ -83,12 +83,12 @@ class Plan:
                             and last_use.get(operand) == i and operand not in keep
                             and (operand in fresh or operand in host)
                             and not (operand in pool.holder and out in protected))
-                first = node.inputs[0]
-                if not reusable(first) and ufunc in COMMUTATIVE and reusable(node.inputs[1]):
-                    first = node.inputs[1]  # a*b == b*a: write over the second operand instead
+                first, over = node.inputs[0], in_place[0]
+                if not reusable(first) and in_place[1] is not None and reusable(node.inputs[1]):
+                    first, over = node.inputs[1], in_place[1]  # a*b == b*a: write over the second operand
                     args = args[::-1]
                 if reusable(first):  # write the result over the dead operand (liveness-based reuse)
-                    kernel = InPlace(getattr(xp, ufunc))
+                    kernel = InPlace(over)
                     if first in host:
                         host[out] = host[first]
                     if first in pool.holder:

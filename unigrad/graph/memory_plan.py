@@ -14,7 +14,6 @@ import functools
 
 import numpy
 
-from ..backend.device import scalar
 
 # elementwise ops that can write into their first operand's buffer: op name -> ufunc name
 INPLACE_UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "neg": "negative", "exp": "exp",
@@ -22,13 +21,14 @@ INPLACE_UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "neg": "ne
 COMMUTATIVE = {"add", "multiply", "maximum", "minimum"}  # ufunc names whose operands may swap
 # ops whose result is always a new array nobody else references
 # (im2col is not one: for a 1x1 window over contiguous memory its result is a view of the input)
-FRESH_RESULTS = {"matmul", "linear", "col2im", "tanh_backward", "sigmoid_backward", "threshold_backward",
+FRESH_RESULTS = {"matmul", "linear", "axpby", "col2im", "tanh_backward", "sigmoid_backward", "threshold_backward",
                  "window_scatter", "softmax", "log_softmax", "relu", "sigmoid", "div", "pow", "clone", "pad",
                  "cat", "index", "gather", "scatter_add", "index_put", "where", "max_pool2d_values", "fused"}
 
 
 class InPlace:
-    """Kernel marker: call `ufunc` with its first operand as `out` (codegen emits the call inline)."""
+    """Kernel marker: call `ufunc` (a ufunc, or any kernel taking out=) with its first operand as
+    `out` (codegen emits the call inline)."""
     __slots__ = ("ufunc",)
 
     def __init__(self, ufunc):
@@ -36,6 +36,25 @@ class InPlace:
 
     def __call__(self, first, *rest):
         return self.ufunc(first, *rest, out=first)
+
+
+def in_place_kernels(node, xp):
+    """(kernel writing over operand 0, kernel writing over operand 1 with the operands swapped, or
+    None) for a node that can run in place, else None; each is called as k(a, b, out=a)."""
+    name = node.op.name
+    if name == "axpby":  # alpha*x + beta*y over y; swapped: over x
+        from ..ops.elementwise.scaled_add import axpby_into
+        alpha, beta = node.attrs["alpha"], node.attrs["beta"]
+        return functools.partial(axpby_into, alpha=alpha, beta=beta), \
+            functools.partial(axpby_into, alpha=beta, beta=alpha)
+    if name == "threshold_backward" and xp is numpy:  # g * (y > 0) over g
+        from ..ops.activation.pointwise import threshold_backward_into
+        return threshold_backward_into, None
+    ufunc = INPLACE_UFUNCS.get(name)
+    if ufunc is None or not node.inputs:
+        return None
+    fn = getattr(xp, ufunc)
+    return fn, (fn if ufunc in COMMUTATIVE else None)
 
 
 def out_kernel(node, out):
@@ -50,6 +69,9 @@ def out_kernel(node, out):
     if name == "linear":
         from ..ops.linalg.matmul import linear_into
         return functools.partial(linear_into, out=out)
+    if name == "axpby":
+        from ..ops.elementwise.scaled_add import axpby_into
+        return functools.partial(axpby_into, out=out, **node.attrs)
     if name == "im2col":
         from ..ops.conv.im2col import im2col_into_kernel
         x = node.inputs[0]
@@ -61,8 +83,11 @@ def out_kernel(node, out):
     if node.attrs:
         return None
     if name == "relu":
-        zero = scalar(numpy, 0, node.outputs[0].dtype.np)
-        return lambda a: numpy.maximum(a, zero, out=out)
+        from ..ops.activation.pointwise import relu_into
+        return functools.partial(relu_into, out=out)
+    if name == "threshold_backward":
+        from ..ops.activation.pointwise import threshold_backward_into
+        return functools.partial(threshold_backward_into, out=out)
     ufunc = op.array_fn if isinstance(op.array_fn, numpy.ufunc) else None
     if ufunc is None and name in INPLACE_UFUNCS:
         ufunc = getattr(numpy, INPLACE_UFUNCS[name])
@@ -79,7 +104,8 @@ def liveness(graph):
     root = {}
     for node in graph.nodes:
         op = node.op
-        aliasing = not isinstance(op, str) and (op.view or op.name in ("sum_to", "contiguous", "reshape"))
+        aliasing = not isinstance(op, str) and (op.view or op.name in ("contiguous", "reshape") or (
+            op.name == "sum_to" and node.inputs[0].shape == node.outputs[0].shape))  # else it reduces: a new array
         for v in node.outputs:
             root[v] = root.get(node.inputs[0], node.inputs[0]) if aliasing and node.inputs else v
     last = {}

@@ -6,8 +6,11 @@
 - algebraic_simplification: x*1, x+0, x-0, x/1, reshape to the same shape or of a reshape, identity
   permutes
 - channel_add_after_max_pool: a convolution's bias added after its max pooling (4x fewer adds)
+- scaled_add_fusion (scaled_add_fusion.py): b*y + a*x as one axpby node (optimizer updates)
 Random nodes are never merged or folded.
 """
+from .scaled_add_fusion import scaled_add_fusion
+
 
 def _replace(graph, old, new):
     for node in graph.nodes:
@@ -183,7 +186,7 @@ def algebraic_simplification(graph):
 
 
 DEFAULT_PASSES = (constant_folding, algebraic_simplification, common_subexpression_elimination,
-                  dead_code_elimination, drop_unused_argmax, channel_add_after_max_pool)
+                  dead_code_elimination, drop_unused_argmax, channel_add_after_max_pool, scaled_add_fusion)
 
 
 def optimize(graph, passes=DEFAULT_PASSES, max_rounds=4, fuse=True):

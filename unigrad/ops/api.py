@@ -6,6 +6,7 @@ from .creation import (arange, empty, empty_like, eye, full, full_like, linspace
 from .spec import broadcast_shapes_of
 from .movement.broadcast import broadcast_to, sum_to
 from .elementwise.cast import to_dtype
+from .elementwise.scaled_add import axpby
 from .elementwise.arithmetic import add, div, divide, mul, multiply, neg, negative, pow, sub, subtract, true_divide
 from .elementwise.math import (abs, ceil, cos, exp, floor, floor_divide, log, remainder, round, rsqrt, sign, sin,
                                sqrt, square, trunc)

@@ -1,5 +1,6 @@
 """SGD with momentum, dampening, Nesterov and weight decay (PyTorch's formulation)."""
 from ..autograd.tensor import Tensor
+from ..backend.blas_vector import scaled_add_
 from .optimizer import Optimizer
 from ..errors import InvalidArgumentError
 
@@ -31,7 +32,6 @@ class SGD(Optimizer):
             if buf is None:
                 buf = state["momentum_buffer"] = grad.copy()
             else:
-                buf *= momentum
-                buf += (1 - group["dampening"]) * grad if group["dampening"] else grad  # no pass for x1
+                scaled_add_(buf, grad, 1 - group["dampening"], momentum)
             grad = grad + momentum * buf if group["nesterov"] else buf
-        param -= lr * grad
+        scaled_add_(param, grad, -lr, 1)

@@ -23,20 +23,28 @@ def _valid_rows(xp, target, ignore_index):
 
 def check_class_targets(target, classes, ignore_index, name):
     """Class indices must lie in [0, classes) unless they are ignore_index (NumPy arrays only:
-    on a GPU the check would wait for the device)."""
+    on a GPU the check would wait for the device). Returns True when no entry is ignore_index
+    (as far as it checked: False on a GPU)."""
     if not isinstance(target, np.ndarray) or not target.size:
-        return
+        return isinstance(target, np.ndarray)
+    low, high = target.min(), target.max()
+    if low >= 0 and high < classes:  # the common case, in two reductions
+        return not low <= ignore_index <= high or not (target == ignore_index).any()
     bad = (target != ignore_index) & ((target < 0) | (target >= classes))
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise OutOfBoundsError(f"{name}: target {int(target[where])} at position {where} is out of bounds for "
                                f"{classes} classes (use ignore_index={ignore_index} for entries to skip)")
+    return False
 
 
 def _forward(xp, x, target, ignore_index, reduction):
-    check_class_targets(target, x.shape[1], ignore_index, "cross_entropy")
+    all_valid = check_class_targets(target, x.shape[1], ignore_index, "cross_entropy")
     shifted = x - x.max(axis=1, keepdims=True)
     log_norm = xp.log(xp.exp(shifted).sum(axis=1))
+    if all_valid:  # no ignored rows: no masks
+        total = log_norm.sum(dtype=x.dtype) - shifted[xp.arange(len(target)), target].sum(dtype=x.dtype)
+        return total if reduction == "sum" else (total / x.dtype.type(len(target))).astype(x.dtype)
     valid, safe = _valid_rows(xp, target, ignore_index)
     picked = xp.take_along_axis(shifted, safe[:, None], axis=1)[:, 0] - log_norm  # log p of the target
     total = -(picked * valid).sum(dtype=x.dtype)
@@ -47,8 +55,12 @@ def _forward(xp, x, target, ignore_index, reduction):
 
 
 def _grad_forward(xp, x, target, g, ignore_index, reduction):
-    e = xp.exp(x - x.max(axis=1, keepdims=True))
-    grad = e / e.sum(axis=1, keepdims=True)                    # softmax, a fresh array
+    grad = xp.exp(x - x.max(axis=1, keepdims=True))
+    grad /= grad.sum(axis=1, keepdims=True)                    # softmax, a fresh array
+    if isinstance(target, np.ndarray) and target.size and not (target == ignore_index).any():
+        grad[xp.arange(len(target)), target] -= 1              # minus the one-hot target
+        grad *= g if reduction == "sum" else g / x.dtype.type(len(target))
+        return grad
     valid, safe = _valid_rows(xp, target, ignore_index)
     grad[xp.arange(len(safe)), safe] -= 1                       # minus the one-hot target
     scale = g if reduction == "sum" else g / valid.sum(dtype=x.dtype)
