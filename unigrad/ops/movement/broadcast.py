@@ -37,6 +37,8 @@ broadcast_to_op = register(OpDef(
 def _sum_to_forward(xp, x, shape):
     shape = tuple(shape)
     lead = x.ndim - len(shape)
+    if lead == 1 and x.shape[1:] == shape:  # a bias gradient: one plain reduction
+        return x.sum(axis=0)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1)
     out = x.sum(axis=axes, keepdims=True) if axes else x
     return out.reshape(shape) if lead or out.shape != shape else out
