@@ -8,7 +8,7 @@ from unigrad.graph.executor import Plan
 from unigrad.graph.memory_plan import InPlace
 from unigrad.graph.scaled_add_fusion import scaled_add_fusion
 
-from .helpers import trace_graph
+from .helpers import trace_graph, train_step
 
 N = 5000  # above blas_vector.MIN_SIZE, so the BLAS routine runs where it exists
 
@@ -86,13 +86,7 @@ def test_compiled_momentum_training_matches_eager_over_many_steps():
     results = []
     for compile_it in (False, True):
         m, opt = setup()
-
-        def step(x, y):
-            loss = ug.nn.functional.cross_entropy(m(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss
+        step = train_step(m, opt)
         run = ug.jit(step) if compile_it else step
         losses = [run(x, y).item() for x, y in batches]
         results.append((losses, [p.detach().numpy().copy() for p in m.parameters()]))
