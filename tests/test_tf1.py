@@ -259,3 +259,84 @@ def test_session_generalises_over_batch_sizes_without_retracing():
     compiled = next(iter(sess.compiled.values()))
     family = next(iter(compiled.families.values()))
     assert family.verified and len(compiled.cache) == 6 and "B" in str(family.generic)
+
+
+def test_global_step_counts_training_runs():
+    """A 0-d, non-trainable variable updated by the compiled step (it was baked as a constant)."""
+    x = tf.placeholder(tf.float32, [None])
+    w = tf.Variable(tf.zeros([1]))
+    step = tf.Variable(0, trainable=False)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_mean(tf.square(w * x - 1.0)), global_step=step)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(7):
+            sess.run(train, {x: np.ones(4, np.float32)})
+        assert sess.run(step) == 7
+
+
+def test_dropout_with_a_keep_prob_placeholder():
+    x = tf.placeholder(tf.float32, [None, 1000])
+    keep = tf.placeholder(tf.float32)
+    y = tf.nn.dropout(x, keep)
+    ones = np.ones((4, 1000), np.float32)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: ones, keep: 1.0}), ones)  # evaluation: identity
+        dropped = sess.run(y, {x: ones, keep: 0.5})
+        assert set(np.unique(dropped)) == {0.0, 2.0}  # kept values scaled by 1/keep
+        assert 0.45 < (dropped == 0).mean() < 0.55
+
+
+def test_initializers_follow_tf_variance_scaling():
+    shape = [200, 300]
+    limit = np.sqrt(6.0 / (200 + 300))
+    tensors = {
+        "glorot_uniform": tf.get_variable("gu", shape, initializer=tf.glorot_uniform_initializer()),
+        "glorot_normal": tf.get_variable("gn", shape, initializer=tf.glorot_normal_initializer()),
+        "he_normal": tf.get_variable("hn", shape, initializer=tf.he_normal_initializer()),
+        "truncated": tf.get_variable("tn", shape, initializer=tf.truncated_normal_initializer(stddev=0.1)),
+        "constant": tf.get_variable("c", [2, 3], initializer=tf.constant_initializer(0.25)),
+        "default": tf.get_variable("d", shape),  # glorot uniform, as in TF1
+    }
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        v = {k: sess.run(t) for k, t in tensors.items()}
+    for name in ("glorot_uniform", "default"):
+        assert np.abs(v[name]).max() <= limit and np.abs(v[name]).max() > 0.95 * limit
+        assert np.std(v[name]) == pytest.approx(limit / np.sqrt(3), rel=0.05)
+    assert np.std(v["glorot_normal"]) == pytest.approx(np.sqrt(2.0 / 500), rel=0.05)  # truncation corrected
+    assert np.std(v["he_normal"]) == pytest.approx(np.sqrt(2.0 / 200), rel=0.05)
+    assert np.abs(v["truncated"]).max() <= 0.2 and np.std(v["truncated"]) == pytest.approx(0.088, rel=0.05)
+    np.testing.assert_array_equal(v["constant"], np.full((2, 3), 0.25, np.float32))
+    with pytest.raises(ug.InvalidArgumentError, match="mode"):
+        tf.variance_scaling_initializer(mode="fan_sideways")
+
+
+def test_saver_into_a_missing_directory_is_a_clear_error(tmp_path):
+    tf.Variable(tf.zeros([2]))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with pytest.raises(ug.DataError, match="does not exist"):
+            tf.train.Saver().save(sess, str(tmp_path / "missing" / "model.ckpt"))
+
+
+def test_static_shapes_are_inferred_with_unknown_batch():
+    x = tf.placeholder(tf.float32, [None, 28, 28, 1])
+    labels = tf.placeholder(tf.int32, [None])
+    conv = tf.nn.conv2d(x, tf.Variable(tf.zeros([5, 5, 1, 8])), [1, 1, 1, 1], "SAME")
+    pooled = tf.nn.max_pool(conv, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    flat = tf.reshape(pooled, [-1, 14 * 14 * 8])
+    hidden = tf.nn.relu(tf.matmul(flat, tf.Variable(tf.zeros([14 * 14 * 8, 32]))) + tf.Variable(tf.zeros([32])))
+    logits = tf.matmul(hidden, tf.Variable(tf.zeros([32, 10])))
+    shapes = {
+        "pooled": pooled, "flat": flat, "hidden": hidden, "dropout": tf.nn.dropout(hidden, 0.5),
+        "xent": tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits),
+        "dense xent": tf.nn.softmax_cross_entropy_with_logits(labels=tf.one_hot(labels, 10), logits=logits),
+        "mean": tf.reduce_mean(hidden, axis=1, keepdims=True), "argmax": tf.argmax(logits, 1),
+        "concat": tf.concat([hidden, hidden], 1), "transpose": tf.transpose(hidden),
+    }
+    assert {k: t.get_shape().as_list() for k, t in shapes.items()} == {
+        "pooled": [None, 14, 14, 8], "flat": [None, 1568], "hidden": [None, 32], "dropout": [None, 32],
+        "xent": [None], "dense xent": [None], "mean": [None, 1], "argmax": [None], "concat": [None, 64],
+        "transpose": [32, None]}
+    with pytest.raises(ug.ShapeError, match="do not broadcast"):
+        hidden + tf.zeros([7])

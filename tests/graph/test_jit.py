@@ -314,3 +314,25 @@ def test_dynamic_batch_training_step_saves_and_the_extra_traces_leave_no_updates
     got = [loaded(x5, y5).item() for _ in range(3)]
     want = [twin_step(x5, y5).item() for _ in range(3)]
     np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def test_scalar_state_updated_in_place_by_the_function_persists():
+    counter = ug.tensor(0.0)
+
+    def f(x):
+        counter.add_(1.0)
+        return x * counter
+    compiled = ug.jit(f)
+    got = [compiled(ug.ones(2)).numpy()[0] for _ in range(4)]
+    assert got == [1.0, 2.0, 3.0, 4.0] and counter.item() == 4.0
+
+
+def test_scalar_changed_between_calls_is_seen_and_then_read_live():
+    scale = ug.tensor(0.5)
+    compiled = ug.jit(lambda x: x * scale)
+    x = ug.ones(3)
+    assert compiled(x).numpy()[0] == 0.5
+    for value in (2.0, 3.0, 4.0):
+        scale.fill_(value)  # e.g. a scheduler updating a tensor hyperparameter
+        assert compiled(x).numpy()[0] == value
+    assert len(compiled.cache) == 1  # retraced once, with the scalar read live from then on

@@ -36,6 +36,7 @@ class GenericGraph:
         self.effects = []        # (tensor, ref)
         self.grad_targets = []   # as Graph.grad_targets
         self.grad_guards = []    # as Graph.grad_guards
+        self.scalar_guards = []  # as Graph.scalar_guards
         self.grad_captures = {}  # capture index -> leaf (Graph.grad_captures)
 
     def __str__(self):
@@ -112,6 +113,7 @@ class GenericGraph:
         g.effects = [(t, values[r]) for t, r in self.effects]
         g.grad_targets = list(self.grad_targets)
         g.grad_guards = list(self.grad_guards)
+        g.scalar_guards = list(self.scalar_guards)
         g.grad_captures = {values[("w", i)]: leaf for i, leaf in self.grad_captures.items()}
         return g
 
@@ -244,6 +246,7 @@ def generalize(graphs):
         raise NotGeneric("gradients bound to .grad")
     out.grad_targets = list(g1.grad_targets)
     out.grad_guards = list(g1.grad_guards)
+    out.scalar_guards = [guard for g in graphs for guard in g.scalar_guards]
     positions = {v: i for i, (v, _) in enumerate(g1.captures)}
     out.grad_captures = {positions[v]: leaf for v, leaf in g1.grad_captures.items()}
     return out

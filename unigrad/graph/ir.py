@@ -54,6 +54,7 @@ class Graph:
         self.grad_targets = []
         self.grad_captures = {}    # capture Value -> leaf: the value is leaf.grad as the run begins
         self.grad_guards = []      # (leaf, was None): the graph assumes leaf.grad is (not) None at entry
+        self.scalar_guards = []    # (weak ref, version counter, version) of 0-d tensors baked as constants
         self._ids = itertools.count()
 
     # ---- building -------------------------------------------------------------------------

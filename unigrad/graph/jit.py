@@ -16,6 +16,7 @@ differentiable op whose backward replays the graph; compiling the whole training
 backward, optimizer update) is faster still.
 """
 import functools
+import weakref
 
 import numpy as np
 
@@ -118,6 +119,7 @@ class CompiledFunction:
         self.fast_cache = {}  # (shape, dtype, device) per argument, when every argument is a Tensor
         self.families = {}  # signature without sizes -> _ShapeFamily
         self.grad_state_cache = {}  # (signature, which guarded .grad are None) -> entry
+        self.live_scalars = weakref.WeakValueDictionary()  # id -> 0-d tensor changed between calls: read live
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args):
@@ -157,8 +159,18 @@ class CompiledFunction:
         return self._run(entry, tensors)
 
     def _run_other_grad_state(self, key, entry, args, tensors):
-        """The graph assumed some .grad was None (or not) when the call began, and now it is not
-        (e.g. gradients accumulating over calls): run, tracing first if needed, the graph for this state."""
+        """A guard failed. A 0-d tensor baked as a constant was changed in place (a scalar the
+        caller updates): from now on it is read live, and every graph is traced again. Or the graph
+        assumed some .grad was None (or not) when the call began, and now it is not (gradients
+        accumulating over calls): run, tracing first if needed, the graph for this state."""
+        changed = [t for t in (ref() for ref, vc, version in entry[0].graph.scalar_guards if vc[0] != version)
+                   if t is not None]
+        if changed:
+            for t in changed:
+                self.live_scalars[id(t)] = t
+            for table in (self.cache, self.fast_cache, self.grad_state_cache, self.families):
+                table.clear()
+            return self(*args)
         state = tuple(_leaf(target, tensors)._grad is None for target, _ in entry[0].graph.grad_guards)
         other = self.grad_state_cache.get((key, state))
         if other is None or not _guards_hold(other, tensors):
@@ -189,7 +201,7 @@ class CompiledFunction:
 
     def _trace(self, args, tensors):
         device = tensors[0].device if tensors else cpu
-        tracer = Tracer(device)
+        tracer = Tracer(device, live_scalars=self.live_scalars)
         for i, t in enumerate(tensors):
             tracer.placeholder(t, f"in{i}")
         with tracing(tracer):
@@ -199,6 +211,7 @@ class CompiledFunction:
         graph = tracer.graph
         graph.outputs = [tracer.output(t) for t in out_tensors]
         tracer.bind_gradients(tensors)
+        graph.scalar_guards = tracer.scalar_guards()
         if self.optimize:
             self.last_report = run_passes(graph)
         self.graph = graph
@@ -218,9 +231,14 @@ def _leaf(target, tensors):
 
 
 def _guards_hold(entry, tensors):
-    """Whether each .grad the graph read at entry is None exactly when it was while tracing."""
-    for target, was_none in entry[0].graph.grad_guards:
+    """Whether each .grad the graph read at entry is None exactly when it was while tracing, and
+    each 0-d tensor it baked in still has the value it had."""
+    graph = entry[0].graph
+    for target, was_none in graph.grad_guards:
         if (_leaf(target, tensors)._grad is None) is not was_none:
+            return False
+    for ref, vc, version in graph.scalar_guards:
+        if vc[0] != version and ref() is not None:
             return False
     return True
 

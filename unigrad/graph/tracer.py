@@ -14,7 +14,7 @@ from .ir import Graph
 
 
 class Tracer:
-    def __init__(self, device=None, parent=None):
+    def __init__(self, device=None, parent=None, live_scalars=()):
         self.graph = Graph(device)
         self.parent = parent  # the enclosing trace, when tracing the branches of ug.cond/while_loop
         self.implicit = []    # tensors of the enclosing trace this one reads (they become extra inputs)
@@ -24,6 +24,8 @@ class Tracer:
         self.arrays = {}      # their arrays: a new Tensor over traced memory is the same value
         self.const_ids = None
         self.effect_targets = set()
+        self.baked = []  # (weak ref, constant Value) for 0-d tensors read as constants
+        self.live_scalars = live_scalars  # ids of 0-d tensors to read live, never bake
         # .grad bookkeeping (Tensor.grad reports reads and writes while tracing)
         self.grad_guards = {}   # id(leaf) -> (leaf, whether .grad was None) when first read before any write
         self.grad_touched = set()  # ids of leaves whose .grad was read or written
@@ -74,8 +76,11 @@ class Tracer:
                 return self.placeholder(tensor, f"outer{len(self.implicit) - 1}")
         if self.const_ids is None:
             self.const_ids = {id(t) for t in _CONST_CACHE.values()}
-        if id(tensor) in self.const_ids or tensor._data.ndim == 0 and not tensor.requires_grad:
+        if id(tensor) in self.const_ids or (tensor._data.ndim == 0 and not tensor.requires_grad
+                                            and id(tensor) not in self.live_scalars):
             v = self.graph.constant(tensor._data, tensor.dtype)  # scalars baked into the graph
+            if id(tensor) not in self.const_ids:  # guarded: a change of its value retraces (scalar_guards)
+                self.baked.append((weakref.ref(tensor), v))
         else:
             v = self._capture(tensor)  # read live at every run: weights, buffers, data
         self._bind(tensor, v)
@@ -105,10 +110,30 @@ class Tracer:
                                    user_frame())
         self._bind(tensor, node.outputs[0])
 
+    def _unbake(self, tensor, v):
+        """A scalar read as a constant is state after all: make its Value a live capture."""
+        if self.graph.constants.pop(v, None) is not None:
+            v.kind = "capture"
+            self.graph.captures.append((v, tensor))
+
+    def scalar_guards(self):
+        """(weak ref, version counter, version) of each baked 0-d tensor that outlives the trace:
+        a run finding one changed in place (a scalar hyperparameter the caller updates) retraces
+        with it read live. Temporaries of the trace are gone by now."""
+        const_ids = {id(t) for t in _CONST_CACHE.values()}  # the cache may have grown during the trace
+        guards = []
+        for ref, v in self.baked:
+            tensor = ref()
+            if tensor is not None and v.kind == "constant" and id(tensor) not in const_ids:
+                guards.append((ref, tensor._vc, tensor._vc[0]))
+        return guards
+
     def assign(self, target, result):
         """target's memory now holds result: later reads see result's value; captures get an effect."""
         v = self.value_of(result)
         old = self._lookup(self.values, target)
+        if old is not None and old.kind == "constant" and any(ref() is target for ref, _ in self.baked):
+            self._unbake(target, old)  # a scalar the function updates in place (a step counter)
         if old is None:
             self._capture(target)
         if old is None or old.kind == "capture" or id(target) in self.effect_targets:

@@ -29,7 +29,13 @@ def save(obj, path, metadata=None):
     data = st_save(arrays, metadata={str(k): str(v) for k, v in (metadata or {}).items()} or None)
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".safetensors")
+    if not os.path.isdir(folder):
+        raise DataError(f"unigrad.save: cannot write '{path}': the directory '{folder}' does not exist "
+                        "(create it first)")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".safetensors")
+    except OSError as exc:
+        raise DataError(f"unigrad.save: cannot write into '{folder}': {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

@@ -18,7 +18,11 @@ from .ops import (abs, add, argmax, cast, clip_by_value, concat, constant, conve
 from .ops import argmin, expand_dims, gather, one_hot, reduce_all, reduce_any, split, squeeze, tile
 from .ops import shape_of as shape
 from .ops import slice as slice_  # noqa: F401
-from .variable_scope import get_variable, random_uniform_initializer, variable_scope, zeros_initializer
+from .initializers import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
+                           he_normal_initializer, ones_initializer, random_normal_initializer,
+                           random_uniform_initializer, truncated_normal_initializer, variance_scaling_initializer,
+                           zeros_initializer)
+from .variable_scope import get_variable, variable_scope
 from .session import InteractiveSession, Session, placeholder
 from .train import gradients
 from .variables import (Variable, assign, assign_add, global_variables, global_variables_initializer,

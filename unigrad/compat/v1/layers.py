@@ -2,7 +2,8 @@
 from ...errors import InvalidArgumentError
 from .nn import bias_add, conv2d as nn_conv2d
 from .ops import matmul
-from .variable_scope import get_variable, variable_scope, zeros_initializer
+from .initializers import zeros_initializer
+from .variable_scope import get_variable, variable_scope
 from .graph import get_default_graph
 
 

@@ -1,8 +1,9 @@
 """tf.nn: activations, losses, convolution and pooling with TF's layouts and padding rules."""
 from ...errors import InvalidArgumentError
 from ...ops import api as F
+from . import static_shapes as static
 from .graph import Tensor
-from .ops import convert_to_tensor, elementwise_node
+from .ops import convert_to_tensor, elementwise_node, subtract
 
 relu = lambda features, name=None: elementwise_node(features, F.relu, name or "Relu")  # noqa: E731
 sigmoid = lambda x, name=None: elementwise_node(x, F.sigmoid, name or "Sigmoid")  # noqa: E731
@@ -27,7 +28,7 @@ def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1, name=Non
     labels, logits = convert_to_tensor(labels), convert_to_tensor(logits)
     axis = dim if axis is None else axis
     return Tensor("op", [labels, logits], lambda y, z: F.neg(F.sum(F.mul(y, F.log_softmax(z, axis)), dim=axis)),
-                  name or "softmax_cross_entropy_with_logits", logits.dtype)
+                  name or "softmax_cross_entropy_with_logits", logits.dtype, static.reduce(logits.shape, axis, False))
 
 
 softmax_cross_entropy_with_logits_v2 = softmax_cross_entropy_with_logits
@@ -37,14 +38,14 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     labels, logits = convert_to_tensor(labels), convert_to_tensor(logits)
     return Tensor("op", [labels, logits],
                   lambda y, z: F.cross_entropy(z, F.to_dtype(y, "int64"), reduction="none"),
-                  name or "SparseSoftmaxCrossEntropyWithLogits", logits.dtype)
+                  name or "SparseSoftmaxCrossEntropyWithLogits", logits.dtype, static.reduce(logits.shape, -1, False))
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     labels, logits = convert_to_tensor(labels), convert_to_tensor(logits)
     return Tensor("op", [labels, logits],
                   lambda y, z: F.binary_cross_entropy_with_logits(z, y, reduction="none"),
-                  name or "logistic_loss", logits.dtype)
+                  name or "logistic_loss", logits.dtype, logits.shape)
 
 
 def bias_add(value, bias, data_format="NHWC", name=None):
@@ -58,7 +59,19 @@ def bias_add(value, bias, data_format="NHWC", name=None):
 
 
 def dropout(x, keep_prob=None, rate=None, name=None):
+    """Zero each element with probability 1 - keep_prob (or `rate`), scale the rest by 1/keep_prob;
+    keep_prob may be a Tensor (a placeholder fed 0.5 in training and 1.0 in evaluation)."""
     x = convert_to_tensor(x)
+    if keep_prob is None and rate is None:
+        raise InvalidArgumentError("tf.nn.dropout needs keep_prob or rate")
+    given = rate if rate is not None else keep_prob
+    if isinstance(given, Tensor):
+        keep = given if rate is None else subtract(1.0, given)
+
+        def fn(v, k):
+            k = F.to_dtype(k, v.dtype)
+            return F.where(F.lt(F.rand_like(v), k), F.div(v, k), F.zeros_like(v))
+        return Tensor("random", [x, keep], fn, name or "dropout", x.dtype, x.shape)
     p = rate if rate is not None else 1.0 - keep_prob
     return Tensor("random", [x], lambda v: F.dropout(v, p, True), name or "dropout", x.dtype, x.shape)
 
@@ -113,6 +126,12 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
                                                                                padding, data_format))
 
 
+def _channels(shape, data_format):
+    if shape is None or len(shape) != 4:
+        return None
+    return shape[3] if data_format == "NHWC" else shape[1]
+
+
 def _conv_shape(x_shape, w_shape, stride, dil, padding, data_format):
     """Static output shape when the input's spatial size and the filter are known (else None)."""
     if x_shape is None or w_shape is None or len(x_shape) != 4:
@@ -142,7 +161,8 @@ def _pool(kind):
             else:
                 out = _avg_same(nchw, padding, k, s)
             return _from_nchw(out, data_format)
-        return Tensor("op", [x], fn, name or ("MaxPool" if kind == "max_pool" else "AvgPool"), x.dtype)
+        shape = _conv_shape(x.shape, k + (None, _channels(x.shape, data_format)), s, (1, 1), padding, data_format)
+        return Tensor("op", [x], fn, name or ("MaxPool" if kind == "max_pool" else "AvgPool"), x.dtype, shape)
     return op
 
 

@@ -7,7 +7,7 @@ from ... import ops as _registry  # noqa: F401  (registers every op)
 from ...autograd.tensor import Tensor as EagerTensor
 from ...backend import dtypes as _dt
 from ...ops import api as F
-from ...ops.spec import broadcast_shapes
+from . import static_shapes as static
 from .graph import Tensor
 
 _builtin_slice = builtins.slice  # this module defines tf.slice
@@ -42,15 +42,10 @@ def _binary(name, fn):
     def op(x, y, name=None):
         a = convert_to_tensor(x, dtype=y.dtype if isinstance(y, Tensor) and not isinstance(x, Tensor) else None)
         b = convert_to_tensor(y, dtype=a.dtype if not isinstance(y, Tensor) else None)
-        shape = broadcast_shapes(name or op.__name__, _known(a.shape), _known(b.shape)) \
-            if a.shape is not None and b.shape is not None and None not in a.shape + b.shape else None
+        shape = static.broadcast(name or op.__name__, a.shape, b.shape)
         return Tensor("op", [a, b], fn, name or op.__name__, _dt.promote(a.dtype, b.dtype), shape)
     op.__name__ = name
     return op
-
-
-def _known(shape):
-    return tuple(shape)
 
 
 def elementwise_node(x, fn, name):
@@ -106,7 +101,8 @@ def _reduce(name, fn):
         x = convert_to_tensor(input_tensor)
         dims = _axis(axis if axis is not None else reduction_indices)
         keep = keepdims if keep_dims is None else keep_dims
-        return Tensor("op", [x], lambda v: fn(v, dims, keep), name or op.__name__, x.dtype)
+        return Tensor("op", [x], lambda v: fn(v, dims, keep), name or op.__name__, x.dtype,
+                      static.reduce(x.shape, dims, keep))
     op.__name__ = name
     return op
 
@@ -140,13 +136,13 @@ def reshape(tensor, shape, name=None):
     x = convert_to_tensor(tensor)
     shape = tuple(int(s) for s in shape)
     return Tensor("op", [x], lambda v: F.reshape(v, shape), name or "Reshape", x.dtype,
-                  shape if -1 not in shape else None)
+                  static.reshape(name or "Reshape", x.shape, shape))
 
 
 def transpose(a, perm=None, name=None):
     x = convert_to_tensor(a)
     return Tensor("op", [x], lambda v: F.permute(v, perm if perm is not None else tuple(reversed(range(v.ndim)))),
-                  name or "transpose", x.dtype)
+                  name or "transpose", x.dtype, static.permute(x.shape, perm))
 
 
 def cast(x, dtype, name=None):
@@ -157,23 +153,26 @@ def cast(x, dtype, name=None):
 
 def concat(values, axis, name=None):
     xs = [convert_to_tensor(v) for v in values]
-    return Tensor("op", xs, lambda *vs: F.cat(vs, axis), name or "concat", xs[0].dtype)
+    return Tensor("op", xs, lambda *vs: F.cat(vs, axis), name or "concat", xs[0].dtype,
+                  static.concat([x.shape for x in xs], axis))
 
 
 def stack(values, axis=0, name=None):
     xs = [convert_to_tensor(v) for v in values]
-    return Tensor("op", xs, lambda *vs: F.stack(vs, axis), name or "stack", xs[0].dtype)
+    return Tensor("op", xs, lambda *vs: F.stack(vs, axis), name or "stack", xs[0].dtype,
+                  static.stack([x.shape for x in xs], axis))
 
 
 def argmax(input, axis=None, name=None, output_type=_dt.int64):
     x = convert_to_tensor(input)
     return Tensor("op", [x], lambda v: F.argmax(v, dim=axis if axis is not None else 0), name or "ArgMax",
-                  output_type)
+                  output_type, static.reduce(x.shape, axis if axis is not None else 0, False))
 
 
 def where(condition, x, y, name=None):
     c, a, b = convert_to_tensor(condition), convert_to_tensor(x), convert_to_tensor(y)
-    return Tensor("op", [c, a, b], F.where, name or "Select", a.dtype, a.shape)
+    return Tensor("op", [c, a, b], F.where, name or "Select", a.dtype,
+                  static.broadcast("where", static.broadcast("where", c.shape, a.shape), b.shape))
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
@@ -261,12 +260,17 @@ _install_operators()
 
 def expand_dims(input, axis, name=None):
     x = convert_to_tensor(input)
-    return Tensor("op", [x], lambda v: F.unsqueeze(v, axis), name or "ExpandDims", x.dtype)
+    return Tensor("op", [x], lambda v: F.unsqueeze(v, axis), name or "ExpandDims", x.dtype,
+                  None if x.shape is None else static.stack([x.shape], axis))
 
 
 def squeeze(input, axis=None, name=None):
     x = convert_to_tensor(input)
-    return Tensor("op", [x], lambda v: F.squeeze(v, axis), name or "Squeeze", x.dtype)
+    shape = None
+    if x.shape is not None and (axis is not None or None not in x.shape):
+        axes = {a % len(x.shape) for a in ((axis,) if isinstance(axis, int) else axis or ())}
+        shape = tuple(d for i, d in enumerate(x.shape) if not (i in axes if axes else d == 1))
+    return Tensor("op", [x], lambda v: F.squeeze(v, axis), name or "Squeeze", x.dtype, shape)
 
 
 def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype=_dt.float32, name=None):
@@ -277,7 +281,7 @@ def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype=_dt.float32, name
         hot = F.eq(F.unsqueeze(F.to_dtype(v, _dt.int64), -1), F.arange(depth, device=v.device))
         return F.where(hot, F.full((), on_value, dtype=dtype, device=v.device),
                        F.full((), off_value, dtype=dtype, device=v.device))
-    return Tensor("op", [x], fn, name or "one_hot", dtype)
+    return Tensor("op", [x], fn, name or "one_hot", dtype, None if x.shape is None else x.shape + (int(depth),))
 
 
 def gather(params, indices, axis=0, name=None):
@@ -288,13 +292,14 @@ def gather(params, indices, axis=0, name=None):
 
 def tile(input, multiples, name=None):
     x = convert_to_tensor(input)
-    return Tensor("op", [x], lambda v: F.repeat(v, tuple(multiples)), name or "Tile", x.dtype)
+    shape = None if x.shape is None else tuple(None if d is None else d * int(m) for d, m in zip(x.shape, multiples))
+    return Tensor("op", [x], lambda v: F.repeat(v, tuple(multiples)), name or "Tile", x.dtype, shape)
 
 
 def argmin(input, axis=None, name=None, output_type=_dt.int64):
     x = convert_to_tensor(input)
     return Tensor("op", [x], lambda v: F.argmin(v, dim=axis if axis is not None else 0), name or "ArgMin",
-                  output_type)
+                  output_type, static.reduce(x.shape, axis if axis is not None else 0, False))
 
 
 def split(value, num_or_size_splits, axis=0, name=None):
@@ -320,7 +325,7 @@ def _bool_reduce(kind):
         x = convert_to_tensor(input_tensor)
         fn = F.all if kind == "all" else F.any
         return Tensor("op", [x], lambda v: fn(v, dim=_axis(axis), keepdim=keepdims), name or f"Reduce{kind}",
-                      _dt.bool_)
+                      _dt.bool_, static.reduce(x.shape, _axis(axis), keepdims))
     return op
 
 

@@ -4,7 +4,8 @@ import contextlib
 from ...backend import dtypes as _dt
 from ...errors import InvalidArgumentError
 from .graph import get_default_graph
-from .ops import constant, random_uniform, zeros
+from .initializers import glorot_uniform_initializer, zeros_initializer
+from .ops import constant
 from .variables import Variable
 
 
@@ -30,16 +31,6 @@ def variable_scope(name, reuse=None):
         _scope.reuse.pop()
 
 
-def _glorot_uniform(shape, dtype):
-    fan_in = shape[-2] if len(shape) > 1 else shape[0]
-    fan_out = shape[-1]
-    receptive = 1
-    for s in shape[:-2]:
-        receptive *= s
-    limit = (6.0 / ((fan_in + fan_out) * receptive)) ** 0.5
-    return random_uniform(shape, -limit, limit, dtype=dtype)
-
-
 def get_variable(name, shape=None, dtype=_dt.float32, initializer=None, trainable=True):
     """The variable `scope/name`: created on first use, returned again when the scope reuses it."""
     graph = get_default_graph()
@@ -56,7 +47,8 @@ def get_variable(name, shape=None, dtype=_dt.float32, initializer=None, trainabl
     if initializer is None:
         if shape is None:
             raise InvalidArgumentError(f"get_variable('{full}') needs a shape or an initializer")
-        init = _glorot_uniform(tuple(shape), dtype) if _dt.to_dtype(dtype).is_floating_point else zeros(shape, dtype)
+        init = (glorot_uniform_initializer() if _dt.to_dtype(dtype).is_floating_point else zeros_initializer())(
+            tuple(shape), dtype=dtype)
     elif callable(initializer):
         init = initializer(tuple(shape), dtype=dtype)
     else:
@@ -68,11 +60,3 @@ def get_variable(name, shape=None, dtype=_dt.float32, initializer=None, trainabl
     finally:
         graph.scope = saved
     return var
-
-
-def zeros_initializer():
-    return lambda shape, dtype=_dt.float32: zeros(shape, dtype=dtype)
-
-
-def random_uniform_initializer(minval=-0.05, maxval=0.05):
-    return lambda shape, dtype=_dt.float32: random_uniform(shape, minval, maxval, dtype=dtype)
