@@ -340,3 +340,19 @@ def test_static_shapes_are_inferred_with_unknown_batch():
         "transpose": [32, None]}
     with pytest.raises(ug.ShapeError, match="do not broadcast"):
         hidden + tf.zeros([7])
+
+
+def test_interactive_session_eval_and_operation_run():
+    x = tf.placeholder(tf.float32, [None])
+    w = tf.Variable(tf.ones([1]))
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(tf.reduce_sum(w * x))
+    sess = tf.InteractiveSession()
+    try:
+        tf.global_variables_initializer().run()
+        train.run(feed_dict={x: np.array([1.0, 1.0], np.float32)})  # dL/dw = 2: w = 1 - 0.5 * 2
+        np.testing.assert_allclose(w.eval(), [0.0])
+        np.testing.assert_allclose((w + 3.0).eval(), [3.0])
+    finally:
+        sess.close()
+    with pytest.raises(ug.InvalidArgumentError, match="no default session"):
+        w.eval()

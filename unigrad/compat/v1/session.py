@@ -4,7 +4,7 @@ import numpy as np
 from ...autograd.tensor import Tensor as EagerTensor
 from ...errors import InvalidArgumentError
 from ...graph.jit import CompiledFunction
-from .graph import Node, Tensor, get_default_graph
+from .graph import Node, Operation, Tensor, get_default_graph
 
 _sessions = []
 
@@ -159,9 +159,16 @@ class Session:
 
 
 class InteractiveSession(Session):
+    """A session that makes itself the default on creation (for .eval() and .run()) until closed."""
+
     def __init__(self, target="", graph=None, config=None):
         super().__init__(target, graph, config)
         _sessions.append(self)
+
+    def close(self):
+        if self in _sessions:
+            _sessions.remove(self)
+        super().close()
 
 
 def _to_numpy(value):
@@ -177,4 +184,10 @@ def _eval(self, feed_dict=None, session=None):
     return (session or _default_session()).run(self, feed_dict)
 
 
+def _run(self, feed_dict=None, session=None):
+    """Operation.run: run the operation in the default session (or `session`)."""
+    (session or _default_session()).run(self, feed_dict)
+
+
 Tensor.eval = _eval
+Operation.run = _run
