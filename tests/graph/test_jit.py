@@ -336,3 +336,25 @@ def test_scalar_changed_between_calls_is_seen_and_then_read_live():
         scale.fill_(value)  # e.g. a scheduler updating a tensor hyperparameter
         assert compiled(x).numpy()[0] == value
     assert len(compiled.cache) == 1  # retraced once, with the scalar read live from then on
+
+
+def test_train_and_eval_modes_each_get_their_graph():
+    """A compiled forward follows model.train()/model.eval() (the traced graph is guarded on the
+    modes of the modules it went through), for dropout and for batch norm's statistics."""
+    ug.manual_seed(0)
+    model = ug.nn.Sequential(ug.nn.Linear(6, 8), ug.nn.BatchNorm1d(8), ug.nn.Dropout(0.5))
+    twin = ug.nn.Sequential(ug.nn.Linear(6, 8), ug.nn.BatchNorm1d(8), ug.nn.Dropout(0.5))
+    twin.load_state_dict(model.state_dict())
+    compiled = ug.jit(lambda x: model(x))
+    x = ug.randn(16, 6)
+    with ug.no_grad():
+        for mode in ("train", "eval", "train", "eval"):
+            getattr(model, mode)()
+            getattr(twin, mode)()
+            got, want = compiled(x).numpy(), twin(x).numpy()
+            if mode == "eval":
+                np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+            else:  # dropout draws differ; what is kept is scaled by 2 and the rest is zero
+                assert 0.3 < (got == 0).mean() < 0.7
+    np.testing.assert_allclose(model[1].running_mean.numpy(), twin[1].running_mean.numpy(), rtol=1e-5)
+    assert len(compiled.cache) + len(compiled.grad_state_cache) == 2  # one graph per mode, no more

@@ -37,6 +37,7 @@ class GenericGraph:
         self.grad_targets = []   # as Graph.grad_targets
         self.grad_guards = []    # as Graph.grad_guards
         self.scalar_guards = []  # as Graph.scalar_guards
+        self.mode_guards = []    # as Graph.mode_guards
         self.grad_captures = {}  # capture index -> leaf (Graph.grad_captures)
 
     def __str__(self):
@@ -114,6 +115,7 @@ class GenericGraph:
         g.grad_targets = list(self.grad_targets)
         g.grad_guards = list(self.grad_guards)
         g.scalar_guards = list(self.scalar_guards)
+        g.mode_guards = list(self.mode_guards)
         g.grad_captures = {values[("w", i)]: leaf for i, leaf in self.grad_captures.items()}
         return g
 
@@ -247,6 +249,7 @@ def generalize(graphs):
     out.grad_targets = list(g1.grad_targets)
     out.grad_guards = list(g1.grad_guards)
     out.scalar_guards = [guard for g in graphs for guard in g.scalar_guards]
+    out.mode_guards = list(g1.mode_guards)
     positions = {v: i for i, (v, _) in enumerate(g1.captures)}
     out.grad_captures = {positions[v]: leaf for v, leaf in g1.grad_captures.items()}
     return out

@@ -55,6 +55,7 @@ class Graph:
         self.grad_captures = {}    # capture Value -> leaf: the value is leaf.grad as the run begins
         self.grad_guards = []      # (leaf, was None): the graph assumes leaf.grad is (not) None at entry
         self.scalar_guards = []    # (weak ref, version counter, version) of 0-d tensors baked as constants
+        self.mode_guards = []      # (weak ref, training) of the Modules the graph was traced through
         self._ids = itertools.count()
 
     # ---- building -------------------------------------------------------------------------

@@ -118,7 +118,7 @@ class CompiledFunction:
         self.cache = {}
         self.fast_cache = {}  # (shape, dtype, device) per argument, when every argument is a Tensor
         self.families = {}  # signature without sizes -> _ShapeFamily
-        self.grad_state_cache = {}  # (signature, which guarded .grad are None) -> entry
+        self.grad_state_cache = {}  # (signature, (which guarded .grad are None, module modes)) -> entry
         self.live_scalars = weakref.WeakValueDictionary()  # id -> 0-d tensor changed between calls: read live
         functools.update_wrapper(self, fn, updated=())
 
@@ -162,7 +162,8 @@ class CompiledFunction:
         """A guard failed. A 0-d tensor baked as a constant was changed in place (a scalar the
         caller updates): from now on it is read live, and every graph is traced again. Or the graph
         assumed some .grad was None (or not) when the call began, and now it is not (gradients
-        accumulating over calls): run, tracing first if needed, the graph for this state."""
+        accumulating over calls), or a module it went through is now in the other train/eval
+        mode: run, tracing first if needed, the graph for this state."""
         changed = [t for t in (ref() for ref, vc, version in entry[0].graph.scalar_guards if vc[0] != version)
                    if t is not None]
         if changed:
@@ -171,7 +172,9 @@ class CompiledFunction:
             for table in (self.cache, self.fast_cache, self.grad_state_cache, self.families):
                 table.clear()
             return self(*args)
-        state = tuple(_leaf(target, tensors)._grad is None for target, _ in entry[0].graph.grad_guards)
+        graph = entry[0].graph
+        state = (tuple(_leaf(target, tensors)._grad is None for target, _ in graph.grad_guards),
+                 tuple(getattr(ref(), "training", None) for ref, _ in graph.mode_guards))
         other = self.grad_state_cache.get((key, state))
         if other is None or not _guards_hold(other, tensors):
             result, self.grad_state_cache[(key, state)] = self._trace(args, tensors)
@@ -212,6 +215,7 @@ class CompiledFunction:
         graph.outputs = [tracer.output(t) for t in out_tensors]
         tracer.bind_gradients(tensors)
         graph.scalar_guards = tracer.scalar_guards()
+        graph.mode_guards = tracer.mode_guards()
         if self.optimize:
             self.last_report = run_passes(graph)
         self.graph = graph
@@ -239,6 +243,10 @@ def _guards_hold(entry, tensors):
             return False
     for ref, vc, version in graph.scalar_guards:
         if vc[0] != version and ref() is not None:
+            return False
+    for ref, training in graph.mode_guards:
+        module = ref()
+        if module is not None and module.training is not training:
             return False
     return True
 

@@ -26,6 +26,7 @@ class Tracer:
         self.effect_targets = set()
         self.baked = []  # (weak ref, constant Value) for 0-d tensors read as constants
         self.live_scalars = live_scalars  # ids of 0-d tensors to read live, never bake
+        self.modules = {}  # id -> (weak ref, training) of each Module called while tracing
         # .grad bookkeeping (Tensor.grad reports reads and writes while tracing)
         self.grad_guards = {}   # id(leaf) -> (leaf, whether .grad was None) when first read before any write
         self.grad_touched = set()  # ids of leaves whose .grad was read or written
@@ -156,6 +157,14 @@ class Tracer:
 
     def output(self, tensor):
         return self.value_of(tensor)
+
+    def module_called(self, module):
+        if id(module) not in self.modules:
+            self.modules[id(module)] = (weakref.ref(module), module.training)
+
+    def mode_guards(self):
+        """(weak ref, training) per Module the trace called: a call in the other mode retraces."""
+        return list(self.modules.values())
 
     def grad_accessed(self, leaf, grad, write):
         """Tensor.grad was read or written while tracing."""

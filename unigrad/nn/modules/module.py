@@ -6,6 +6,7 @@ from ...autograd.tensor import Tensor
 from ...autograd.zero_grad import zero_grads
 from ...backend import dtypes as _dt
 from ...backend.device import Device
+from ...backend.trace_state import state as _trace
 from ...errors import InvalidTypeError, StateDictError
 from ..parameter import Parameter
 
@@ -26,6 +27,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
+        if _trace.tracer is not None:  # a compiled graph depends on train/eval mode: it is guarded
+            _trace.tracer.module_called(self)
         return self.forward(*args, **kwargs)
 
     # ---- registration ----------------------------------------------------------------------
