@@ -164,3 +164,24 @@ def test_compiled_function_reads_the_current_grad():
         ug.nn.functional.cross_entropy(m(x), y).backward()
         assert compiled(one).item() == pytest.approx(grad_norm(one).item(), rel=1e-6)
     assert len(compiled.cache) == 1
+
+
+def test_learning_rate_schedules_apply_to_compiled_steps():
+    """lr is read live by the compiled step (schedulers change it between calls), with the update
+    still fused into one axpby; other hyperparameters are guarded and retrace when changed."""
+    eager_m, eager_opt = _setup("SGD", lr=0.2, momentum=0.9)
+    comp_m, comp_opt = _setup("SGD", lr=0.2, momentum=0.9)
+    schedulers = [ug.optim.lr_scheduler.StepLR(o, step_size=2, gamma=0.5) for o in (eager_opt, comp_opt)]
+    eager, compiled = train_step(eager_m, eager_opt), ug.jit(train_step(comp_m, comp_opt))
+    for i, (x, y) in enumerate(_batches(7)):
+        if i == 5:  # a hyperparameter that is baked in: the next call retraces
+            for o in (eager_opt, comp_opt):
+                o.param_groups[0]["momentum"] = 0.5
+        assert compiled(x, y).item() == pytest.approx(eager(x, y).item(), rel=1e-5)
+        for s in schedulers:
+            s.step()
+    for p, q in zip(eager_m.parameters(), comp_m.parameters()):
+        np.testing.assert_allclose(q.detach().numpy(), p.detach().numpy(), rtol=1e-5, atol=1e-7)
+    assert comp_opt.param_groups[0]["lr"] == pytest.approx(0.2 * 0.5 ** 3)
+    assert len(compiled.cache) + len(compiled.grad_state_cache) == 2  # lr changes never retraced
+    assert sum(n.name == "axpby" for n in compiled.graph.nodes) == 8

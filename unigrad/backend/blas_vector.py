@@ -56,15 +56,21 @@ def axpby(alpha, x, beta, y):
 
 
 def scaled_add_(y, x, alpha, beta):
-    """y <- alpha*x + beta*y in place for arrays of any backend (BLAS where it applies)."""
+    """y <- alpha*x + beta*y in place for arrays of any backend (BLAS where it applies), or for
+    Tensors while a training step is traced (alpha may then be a tensor)."""
     if axpby(alpha, x, beta, y):
         return y
-    if beta != 1:
+    if not _is_number(beta, 1):
         y *= beta
-    if alpha == 1:
+    if _is_number(alpha, 1):
         y += x
-    elif alpha == -1:
+    elif _is_number(alpha, -1):
         y -= x
     else:
         y += alpha * x
     return y
+
+
+def _is_number(value, number):
+    """value == number for Python numbers; False for tensors (a learning rate read live)."""
+    return isinstance(value, (int, float)) and value == number

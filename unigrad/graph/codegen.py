@@ -28,7 +28,7 @@ def generate(steps, placeholder_slots, capture_slots, constant_slots, effect_slo
         kernel = kernel_of(i)
         operands = [f"v{a}" for a in args]
         if isinstance(kernel, InPlace):  # ufunc(a, b, out=a)
-            operands.append(f"out={operands[0]}")
+            operands.append(f"out={operands[kernel.over]}")
             kernel = kernel.ufunc
         elif isinstance(kernel, functools.partial) and all(_plain_name(k) for k in kernel.keywords):
             # call the function itself: no partial, no dict merge

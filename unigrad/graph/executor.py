@@ -83,12 +83,11 @@ class Plan:
                             and last_use.get(operand) == i and operand not in keep
                             and (operand in fresh or operand in host)
                             and not (operand in pool.holder and out in protected))
-                first, over = node.inputs[0], in_place[0]
+                first, over = node.inputs[0], 0
                 if not reusable(first) and in_place[1] is not None and reusable(node.inputs[1]):
-                    first, over = node.inputs[1], in_place[1]  # a*b == b*a: write over the second operand
-                    args = args[::-1]
+                    first, over = node.inputs[1], 1  # a*b == b*a: write over the second operand
                 if reusable(first):  # write the result over the dead operand (liveness-based reuse)
-                    kernel = InPlace(over)
+                    kernel = InPlace(in_place[over], over)
                     if first in host:
                         host[out] = host[first]
                     if first in pool.holder:

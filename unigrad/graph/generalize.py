@@ -38,6 +38,8 @@ class GenericGraph:
         self.grad_guards = []    # as Graph.grad_guards
         self.scalar_guards = []  # as Graph.scalar_guards
         self.mode_guards = []    # as Graph.mode_guards
+        self.value_guards = []   # as Graph.value_guards
+        self.pre_run = []        # as Graph.pre_run
         self.grad_captures = {}  # capture index -> leaf (Graph.grad_captures)
 
     def __str__(self):
@@ -116,6 +118,8 @@ class GenericGraph:
         g.grad_guards = list(self.grad_guards)
         g.scalar_guards = list(self.scalar_guards)
         g.mode_guards = list(self.mode_guards)
+        g.value_guards = list(self.value_guards)
+        g.pre_run = list(self.pre_run)
         g.grad_captures = {values[("w", i)]: leaf for i, leaf in self.grad_captures.items()}
         return g
 
@@ -250,6 +254,8 @@ def generalize(graphs):
     out.grad_guards = list(g1.grad_guards)
     out.scalar_guards = [guard for g in graphs for guard in g.scalar_guards]
     out.mode_guards = list(g1.mode_guards)
+    out.value_guards = list(g1.value_guards)
+    out.pre_run = list(g1.pre_run)
     positions = {v: i for i, (v, _) in enumerate(g1.captures)}
     out.grad_captures = {positions[v]: leaf for v, leaf in g1.grad_captures.items()}
     return out

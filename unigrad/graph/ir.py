@@ -56,6 +56,8 @@ class Graph:
         self.grad_guards = []      # (leaf, was None): the graph assumes leaf.grad is (not) None at entry
         self.scalar_guards = []    # (weak ref, version counter, version) of 0-d tensors baked as constants
         self.mode_guards = []      # (weak ref, training) of the Modules the graph was traced through
+        self.value_guards = []     # (dict, key, value): Python values baked in (hyperparameters)
+        self.pre_run = []          # (tensor, dict, key): tensor <- dict[key] before each run (live lr)
         self._ids = itertools.count()
 
     # ---- building -------------------------------------------------------------------------

@@ -162,8 +162,9 @@ class CompiledFunction:
         """A guard failed. A 0-d tensor baked as a constant was changed in place (a scalar the
         caller updates): from now on it is read live, and every graph is traced again. Or the graph
         assumed some .grad was None (or not) when the call began, and now it is not (gradients
-        accumulating over calls), or a module it went through is now in the other train/eval
-        mode: run, tracing first if needed, the graph for this state."""
+        accumulating over calls), a module it went through is now in the other train/eval mode,
+        or a hyperparameter it baked in changed: run, tracing first if needed, the graph for this
+        state."""
         changed = [t for t in (ref() for ref, vc, version in entry[0].graph.scalar_guards if vc[0] != version)
                    if t is not None]
         if changed:
@@ -174,7 +175,8 @@ class CompiledFunction:
             return self(*args)
         graph = entry[0].graph
         state = (tuple(_leaf(target, tensors)._grad is None for target, _ in graph.grad_guards),
-                 tuple(getattr(ref(), "training", None) for ref, _ in graph.mode_guards))
+                 tuple(getattr(ref(), "training", None) for ref, _ in graph.mode_guards),
+                 repr([owner.get(key) for owner, key, _ in graph.value_guards]))
         other = self.grad_state_cache.get((key, state))
         if other is None or not _guards_hold(other, tensors):
             result, self.grad_state_cache[(key, state)] = self._trace(args, tensors)
@@ -192,6 +194,8 @@ class CompiledFunction:
     @staticmethod
     def _run(entry, tensors):
         plan, out_spec, device = entry
+        for tensor, owner, key in plan.graph.pre_run:  # numbers read live (a scheduled learning rate)
+            tensor._data[...] = owner[key]
         if is_grad_enabled() and plan.graph_needs_grad(tensors):
             from .graph_call import call_with_autograd
             outs = call_with_autograd(plan, tensors)
@@ -247,6 +251,9 @@ def _guards_hold(entry, tensors):
     for ref, training in graph.mode_guards:
         module = ref()
         if module is not None and module.training is not training:
+            return False
+    for owner, key, value in graph.value_guards:
+        if owner.get(key) != value:
             return False
     return True
 

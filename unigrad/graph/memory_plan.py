@@ -27,26 +27,24 @@ FRESH_RESULTS = {"matmul", "linear", "axpby", "col2im", "tanh_backward", "sigmoi
 
 
 class InPlace:
-    """Kernel marker: call `ufunc` (a ufunc, or any kernel taking out=) with its first operand as
-    `out` (codegen emits the call inline)."""
-    __slots__ = ("ufunc",)
+    """Kernel marker: call `ufunc` (a ufunc, or any kernel taking out=) on the node's operands
+    with operand `over` as `out` (codegen emits the call inline)."""
+    __slots__ = ("ufunc", "over")
 
-    def __init__(self, ufunc):
-        self.ufunc = ufunc
+    def __init__(self, ufunc, over=0):
+        self.ufunc, self.over = ufunc, over
 
-    def __call__(self, first, *rest):
-        return self.ufunc(first, *rest, out=first)
+    def __call__(self, *operands):
+        return self.ufunc(*operands, out=operands[self.over])
 
 
 def in_place_kernels(node, xp):
-    """(kernel writing over operand 0, kernel writing over operand 1 with the operands swapped, or
-    None) for a node that can run in place, else None; each is called as k(a, b, out=a)."""
+    """(kernel writing over operand 0, kernel writing over operand 1 or None) for a node that can
+    run in place, else None; each takes the operands in the node's order plus out=."""
     name = node.op.name
-    if name == "axpby":  # alpha*x + beta*y over y; swapped: over x
-        from ..ops.elementwise.scaled_add import axpby_into
-        alpha, beta = node.attrs["alpha"], node.attrs["beta"]
-        return functools.partial(axpby_into, alpha=alpha, beta=beta), \
-            functools.partial(axpby_into, alpha=beta, beta=alpha)
+    if name == "axpby" and xp is numpy:  # alpha*x + beta*y over y, or over x
+        from ..ops.elementwise.scaled_add import axpby_into, axpby_over_x
+        return axpby_into, axpby_over_x
     if name == "threshold_backward" and xp is numpy:  # g * (y > 0) over g
         from ..ops.activation.pointwise import threshold_backward_into
         return threshold_backward_into, None
@@ -71,7 +69,7 @@ def out_kernel(node, out):
         return functools.partial(linear_into, out=out)
     if name == "axpby":
         from ..ops.elementwise.scaled_add import axpby_into
-        return functools.partial(axpby_into, out=out, **node.attrs)
+        return functools.partial(axpby_into, out=out)
     if name == "im2col":
         from ..ops.conv.im2col import im2col_into_kernel
         x = node.inputs[0]

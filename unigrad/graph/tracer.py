@@ -158,6 +158,17 @@ class Tracer:
     def output(self, tensor):
         return self.value_of(tensor)
 
+    def refresh_before_run(self, tensor, owner, key):
+        """Before each run, write owner[key] (a Python number that may change, like a learning
+        rate) into `tensor`, a live capture of the graph."""
+        if all(t is not tensor for t, _, _ in self.graph.pre_run):
+            self.graph.pre_run.append((tensor, owner, key))
+
+    def guard_value(self, owner, key, value):
+        """The graph baked owner[key] in: a run finding another value retraces."""
+        if all(o is not owner or k != key for o, k, _ in self.graph.value_guards):
+            self.graph.value_guards.append((owner, key, value))
+
     def module_called(self, module):
         if id(module) not in self.modules:
             self.modules[id(module)] = (weakref.ref(module), module.training)

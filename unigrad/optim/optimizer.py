@@ -57,16 +57,18 @@ class Optimizer:
         return loss
 
     def _traced_step(self):
-        """The same update as ops on Tensors, so a traced training step records it."""
+        """The same update as ops on Tensors, so a traced training step records it. The learning
+        rate is read live (a scheduler may change it between runs); the other hyperparameters
+        are guarded (changing one retraces)."""
         from ..autograd.grad_mode import no_grad
-        from .traced import TensorMath, TracedState
+        from .traced import TensorMath, TracedState, traced_group
         with no_grad():
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is None:
                         continue
                     state = TracedState(self.state.setdefault(p, {}), p.device)
-                    self._update(p, p.grad, state, group, TensorMath)
+                    self._update(p, p.grad, state, traced_group(self, group, p), TensorMath)
 
     def _update(self, param, grad, state, group, xp):
         raise NotImplementedError(f"{type(self).__name__} must define _update")

@@ -76,3 +76,24 @@ class TracedState:
 def _dtype_of(array):
     from ..backend.dtypes import dtype_of
     return dtype_of(array)
+
+
+def traced_group(optimizer, group, param):
+    """The param group as a traced update sees it: "lr" is a 0-d tensor in param's dtype that the
+    compiled graph reads live and refreshes from the group before each run, so learning-rate
+    schedules apply to compiled steps; every other hyperparameter is baked in and guarded."""
+    tracer = _trace.tracer
+    live = optimizer.__dict__.setdefault("_live_lr", {})
+    key = (id(group), param._dtype, param._device)
+    lr = live.get(key)
+    if lr is None:
+        data = param._device.xp.asarray(group["lr"], dtype=param._dtype.np)
+        lr = live[key] = Tensor._make(data, param._device, param._dtype)
+    tracer.make_live(lr)
+    tracer.refresh_before_run(lr, group, "lr")
+    view = dict(group)
+    view["lr"] = lr
+    for name, value in group.items():
+        if name not in ("lr", "params"):
+            tracer.guard_value(group, name, value)
+    return view
