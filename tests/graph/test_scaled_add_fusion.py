@@ -10,7 +10,7 @@ from unigrad.graph.scaled_add_fusion import scaled_add_fusion
 
 from .helpers import trace_graph, train_step
 
-N = 5000  # above blas_vector.MIN_SIZE, so the BLAS routine runs where it exists
+N = 5000  # above cblas.MIN_SIZE, so the BLAS routine runs where it exists
 
 
 def _data(seed, n=N):

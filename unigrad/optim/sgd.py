@@ -1,6 +1,6 @@
 """SGD with momentum, dampening, Nesterov and weight decay (PyTorch's formulation)."""
 from ..autograd.tensor import Tensor
-from ..backend.blas_vector import scaled_add_
+from ..backend.cblas import scaled_add_
 from .optimizer import Optimizer
 from ..errors import InvalidArgumentError
 

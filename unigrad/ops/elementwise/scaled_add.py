@@ -7,7 +7,7 @@ over memory through BLAS instead of three NumPy passes and a temporary.
 """
 import numpy as np
 
-from ...backend.blas_vector import scaled_add_
+from ...backend.cblas import scaled_add_
 from ...errors import DtypeError, ShapeError
 from .. import api as F
 from ..operands import const
