@@ -5,8 +5,21 @@ import sys
 import time
 
 
+class Timings(dict):
+    """name -> median seconds per call; `.best` holds each candidate's fastest round (on a shared
+    2-core VM the median moves with the neighbours' load, the best round much less)."""
+
+    def __init__(self, medians, best):
+        super().__init__(medians)
+        self.best = dict(best)
+
+    def scaled(self, factor):
+        return Timings({k: v * factor for k, v in self.items()}, {k: v * factor for k, v in self.best.items()})
+
+
 def interleaved(candidates, rounds=7, calls=10, warmup=3, settle=0.25, warm_s=0.05):
-    """candidates: name -> zero-arg callable. Returns name -> median seconds per call.
+    """candidates: name -> zero-arg callable. Returns Timings: name -> median seconds per call,
+    and in `.best` the fastest round's seconds per call.
 
     Each framework's thread pools spin for a while after a call (OpenBLAS ~0.1 s, OpenMP in
     torch, onnxruntime) and on a 2-core machine that slows whichever candidate runs next; so
@@ -28,7 +41,8 @@ def interleaved(candidates, rounds=7, calls=10, warmup=3, settle=0.25, warm_s=0.
             for _ in range(calls):
                 fn()
             samples[name].append((time.perf_counter() - start) / calls)
-    return {name: statistics.median(v) for name, v in samples.items()}
+    return Timings({name: statistics.median(v) for name, v in samples.items()},
+                   {name: min(v) for name, v in samples.items()})
 
 
 def peak_mib(script, arg):

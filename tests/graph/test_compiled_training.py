@@ -183,5 +183,5 @@ def test_learning_rate_schedules_apply_to_compiled_steps():
     for p, q in zip(eager_m.parameters(), comp_m.parameters()):
         np.testing.assert_allclose(q.detach().numpy(), p.detach().numpy(), rtol=1e-5, atol=1e-7)
     assert comp_opt.param_groups[0]["lr"] == pytest.approx(0.2 * 0.5 ** 3)
-    assert len(compiled.cache) + len(compiled.grad_state_cache) == 2  # lr changes never retraced
+    assert len(compiled.cache) + len(compiled.state_cache) == 2  # lr changes never retraced
     assert sum(n.name == "axpby" for n in compiled.graph.nodes) == 8

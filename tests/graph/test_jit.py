@@ -357,4 +357,4 @@ def test_train_and_eval_modes_each_get_their_graph():
             else:  # dropout draws differ; what is kept is scaled by 2 and the rest is zero
                 assert 0.3 < (got == 0).mean() < 0.7
     np.testing.assert_allclose(model[1].running_mean.numpy(), twin[1].running_mean.numpy(), rtol=1e-5)
-    assert len(compiled.cache) + len(compiled.grad_state_cache) == 2  # one graph per mode, no more
+    assert len(compiled.cache) + len(compiled.state_cache) == 2  # one graph per mode, no more

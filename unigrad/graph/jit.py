@@ -118,7 +118,7 @@ class CompiledFunction:
         self.cache = {}
         self.fast_cache = {}  # (shape, dtype, device) per argument, when every argument is a Tensor
         self.families = {}  # signature without sizes -> _ShapeFamily
-        self.grad_state_cache = {}  # (signature, (which guarded .grad are None, module modes)) -> entry
+        self.state_cache = {}  # (signature, guarded state: .grad None-ness, modes, values) -> entry
         self.live_scalars = weakref.WeakValueDictionary()  # id -> 0-d tensor changed between calls: read live
         functools.update_wrapper(self, fn, updated=())
 
@@ -153,12 +153,12 @@ class CompiledFunction:
                 return result
             self.cache[key] = entry
         if not _guards_hold(entry, tensors):
-            return self._run_other_grad_state(key, entry, args, tensors)
+            return self._run_other_state(key, entry, args, tensors)
         if fast_key is not None and all(isinstance(a, Tensor) for a in args):
             self.fast_cache[fast_key] = entry
         return self._run(entry, tensors)
 
-    def _run_other_grad_state(self, key, entry, args, tensors):
+    def _run_other_state(self, key, entry, args, tensors):
         """A guard failed. A 0-d tensor baked as a constant was changed in place (a scalar the
         caller updates): from now on it is read live, and every graph is traced again. Or the graph
         assumed some .grad was None (or not) when the call began, and now it is not (gradients
@@ -170,16 +170,16 @@ class CompiledFunction:
         if changed:
             for t in changed:
                 self.live_scalars[id(t)] = t
-            for table in (self.cache, self.fast_cache, self.grad_state_cache, self.families):
+            for table in (self.cache, self.fast_cache, self.state_cache, self.families):
                 table.clear()
             return self(*args)
         graph = entry[0].graph
         state = (tuple(_leaf(target, tensors)._grad is None for target, _ in graph.grad_guards),
                  tuple(getattr(ref(), "training", None) for ref, _ in graph.mode_guards),
                  repr([owner.get(key) for owner, key, _ in graph.value_guards]))
-        other = self.grad_state_cache.get((key, state))
+        other = self.state_cache.get((key, state))
         if other is None or not _guards_hold(other, tensors):
-            result, self.grad_state_cache[(key, state)] = self._trace(args, tensors)
+            result, self.state_cache[(key, state)] = self._trace(args, tensors)
             return result
         return self._run(other, tensors)
 
@@ -239,8 +239,9 @@ def _leaf(target, tensors):
 
 
 def _guards_hold(entry, tensors):
-    """Whether each .grad the graph read at entry is None exactly when it was while tracing, and
-    each 0-d tensor it baked in still has the value it had."""
+    """Whether the state the graph was traced in still holds: each .grad it read at entry is None
+    exactly when it was, each 0-d tensor and hyperparameter it baked in has the value it had, and
+    each module it went through is in the same train/eval mode."""
     graph = entry[0].graph
     for target, was_none in graph.grad_guards:
         if (_leaf(target, tensors)._grad is None) is not was_none:
