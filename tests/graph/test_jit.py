@@ -358,3 +358,20 @@ def test_train_and_eval_modes_each_get_their_graph():
                 assert 0.3 < (got == 0).mean() < 0.7
     np.testing.assert_allclose(model[1].running_mean.numpy(), twin[1].running_mean.numpy(), rtol=1e-5)
     assert len(compiled.cache) + len(compiled.state_cache) == 2  # one graph per mode, no more
+
+
+def test_inputs_changed_in_place_are_written_back():
+    def normalize_(x, scale):
+        x.sub_(x.mean()).mul_(scale)
+        return x.sum()
+    compiled = ug.jit(normalize_)
+    for seed in range(3):
+        ug.manual_seed(seed)
+        x, twin = ug.randn(5), None
+        twin = x.clone()
+        before = x._vc[0]
+        compiled(x, ug.tensor(np.float32(2.0)))
+        normalize_(twin, ug.tensor(np.float32(2.0)))
+        np.testing.assert_allclose(x.numpy(), twin.numpy(), rtol=1e-6, atol=1e-7)
+        assert x._vc[0] > before  # version bumped, as by an eager in-place op
+    assert "-> input 0" in str(compiled.graph)

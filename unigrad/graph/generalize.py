@@ -16,6 +16,7 @@ wrong fit falls back to tracing instead of running a wrong graph.
 """
 import numpy as np
 
+from ..autograd.tensor import Tensor
 from ..errors import UnigradError
 from ..ops.spec import Spec
 from .ir import Graph
@@ -34,7 +35,7 @@ class GenericGraph:
         self.nodes = []          # (op, input refs, attrs, output (shape, dtype)s, site)
         self.outputs = []        # refs
         self.effects = []        # (tensor, ref)
-        self.grad_targets = []   # as Graph.grad_targets
+        self.bindings = []   # as Graph.bindings
         self.grad_guards = []    # as Graph.grad_guards
         self.scalar_guards = []  # as Graph.scalar_guards
         self.mode_guards = []    # as Graph.mode_guards
@@ -114,7 +115,7 @@ class GenericGraph:
                 values[("n", j, k)] = v
         g.outputs = [values[r] for r in self.outputs]
         g.effects = [(t, values[r]) for t, r in self.effects]
-        g.grad_targets = list(self.grad_targets)
+        g.bindings = list(self.bindings)
         g.grad_guards = list(self.grad_guards)
         g.scalar_guards = list(self.scalar_guards)
         g.mode_guards = list(self.mode_guards)
@@ -247,10 +248,10 @@ def generalize(graphs):
         if r is None or any(t._data is not tensor._data for t, _ in effects):
             raise NotGeneric("effects")
         out.effects.append((tensor, r))
-    if any([t if type(t) is int else id(t) for t in g.grad_targets] !=
-           [t if type(t) is int else id(t) for t in g1.grad_targets] for g in graphs):
+    if any([id(t) if isinstance(t, Tensor) else t for t in g.bindings] !=
+           [id(t) if isinstance(t, Tensor) else t for t in g1.bindings] for g in graphs):
         raise NotGeneric("gradients bound to .grad")
-    out.grad_targets = list(g1.grad_targets)
+    out.bindings = list(g1.bindings)
     out.grad_guards = list(g1.grad_guards)
     out.scalar_guards = [guard for g in graphs for guard in g.scalar_guards]
     out.mode_guards = list(g1.mode_guards)

@@ -26,6 +26,20 @@ class Value:
         return f"{self.dtype.name}[{dims}]"
 
 
+class InputWrite:
+    """A binding: the output is the new value of input `index`, which the function changed in place."""
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+    def __eq__(self, other):
+        return isinstance(other, InputWrite) and other.index == self.index
+
+    def __hash__(self):
+        return hash(("InputWrite", self.index))
+
+
 class Node:
     __slots__ = ("op", "inputs", "attrs", "outputs", "site")
 
@@ -49,9 +63,10 @@ class Graph:
         self.nodes = []            # topological order
         self.outputs = []          # Values returned
         self.effects = []          # (Tensor, Value): write Value into the Tensor after a run
-        # the last len(grad_targets) outputs are gradients: after a run each is bound to its
-        # target's .grad (a parameter Tensor, or an int: that placeholder's Tensor)
-        self.grad_targets = []
+        # the last len(bindings) outputs are handed back after a run: a gradient bound to its
+        # target's .grad (a parameter Tensor, or an int: that placeholder's Tensor), or an
+        # InputWrite: the new value of an input the function changed in place
+        self.bindings = []
         self.grad_captures = {}    # capture Value -> leaf: the value is leaf.grad as the run begins
         self.grad_guards = []      # (leaf, was None): the graph assumes leaf.grad is (not) None at entry
         self.scalar_guards = []    # (weak ref, version counter, version) of 0-d tensors baked as constants
@@ -89,7 +104,7 @@ class Graph:
     @property
     def user_outputs(self):
         """The outputs the traced function returned (without the gradients bound to .grad)."""
-        return self.outputs[:len(self.outputs) - len(self.grad_targets)]
+        return self.outputs[:len(self.outputs) - len(self.bindings)]
 
     def users(self):
         """Value -> list of nodes reading it."""
@@ -115,7 +130,10 @@ class Graph:
         for tensor, v in self.effects:
             lines.append(f"  assign {v!r} -> capture of shape {tuple(tensor.shape)}")
         grads = self.outputs[len(self.user_outputs):]
-        for target, v in zip(self.grad_targets, grads):
+        for target, v in zip(self.bindings, grads):
+            if isinstance(target, InputWrite):
+                lines.append(f"  assign {v!r} -> input {target.index}")
+                continue
             owner = f"input {target}" if isinstance(target, int) else f"capture of shape {tuple(target.shape)}"
             lines.append(f"  {v!r} -> .grad of {owner}")
         lines.append("  return " + ", ".join(repr(v) for v in self.user_outputs))

@@ -26,6 +26,7 @@ from ..backend.trace_state import state as _trace_state
 from ..backend.device import cpu
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .executor import Plan, wrap_outputs
+from .ir import InputWrite
 from .passes import optimize as run_passes
 from .tracer import Tracer, tracing
 
@@ -201,7 +202,7 @@ class CompiledFunction:
             outs = call_with_autograd(plan, tensors)
         else:
             outs = wrap_outputs(plan, plan.run([t._data for t in tensors]), device)
-        targets = plan.graph.grad_targets
+        targets = plan.graph.bindings
         if targets:
             outs = _bind_gradients(targets, outs, tensors)
         return _unflatten(out_spec, outs)
@@ -260,10 +261,16 @@ def _guards_hold(entry, tensors):
 
 
 def _bind_gradients(targets, outs, tensors):
-    """Set .grad of each target from the trailing outputs; return the function's own outputs."""
+    """Hand the trailing outputs back: each gradient to its target's .grad, each new value of an
+    input changed in place into that input; return the function's own outputs."""
     n = len(outs) - len(targets)
-    for target, grad in zip(targets, outs[n:]):
-        _leaf(target, tensors).grad = grad.detach() if grad.requires_grad else grad
+    for target, value in zip(targets, outs[n:]):
+        if isinstance(target, InputWrite):
+            tensor = tensors[target.index]
+            tensor._data[...] = value._data
+            tensor._vc[0] += 1
+        else:
+            _leaf(target, tensors).grad = value.detach() if value.requires_grad else value
     return outs[:n]
 
 
@@ -297,8 +304,8 @@ def _trace_more_batch_sizes(compiled, example_inputs):
     # step's weights and optimizer state) is put back, so only the example's call has effects
     written = {id(t): t for plan, _, _ in compiled.cache.values() for t, _ in plan.graph.effects}
     saved = [(t, t._data.copy()) for t in written.values()]
-    grads = [(t, t.grad) for plan, _, _ in compiled.cache.values() for t in plan.graph.grad_targets
-             if type(t) is not int]
+    grads = [(t, t.grad) for plan, _, _ in compiled.cache.values() for t in plan.graph.bindings
+             if isinstance(t, Tensor)]
     for size in (batch + 1, batch + 3):
         rows = np.arange(size) % batch  # the example's rows, repeated: real data of the new size
         compiled(*[_take_rows(a, rows) if isinstance(a, Tensor) else a for a in example_inputs])

@@ -206,7 +206,7 @@ def _save_generic(generic, out_spec, path):
                    "outputs": [[names[("n", j, k)], _encode(list(shape)), dtype.name]
                                for k, (shape, dtype) in enumerate(outs)]}
                   for j, (op, refs, attrs, outs, site) in enumerate(generic.nodes)],
-        "outputs": [names[r] for r in generic.outputs[:len(generic.outputs) - len(generic.grad_targets)]],
+        "outputs": [names[r] for r in generic.outputs[:len(generic.outputs) - len(generic.bindings)]],
         "effects": [[capture_names[id(t)], names[r]] for t, r in generic.effects],
         "output_structure": _encode(out_spec),
     }

@@ -10,7 +10,7 @@ import weakref
 from ..errors import user_frame
 from ..ops.operands import _CONST_CACHE
 from ..backend.trace_state import state
-from .ir import Graph
+from .ir import Graph, InputWrite
 
 
 class Tracer:
@@ -190,7 +190,8 @@ class Tracer:
     def bind_gradients(self, inputs):
         """Gradients the traced function left in .grad (loss.backward() in a training step) become
         extra outputs that each run binds to .grad again, so p.grad is current after a compiled
-        step, as after an eager one. Targets are captured leaves, or indices into `inputs`."""
+        step, as after an eager one. Targets are captured leaves, or indices into `inputs`.
+        Inputs the function changed in place get their new values the same way."""
         graph = self.graph
         leaves = [(t, t) for _, t in graph.captures] + list(zip(inputs, range(len(inputs))))
         seen, rebound = set(), set()
@@ -203,11 +204,16 @@ class Tracer:
             if v is None or v.kind == "capture":
                 continue  # a .grad the function did not set (it may have read it)
             graph.outputs.append(v)
-            graph.grad_targets.append(target)
+            graph.bindings.append(target)
             rebound.add(id(tensor))
         # an old gradient changed in place is not written back: its leaf gets the new value
         graph.effects = [(t, v) for t, v in graph.effects
                          if not (id(t) in self.grad_of and id(self.grad_of[id(t)][1]) in rebound)]
+        for i, (tensor, placeholder) in enumerate(zip(inputs, graph.placeholders)):
+            v = self.known_value(tensor)
+            if v is not None and v is not placeholder:  # changed in place (x.add_(1)): write it back
+                graph.outputs.append(v)
+                graph.bindings.append(InputWrite(i))
         index = {id(t): i for i, t in enumerate(inputs)}
         graph.grad_guards = [(index.get(id(leaf), leaf), was_none) for leaf, was_none in self.grad_guards.values()]
 
