@@ -24,6 +24,7 @@ class Tracer:
         self.arrays = {}      # their arrays: a new Tensor over traced memory is the same value
         self.const_ids = None
         self.effect_targets = set()
+        self.view_sources = {}  # id(view) -> (weak view, base, op name, attrs), for in-place updates
         self.baked = []  # (weak ref, constant Value) for 0-d tensors read as constants
         self.live_scalars = live_scalars  # ids of 0-d tensors to read live, never bake
         self.modules = {}  # id -> (weak ref, training) of each Module called while tracing
@@ -100,6 +101,9 @@ class Tracer:
         node = self.graph.add_node(op, ins, attrs, [(tuple(o.shape), o.dtype) for o in outputs], user_frame())
         for t, v in zip(outputs, node.outputs):
             self._bind(t, v)
+        if op.name in _VIEW_INVERSES:  # an in-place update of this view must update its base too
+            # the base is held: a temporary view of a view (m.T[0]) must still reach m
+            self.view_sources[id(outputs[0])] = (weakref.ref(outputs[0]), inputs[0], op.name, attrs)
 
     def record_constant(self, tensor):
         """A tensor made by a factory (zeros, ones, arange...) during the trace: a constant."""
@@ -130,7 +134,13 @@ class Tracer:
         return guards
 
     def assign(self, target, result):
-        """target's memory now holds result: later reads see result's value; captures get an effect."""
+        """target's memory now holds result: later reads see result's value; captures get an effect.
+        When target is a view (a slice, reshape or permute taken in this trace), its base is
+        updated too, so the change reaches the base's later reads and the base's owner."""
+        source = self.view_sources.get(id(target))
+        if source is not None and source[0]() is target:
+            base = source[1]
+            self.assign(base, _VIEW_INVERSES[source[2]](base, result, source[3]))
         v = self.value_of(result)
         old = self._lookup(self.values, target)
         if old is not None and old.kind == "constant" and any(ref() is target for ref, _ in self.baked):
@@ -216,6 +226,26 @@ class Tracer:
                 graph.bindings.append(InputWrite(i))
         index = {id(t): i for i, t in enumerate(inputs)}
         graph.grad_guards = [(index.get(id(leaf), leaf), was_none) for leaf, was_none in self.grad_guards.values()]
+
+
+def _scatter_slice(base, new, attrs):
+    from ..ops import api as F
+    return F.index_put(base, attrs["index"], new)
+
+
+def _unreshape(base, new, attrs):
+    from ..ops import api as F
+    return F.reshape(new, tuple(base.shape))
+
+
+def _unpermute(base, new, attrs):
+    from ..ops import api as F
+    dims = [d % len(attrs["dims"]) for d in attrs["dims"]]
+    return F.permute(new, tuple(dims.index(i) for i in range(len(dims))))
+
+
+# view op -> the base's new value given the view's new value
+_VIEW_INVERSES = {"slice": _scatter_slice, "reshape": _unreshape, "permute": _unpermute}
 
 
 def active():
