@@ -396,3 +396,40 @@ def test_in_place_updates_of_views_reach_their_base():
             results.append((fn(x).item(), x.numpy().tolist()))
         return results, w.numpy().tolist(), m.numpy().tolist()
     assert run(True) == run(False)
+
+
+def test_python_reads_of_tensor_values_run_eagerly_with_a_warning():
+    """A Python branch or float() on a computed tensor would be frozen into the graph (torch.jit.trace
+    only warns and returns stale results); unigrad warns, names the line and runs the function eagerly."""
+    from unigrad.graph.jit import JitFallbackWarning
+    branchy = ug.jit(lambda x: x * 2 if x.sum() > 0 else x * -1)
+    logged = ug.jit(lambda x: (x * x).sum().item())
+    with pytest.warns(JitFallbackWarning, match=r"test_jit.py:\d+"):
+        assert branchy(ug.ones(2)).numpy().tolist() == [2.0, 2.0]
+    assert branchy(-ug.ones(2)).numpy().tolist() == [1.0, 1.0]
+    with pytest.warns(JitFallbackWarning):
+        assert logged(ug.ones(3)) == 3.0
+    assert logged(ug.ones(3) * 2) == 12.0
+
+
+def test_reading_a_constant_made_in_the_function_still_compiles():
+    import warnings
+
+    def f(x):
+        scale = ug.tensor(3.0)
+        return x * float(scale)
+    compiled = ug.jit(f)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiled(ug.ones(2))
+        assert compiled(ug.ones(2) * 2).numpy().tolist() == [6.0, 6.0]
+    assert compiled.eager_reason is None and len(compiled.cache) == 1
+
+
+def test_python_read_of_outside_state_is_guarded():
+    flag = ug.tensor(1.0)
+    compiled = ug.jit(lambda x: x * 2 if flag > 0 else x)
+    assert compiled(ug.ones(2)).numpy().tolist() == [2.0, 2.0]
+    flag.fill_(-1.0)  # changed in place between calls: the graph baked the branch, so it retraces
+    assert compiled(ug.ones(2)).numpy().tolist() == [1.0, 1.0]
+    assert compiled.eager_reason is None

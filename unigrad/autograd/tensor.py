@@ -171,6 +171,8 @@ class Tensor:
 
     # ---- conversion -----------------------------------------------------------------
     def numpy(self):
+        if _trace.tracer is not None:
+            _trace.tracer.value_read(self)
         if self.requires_grad:
             raise AutogradError("can't call numpy() on a tensor that requires grad; use .detach().numpy()")
         if self._device.type != "cpu":
@@ -178,9 +180,13 @@ class Tensor:
         return self._data
 
     def tolist(self):
+        if _trace.tracer is not None:
+            _trace.tracer.value_read(self)
         return _host(self._data).tolist()
 
     def item(self):
+        if _trace.tracer is not None:
+            _trace.tracer.value_read(self)
         if self._data.size != 1:
             raise InvalidArgumentError(f"item() needs a tensor with one element, got shape {tuple(self.shape)}")
         return _host(self._data).reshape(()).item()
@@ -203,6 +209,8 @@ class Tensor:
         return int(self.item())
 
     def __array__(self, dtype=None, copy=None):
+        if _trace.tracer is not None:
+            _trace.tracer.value_read(self)
         arr = _host(self._data)
         return arr.astype(dtype) if dtype is not None else arr
 
@@ -210,6 +218,8 @@ class Tensor:
         return self._data.__dlpack__(*args, **kwargs)
 
     def __repr__(self):
+        if _trace.tracer is not None:
+            _trace.tracer.value_read(self)
         body = np.array2string(_host(self._data), separator=", ", precision=4, prefix="tensor(")
         extras = []
         if self._device.type != "cpu":

@@ -16,6 +16,7 @@ differentiable op whose backward replays the graph; compiling the whole training
 backward, optimizer update) is faster still.
 """
 import functools
+import warnings
 import weakref
 
 import numpy as np
@@ -111,6 +112,10 @@ class _ShapeFamily:
             self.reason = f"{len(self.traces)} traces gave no generalisation that predicts the next one"
 
 
+class JitFallbackWarning(UserWarning):
+    """A function given to ug.jit runs eagerly because its trace depends on tensor values."""
+
+
 class CompiledFunction:
     def __init__(self, fn, optimize=True, dynamic=True):
         self.fn = fn
@@ -121,10 +126,12 @@ class CompiledFunction:
         self.families = {}  # signature without sizes -> _ShapeFamily
         self.state_cache = {}  # (signature, guarded state: .grad None-ness, modes, values) -> entry
         self.live_scalars = weakref.WeakValueDictionary()  # id -> 0-d tensor changed between calls: read live
+        self.eager_reason = None  # why the function runs eagerly (it reads tensor values into Python)
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args):
-        if _trace_state.tracer is not None:  # called while another graph is traced: inline the Python
+        if _trace_state.tracer is not None or self.eager_reason is not None:
+            # called while another graph is traced: inline the Python; or data-dependent: run eagerly
             return self.fn(*args)
         # fast path: all arguments are tensors whose signature was seen before
         try:
@@ -214,6 +221,8 @@ class CompiledFunction:
             tracer.placeholder(t, f"in{i}")
         with tracing(tracer):
             result = self.fn(*args)
+        if tracer.value_reads:
+            self._fall_back_to_eager(tracer.value_reads)
         out_tensors = []
         out_spec = _flatten(result, out_tensors)
         graph = tracer.graph
@@ -225,6 +234,15 @@ class CompiledFunction:
             self.last_report = run_passes(graph)
         self.graph = graph
         return result, (Plan(graph), out_spec, device)
+
+    def _fall_back_to_eager(self, sites):
+        name = getattr(self.fn, "__name__", type(self.fn).__name__)
+        self.eager_reason = (f"{name} reads tensor values into Python at {', '.join(dict.fromkeys(sites))} "
+                             "(an `if`, float(), .item() or print on a computed tensor)")
+        warnings.warn(f"ug.jit: {self.eager_reason}; a compiled graph would keep the values of the call it was "
+                      "traced on, so it runs eagerly instead. Use ug.cond / ug.while_loop for data-dependent "
+                      "control flow, and return tensors rather than Python numbers.", JitFallbackWarning,
+                      stacklevel=4)
 
     def graph_for(self, *args):
         """The optimised graph for these inputs (tracing if needed)."""

@@ -25,6 +25,8 @@ class Tracer:
         self.const_ids = None
         self.effect_targets = set()
         self.view_sources = {}  # id(view) -> (weak view, base, op name, attrs), for in-place updates
+        self.value_reads = []   # where Python read a computed tensor's value (the trace is data-dependent)
+        self.read_guards = []   # (weak ref, version counter, version) of other tensors Python read
         self.baked = []  # (weak ref, constant Value) for 0-d tensors read as constants
         self.live_scalars = live_scalars  # ids of 0-d tensors to read live, never bake
         self.modules = {}  # id -> (weak ref, training) of each Module called while tracing
@@ -131,7 +133,7 @@ class Tracer:
             tensor = ref()
             if tensor is not None and v.kind == "constant" and id(tensor) not in const_ids:
                 guards.append((ref, tensor._vc, tensor._vc[0]))
-        return guards
+        return guards + [guard for guard in self.read_guards if guard[0]() is not None]
 
     def assign(self, target, result):
         """target's memory now holds result: later reads see result's value; captures get an effect.
@@ -178,6 +180,44 @@ class Tracer:
         """The graph baked owner[key] in: a run finding another value retraces."""
         if all(o is not owner or k != key for o, k, _ in self.graph.value_guards):
             self.graph.value_guards.append((owner, key, value))
+
+    def value_read(self, tensor):
+        """Python read a tensor's value (if, float(), .item(), print): a graph would keep this
+        call's value, so the trace records where, unless the value is a constant of the graph."""
+        v = self.known_value(tensor)
+        if v is None:  # made in the trace from Python data, or outside state the graph never read
+            self.read_guards.append((weakref.ref(tensor), tensor._vc, tensor._vc[0]))
+            return
+        state = self._outside_state(v)
+        if state is not None:  # computed from constants and state the graph does not write: guard that
+            self.read_guards.extend((weakref.ref(t), t._vc, t._vc[0]) for t in state)
+            return
+        site = user_frame()
+        tracer = self
+        while tracer is not None:
+            tracer.value_reads.append(site)
+            tracer = tracer.parent
+
+    def _outside_state(self, value):
+        """The captured tensors `value` is computed from, when it depends on nothing else but
+        constants (no input, random draw, or tensor the graph itself writes); else None."""
+        captured = {id(v): t for v, t in self.graph.captures}
+        stack, seen, state = [value], set(), []
+        while stack:
+            v = stack.pop()
+            if id(v) in seen or v.kind == "constant":
+                continue
+            seen.add(id(v))
+            if v.kind == "capture":
+                tensor = captured[id(v)]
+                if id(tensor) in self.effect_targets:
+                    return None
+                state.append(tensor)
+            elif v.kind != "node" or isinstance(v.producer.op, str):
+                return None
+            else:
+                stack.extend(v.producer.inputs)
+        return state
 
     def module_called(self, module):
         if id(module) not in self.modules:
