@@ -433,3 +433,13 @@ def test_python_read_of_outside_state_is_guarded():
     flag.fill_(-1.0)  # changed in place between calls: the graph baked the branch, so it retraces
     assert compiled(ug.ones(2)).numpy().tolist() == [1.0, 1.0]
     assert compiled.eager_reason is None
+
+
+def test_keyword_arguments_are_part_of_the_signature():
+    compiled = ug.jit(lambda x, scale=1.0, bias=None: x * scale + (bias if bias is not None else 0))
+    x = ug.ones(2)
+    assert compiled(x, scale=3.0).numpy().tolist() == [3.0, 3.0]
+    assert compiled(x, scale=3.0).numpy().tolist() == [3.0, 3.0]
+    assert compiled(x, scale=2.0, bias=ug.ones(2)).numpy().tolist() == [3.0, 3.0]
+    assert compiled(x, bias=ug.ones(2) * 5, scale=2.0).numpy().tolist() == [7.0, 7.0]  # any keyword order
+    assert len(compiled.cache) == 2

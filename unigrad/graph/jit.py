@@ -32,6 +32,10 @@ from .passes import optimize as run_passes
 from .tracer import Tracer, tracing
 
 
+class _Keywords(dict):
+    """A call's keyword arguments, carried as its last positional argument."""
+
+
 def _flatten(obj, tensors):
     """Structure of obj with Tensors replaced by their index in `tensors`."""
     if isinstance(obj, Tensor):
@@ -129,10 +133,12 @@ class CompiledFunction:
         self.eager_reason = None  # why the function runs eagerly (it reads tensor values into Python)
         functools.update_wrapper(self, fn, updated=())
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:  # keyword arguments travel as one more (dict) argument: part of the signature
+            args = args + (_Keywords(sorted(kwargs.items())),)
         if _trace_state.tracer is not None or self.eager_reason is not None:
             # called while another graph is traced: inline the Python; or data-dependent: run eagerly
-            return self.fn(*args)
+            return self._invoke(args)
         # fast path: all arguments are tensors whose signature was seen before
         try:
             fast_key = tuple([(a._data.shape, a._dtype, a._device) for a in args])
@@ -166,6 +172,12 @@ class CompiledFunction:
             self.fast_cache[fast_key] = entry
         return self._run(entry, tensors)
 
+    def _invoke(self, args):
+        """Call the Python function on these arguments (keywords unpacked)."""
+        if args and type(args[-1]) is _Keywords:
+            return self.fn(*args[:-1], **args[-1])
+        return self.fn(*args)
+
     def _run_other_state(self, key, entry, args, tensors):
         """A guard failed. A 0-d tensor baked as a constant was changed in place (a scalar the
         caller updates): from now on it is read live, and every graph is traced again. Or the graph
@@ -180,6 +192,8 @@ class CompiledFunction:
                 self.live_scalars[id(t)] = t
             for table in (self.cache, self.fast_cache, self.state_cache, self.families):
                 table.clear()
+            if args and type(args[-1]) is _Keywords:
+                return self(*args[:-1], **args[-1])
             return self(*args)
         graph = entry[0].graph
         state = (tuple(_leaf(target, tensors)._grad is None for target, _ in graph.grad_guards),
@@ -220,7 +234,7 @@ class CompiledFunction:
         for i, t in enumerate(tensors):
             tracer.placeholder(t, f"in{i}")
         with tracing(tracer):
-            result = self.fn(*args)
+            result = self._invoke(args)
         if tracer.value_reads:
             self._fall_back_to_eager(tracer.value_reads)
         out_tensors = []
