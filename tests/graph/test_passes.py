@@ -148,3 +148,31 @@ def test_reshape_of_reshape_collapses():
     passes.optimize(g)
     reshapes = [n for n in g.nodes if n.name == "reshape"]
     assert len(reshapes) == 1 and reshapes[0].inputs[0] is g.placeholders[0]
+
+
+def test_cross_entropy_and_its_gradient_share_one_node():
+    ug.manual_seed(0)
+    m = ug.nn.Linear(6, 4)
+    opt = ug.optim.SGD(m.parameters(), lr=0.1)
+
+    def step(x, y):
+        loss = ug.nn.functional.cross_entropy(m(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+    compiled = ug.jit(step)
+    x, y = ug.randn(5, 6), ug.tensor(np.array([0, 3, 1, 1, 2]))
+    compiled(x, y)
+    names = [n.name for n in compiled.graph.nodes]
+    assert "cross_entropy_index_with_grad" in names
+    assert "cross_entropy_index" not in names and "cross_entropy_index_grad" not in names
+    twin = ug.nn.Linear(6, 4)
+    twin.load_state_dict(m.state_dict())
+    expected = ug.nn.functional.cross_entropy(twin(x), y)
+    expected.backward()
+    before = m.weight.detach().numpy().copy()
+    loss = compiled(x, y)
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-6)
+    np.testing.assert_allclose(m.weight.grad.numpy(), twin.weight.grad.numpy(), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(m.weight.detach().numpy(), before - 0.1 * twin.weight.grad.numpy(), rtol=1e-5)

@@ -7,8 +7,10 @@
   permutes
 - channel_add_after_max_pool: a convolution's bias added after its max pooling (4x fewer adds)
 - scaled_add_fusion (scaled_add_fusion.py): b*y + a*x as one axpby node (optimizer updates)
+- cross_entropy_fusion (loss_fusion.py): a cross-entropy and its gradient share one softmax
 Random nodes are never merged or folded.
 """
+from .loss_fusion import cross_entropy_fusion
 from .scaled_add_fusion import scaled_add_fusion
 
 
@@ -186,7 +188,8 @@ def algebraic_simplification(graph):
 
 
 DEFAULT_PASSES = (constant_folding, algebraic_simplification, common_subexpression_elimination,
-                  dead_code_elimination, drop_unused_argmax, channel_add_after_max_pool, scaled_add_fusion)
+                  dead_code_elimination, drop_unused_argmax, channel_add_after_max_pool, scaled_add_fusion,
+                  cross_entropy_fusion)
 
 
 def optimize(graph, passes=DEFAULT_PASSES, max_rounds=4, fuse=True):

@@ -30,6 +30,7 @@ from .nn.softmax import log_softmax, softmax
 from .nn.normalization import batch_norm, group_norm, layer_norm
 from .nn.dropout_embedding import dropout, embedding
 from .loss.cross_entropy_index import cross_entropy_index, cross_entropy_index_grad
+from .loss.cross_entropy_fused import cross_entropy_index_with_grad
 from .loss.losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss,
                           l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 
