@@ -5,7 +5,7 @@ import unigrad as ug
 from unigrad.graph import passes
 from unigrad.graph.executor import Plan
 
-from .helpers import trace_graph
+from .helpers import trace_graph, train_step
 
 
 def _run(graph, *inputs):
@@ -153,15 +153,7 @@ def test_reshape_of_reshape_collapses():
 def test_cross_entropy_and_its_gradient_share_one_node():
     ug.manual_seed(0)
     m = ug.nn.Linear(6, 4)
-    opt = ug.optim.SGD(m.parameters(), lr=0.1)
-
-    def step(x, y):
-        loss = ug.nn.functional.cross_entropy(m(x), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss
-    compiled = ug.jit(step)
+    compiled = ug.jit(train_step(m, ug.optim.SGD(m.parameters(), lr=0.1)))
     x, y = ug.randn(5, 6), ug.tensor(np.array([0, 3, 1, 1, 2]))
     compiled(x, y)
     names = [n.name for n in compiled.graph.nodes]
