@@ -185,3 +185,19 @@ def test_learning_rate_schedules_apply_to_compiled_steps():
     assert comp_opt.param_groups[0]["lr"] == pytest.approx(0.2 * 0.5 ** 3)
     assert len(compiled.cache) + len(compiled.state_cache) == 2  # lr changes never retraced
     assert sum(n.name == "axpby" for n in compiled.graph.nodes) == 8
+
+
+def test_gradients_cleared_by_the_step_are_cleared_by_the_compiled_step():
+    """zero_grad() at the end of a step leaves .grad None after each compiled call, as eagerly."""
+    m, opt = _setup("SGD", lr=0.1)
+
+    def step(x, y):
+        loss = ug.nn.functional.cross_entropy(m(x), y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        return loss
+    compiled = ug.jit(step)
+    for x, y in _batches(3):
+        compiled(x, y)
+        assert all(p.grad is None for p in m.parameters())

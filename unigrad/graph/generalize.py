@@ -39,6 +39,8 @@ class GenericGraph:
         self.grad_guards = []    # as Graph.grad_guards
         self.scalar_guards = []  # as Graph.scalar_guards
         self.mode_guards = []    # as Graph.mode_guards
+        self.grads_cleared = []  # as Graph.grads_cleared
+        self.grads_left_none = []  # as Graph.grads_left_none
         self.value_guards = []   # as Graph.value_guards
         self.pre_run = []        # as Graph.pre_run
         self.grad_captures = {}  # capture index -> leaf (Graph.grad_captures)
@@ -119,6 +121,7 @@ class GenericGraph:
         g.grad_guards = list(self.grad_guards)
         g.scalar_guards = list(self.scalar_guards)
         g.mode_guards = list(self.mode_guards)
+        g.grads_cleared, g.grads_left_none = list(self.grads_cleared), list(self.grads_left_none)
         g.value_guards = list(self.value_guards)
         g.pre_run = list(self.pre_run)
         g.grad_captures = {values[("w", i)]: leaf for i, leaf in self.grad_captures.items()}
@@ -255,6 +258,7 @@ def generalize(graphs):
     out.grad_guards = list(g1.grad_guards)
     out.scalar_guards = [guard for g in graphs for guard in g.scalar_guards]
     out.mode_guards = list(g1.mode_guards)
+    out.grads_cleared, out.grads_left_none = list(g1.grads_cleared), list(g1.grads_left_none)
     out.value_guards = list(g1.value_guards)
     out.pre_run = list(g1.pre_run)
     positions = {v: i for i, (v, _) in enumerate(g1.captures)}

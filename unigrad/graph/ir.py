@@ -68,6 +68,8 @@ class Graph:
         # InputWrite: the new value of an input the function changed in place
         self.bindings = []
         self.grad_captures = {}    # capture Value -> leaf: the value is leaf.grad as the run begins
+        self.grads_cleared = []    # leaves (or input indices) whose .grad is dropped as a run begins
+        self.grads_left_none = []  # ... and whose .grad is None after a run (zero_grad at the end)
         self.grad_guards = []      # (leaf, was None): the graph assumes leaf.grad is (not) None at entry
         self.scalar_guards = []    # (weak ref, version counter, version) of 0-d tensors baked as constants
         self.mode_guards = []      # (weak ref, training) of the Modules the graph was traced through

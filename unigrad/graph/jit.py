@@ -216,16 +216,20 @@ class CompiledFunction:
     @staticmethod
     def _run(entry, tensors):
         plan, out_spec, device = entry
-        for tensor, owner, key in plan.graph.pre_run:  # numbers read live (a scheduled learning rate)
+        graph = plan.graph
+        for tensor, owner, key in graph.pre_run:  # numbers read live (a scheduled learning rate)
             tensor._data[...] = owner[key]
+        for target in graph.grads_cleared:  # the step begins with zero_grad(): free the old gradients now
+            _leaf(target, tensors)._grad = None
         if is_grad_enabled() and plan.graph_needs_grad(tensors):
             from .graph_call import call_with_autograd
             outs = call_with_autograd(plan, tensors)
         else:
             outs = wrap_outputs(plan, plan.run([t._data for t in tensors]), device)
-        targets = plan.graph.bindings
-        if targets:
-            outs = _bind_gradients(targets, outs, tensors)
+        for target in graph.grads_left_none:
+            _leaf(target, tensors)._grad = None
+        if graph.bindings:
+            outs = _bind_gradients(graph.bindings, outs, tensors)
         return _unflatten(out_spec, outs)
 
     def _trace(self, args, tensors):

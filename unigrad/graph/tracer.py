@@ -34,6 +34,8 @@ class Tracer:
         self.grad_guards = {}   # id(leaf) -> (leaf, whether .grad was None) when first read before any write
         self.grad_touched = set()  # ids of leaves whose .grad was read or written
         self.grad_of = {}       # id(grad Tensor) -> (grad, leaf) for grads read from a leaf
+        self.grad_leaves = []   # the leaves whose .grad was read or written, in order
+        self.grads_cleared_first = []  # leaves whose .grad the function set to None before reading it
 
     # ---- tensors entering the graph --------------------------------------------------------
     def placeholder(self, tensor, name=None):
@@ -104,8 +106,14 @@ class Tracer:
         for t, v in zip(outputs, node.outputs):
             self._bind(t, v)
         if op.name in _VIEW_INVERSES:  # an in-place update of this view must update its base too
-            # the base is held: a temporary view of a view (m.T[0]) must still reach m
-            self.view_sources[id(outputs[0])] = (weakref.ref(outputs[0]), inputs[0], op.name, attrs)
+            # the base is held while the view lives (a temporary view of a view, m.T[0], must still
+            # reach m), as a NumPy view holds its base array; the entry goes with the view
+            key, sources = id(outputs[0]), self.view_sources
+
+            def forget(ref):
+                if sources.get(key, (None,))[0] is ref:
+                    del sources[key]
+            sources[key] = (weakref.ref(outputs[0], forget), inputs[0], op.name, attrs)
 
     def record_constant(self, tensor):
         """A tensor made by a factory (zeros, ones, arange...) during the trace: a constant."""
@@ -232,8 +240,11 @@ class Tracer:
         key = id(leaf)
         if key not in self.grad_touched:
             self.grad_touched.add(key)
+            self.grad_leaves.append(leaf)
             if not write:  # the graph depends on whether the leaf had a gradient when the run began
                 self.grad_guards[key] = (leaf, grad is None)
+            elif grad is None:  # zero_grad() first: the run may drop the old gradient at once
+                self.grads_cleared_first.append(leaf)
         if not write and grad is not None:
             self.grad_of[id(grad)] = (grad, leaf)
 
@@ -265,6 +276,8 @@ class Tracer:
                 graph.outputs.append(v)
                 graph.bindings.append(InputWrite(i))
         index = {id(t): i for i, t in enumerate(inputs)}
+        graph.grads_cleared = [index.get(id(leaf), leaf) for leaf in self.grads_cleared_first]
+        graph.grads_left_none = [index.get(id(leaf), leaf) for leaf in self.grad_leaves if leaf._grad is None]
         graph.grad_guards = [(index.get(id(leaf), leaf), was_none) for leaf, was_none in self.grad_guards.values()]
 
 
