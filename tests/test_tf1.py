@@ -356,3 +356,95 @@ def test_interactive_session_eval_and_operation_run():
         sess.close()
     with pytest.raises(ug.InvalidArgumentError, match="no default session"):
         w.eval()
+
+
+def test_control_dependencies_group_and_no_op():
+    counter = tf.Variable(0.0)
+    bump = tf.assign_add(counter, 1.0)
+    with tf.control_dependencies([bump]):
+        after = tf.identity(counter) * 10.0  # runs after the bump
+    both = tf.group(tf.assign_add(counter, 100.0), tf.no_op())
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(after) == pytest.approx(10.0)
+        assert sess.run(after) == pytest.approx(20.0)
+        assert sess.run(both) is None
+        assert sess.run(counter) == pytest.approx(102.0)
+
+
+def test_exponential_decay_drives_the_optimizer_from_the_global_step():
+    step = tf.train.get_or_create_global_step()
+    assert tf.train.get_global_step() is step
+    lr = tf.train.exponential_decay(0.1, step, decay_steps=2, decay_rate=0.5, staircase=True)
+    w = tf.Variable(tf.zeros([1]))
+    train = tf.train.GradientDescentOptimizer(lr).minimize(tf.reduce_sum(-w), global_step=step)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        rates = []
+        for _ in range(5):
+            rates.append(float(sess.run(lr)))
+            sess.run(train)
+        # the gradient of -w is -1: each step adds the learning rate of that step
+        np.testing.assert_allclose(rates, [0.1, 0.1, 0.05, 0.05, 0.025], rtol=1e-6)
+        np.testing.assert_allclose(sess.run(w), [sum(rates)], rtol=1e-6)
+        assert sess.run(step) == 5
+        pw = tf.train.piecewise_constant(step, [2, 4], [1.0, 0.5, 0.1])
+        assert sess.run(pw) == pytest.approx(0.1)
+
+
+def test_clip_by_global_norm_follows_tf():
+    a, b = tf.constant([3.0, 0.0]), tf.constant([[0.0, 4.0]])
+    (ca, none, cb), norm = tf.clip_by_global_norm([a, None, b], 1.0)
+    with tf.Session() as sess:
+        assert none is None
+        assert sess.run(norm) == pytest.approx(5.0)
+        np.testing.assert_allclose(sess.run(ca), [0.6, 0.0], rtol=1e-6)
+        np.testing.assert_allclose(sess.run(cb), [[0.0, 0.8]], rtol=1e-6)
+        np.testing.assert_allclose(sess.run(tf.clip_by_norm(tf.constant([3.0, 4.0]), 10.0)), [3.0, 4.0])
+
+
+def test_auto_reuse_collections_and_losses():
+    def tower(x):
+        with tf.variable_scope("tower", reuse=tf.AUTO_REUSE):
+            return tf.layers.dense(x, 2, name="fc")
+    x = tf.placeholder(tf.float32, [None, 3])
+    first, second = tower(x), tower(x)
+    assert len(tf.trainable_variables()) == 2  # kernel and bias, shared by both towers
+    assert tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="tower") == tf.trainable_variables()
+    labels = tf.placeholder(tf.int32, [None])
+    xent = tf.losses.sparse_softmax_cross_entropy(labels, first)
+    mse = tf.losses.mean_squared_error(first, second)
+    assert tf.losses.get_losses() == [xent, mse]
+    feed = {x: np.ones((4, 3), np.float32), labels: np.array([0, 1, 1, 0], np.int32)}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        logits, loss, zero = sess.run([first, xent, mse], feed)
+        expected = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor([0, 1, 1, 0]))
+        assert loss == pytest.approx(expected.item(), rel=1e-5)
+        assert zero == pytest.approx(0.0)
+
+
+def test_layers_pooling_flatten_dropout_and_small_ops():
+    x = tf.placeholder(tf.float32, [None, 4, 4, 2])
+    pooled = tf.layers.max_pooling2d(x, 2, 2)
+    flat = tf.layers.flatten(pooled)
+    assert flat.get_shape().as_list() == [None, 8]
+    kept = tf.layers.dropout(flat, rate=0.5, training=False)
+    data = np.arange(64, dtype=np.float32).reshape(2, 4, 4, 2)
+    v = tf.constant([[1.0, 0.0, 2.0], [0.0, 0.0, 3.0]])
+    with tf.Session() as sess:
+        out = sess.run(kept, {x: data})
+        np.testing.assert_array_equal(out, data.reshape(2, 2, 2, 2, 2, 2).max(axis=(2, 4)).reshape(2, 8))
+        assert sess.run(tf.count_nonzero(v)) == 3
+        np.testing.assert_array_equal(sess.run(tf.count_nonzero(v, axis=1)), [2, 1])
+        assert sess.run(tf.size(v)) == 6 and sess.run(tf.rank(v)) == 2
+        np.testing.assert_array_equal(sess.run(tf.range(1, 7, 2)), [1, 3, 5])
+        np.testing.assert_allclose(sess.run(tf.reduce_logsumexp(v, axis=1)),
+                                   np.log(np.exp([[1.0, 0.0, 2.0], [0.0, 0.0, 3.0]]).sum(1)), rtol=1e-6)
+        np.testing.assert_array_equal(sess.run(tf.logical_and(v > 0.5, v < 2.5)), [[True, False, True],
+                                                                                  [False, False, False]])
+        np.testing.assert_array_equal(sess.run(tf.nn.relu6(tf.constant([-1.0, 3.0, 9.0]))), [0.0, 3.0, 6.0])
+        np.testing.assert_allclose(sess.run(tf.math.log(tf.constant([1.0, np.e]))), [0.0, 1.0], rtol=1e-6)
+        w = tf.Variable(tf.ones([2]))
+        sess.run(w.initializer)
+        np.testing.assert_array_equal(sess.run(tf.assign_sub(w, [0.5, 1.0])), [0.5, 0.0])

@@ -22,6 +22,7 @@ class Graph:
         self.variables = []
         self.placeholders = []
         self.collections = {}
+        self.control_stack = []   # lists of ops from enclosing tf.control_dependencies blocks
 
     def unique_name(self, base):
         base = "/".join(self.scope + [base])
@@ -44,6 +45,16 @@ class Graph:
             yield "/".join(self.scope) + "/"
         finally:
             self.scope.pop()
+
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs):
+        """Ops created inside run only after `control_inputs` (None clears the enclosing ones)."""
+        saved = self.control_stack
+        self.control_stack = [] if control_inputs is None else saved + [list(control_inputs)]
+        try:
+            yield
+        finally:
+            self.control_stack = saved
 
     def get_collection(self, key):
         return list(self.collections.get(key, []))
@@ -69,6 +80,30 @@ def reset_default_graph():
     _state.default = Graph()
 
 
+def control_dependencies(control_inputs):
+    return get_default_graph().control_dependencies(control_inputs)
+
+
+class GraphKeys:
+    GLOBAL_VARIABLES = "variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    LOCAL_VARIABLES = "local_variables"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    GLOBAL_STEP = "global_step"
+    SUMMARIES = "summaries"
+
+
+def get_collection(key, scope=None):
+    items = get_default_graph().get_collection(key)
+    return [i for i in items if getattr(i, "name", "").startswith(scope)] if scope else items
+
+
+def add_to_collection(name, value):
+    get_default_graph().add_to_collection(name, value)
+
+
 def name_scope(name, default_name=None, values=None):
     return get_default_graph().name_scope(name or default_name)
 
@@ -78,8 +113,13 @@ class Node:
     is_operation = False
 
     def __init__(self, kind, inputs, fn, name, graph=None):
-        self.kind, self.inputs, self.fn = kind, list(inputs), fn
         self.graph = graph or get_default_graph()
+        deps = [d for block in self.graph.control_stack for d in block]
+        if deps and kind not in ("placeholder", "variable", "constant"):
+            n = len(inputs)  # the dependencies are evaluated first; fn sees only its own inputs
+            fn = (lambda *values, _fn=fn, _n=n: _fn(*values[:_n]))
+            inputs = list(inputs) + deps
+        self.kind, self.inputs, self.fn = kind, list(inputs), fn
         self.name = self.graph.unique_name(name)
         self.site = user_frame()
 

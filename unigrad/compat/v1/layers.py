@@ -1,7 +1,7 @@
 """tf.layers: the dense and conv2d layers TF1 models are usually written with."""
 from ...errors import InvalidArgumentError
-from .nn import bias_add, conv2d as nn_conv2d
-from .ops import matmul
+from .nn import avg_pool, bias_add, conv2d as nn_conv2d, dropout as nn_dropout, max_pool
+from .ops import matmul, reshape
 from .initializers import zeros_initializer
 from .variable_scope import get_variable, variable_scope
 from .graph import get_default_graph
@@ -36,3 +36,35 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", activa
         if use_bias:
             out = bias_add(out, get_variable("bias", [filters], initializer=zeros_initializer()))
     return activation(out) if activation is not None else out
+
+
+def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
+    return _pooling(max_pool, inputs, pool_size, strides, padding, data_format, name)
+
+
+def average_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
+    return _pooling(avg_pool, inputs, pool_size, strides, padding, data_format, name)
+
+
+def _pooling(pool, inputs, pool_size, strides, padding, data_format, name):
+    kh, kw = (pool_size, pool_size) if isinstance(pool_size, int) else pool_size
+    sh, sw = (strides, strides) if isinstance(strides, int) else strides
+    nhwc = data_format == "channels_last"
+    window = [1, kh, kw, 1] if nhwc else [1, 1, kh, kw]
+    step = [1, sh, sw, 1] if nhwc else [1, 1, sh, sw]
+    return pool(inputs, window, step, padding.upper(), "NHWC" if nhwc else "NCHW", name)
+
+
+def flatten(inputs, name=None):
+    """(batch, everything else): the trailing dimensions must be known."""
+    if inputs.shape is None or any(d is None for d in inputs.shape[1:]):
+        raise InvalidArgumentError("tf.layers.flatten needs inputs whose dimensions after the first are known")
+    size = 1
+    for d in inputs.shape[1:]:
+        size *= d
+    return reshape(inputs, [-1, size], name=name)
+
+
+def dropout(inputs, rate=0.5, training=False, name=None):
+    """Dropout when `training` (a Python bool): tf.layers' default is off, unlike tf.nn.dropout."""
+    return nn_dropout(inputs, rate=rate, name=name) if training else inputs

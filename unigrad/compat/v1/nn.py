@@ -10,6 +10,7 @@ sigmoid = lambda x, name=None: elementwise_node(x, F.sigmoid, name or "Sigmoid")
 tanh = lambda x, name=None: elementwise_node(x, F.tanh, name or "Tanh")  # noqa: E731
 elu = lambda features, name=None: elementwise_node(features, F.elu, name or "Elu")  # noqa: E731
 softplus = lambda features, name=None: elementwise_node(features, F.softplus, name or "Softplus")  # noqa: E731
+relu6 = lambda features, name=None: elementwise_node(features, F.relu6, name or "Relu6")  # noqa: E731
 
 
 def leaky_relu(features, alpha=0.2, name=None):

@@ -43,18 +43,29 @@ class Optimizer:
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
-        inputs = [x for pair in pairs for x in pair] + ([global_step] if global_step is not None else [])
+        n = 2 * len(pairs)
+        # a learning rate that is a graph tensor (tf.train.exponential_decay of the global step) is
+        # read as an input of the update, before the global step advances
+        lr = [self.learning_rate] if isinstance(self.learning_rate, Tensor) else []
+        step = [global_step] if global_step is not None else []
+        inputs = [x for pair in pairs for x in pair] + lr + step
 
         def fn(*values):
+            self._lr_value = values[n] if lr else self.learning_rate
             with no_grad():
                 for i in range(len(pairs)):
                     grad, var = values[2 * i], values[2 * i + 1]
                     if grad is not None:
                         self._apply(var, grad.detach(), self.slots.setdefault(id(var), {}))
-                if global_step is not None:
+                if step:
                     values[-1].add_(1)
             return None
         return Operation(inputs, fn, name or self.name)
+
+    @property
+    def lr(self):
+        """The learning rate of the update being applied (a number or the value of a tensor)."""
+        return self._lr_value
 
     def minimize(self, loss, global_step=None, var_list=None, name=None):
         return self.apply_gradients(self.compute_gradients(loss, var_list), global_step, name)
@@ -75,7 +86,7 @@ class GradientDescentOptimizer(Optimizer):
         super().__init__(learning_rate, name)
 
     def _apply(self, var, grad, slots):
-        var.sub_(F.mul(grad, self.learning_rate))
+        var.sub_(F.mul(grad, self.lr))
 
 
 class MomentumOptimizer(Optimizer):
@@ -87,7 +98,7 @@ class MomentumOptimizer(Optimizer):
         acc = self._slot(slots, "momentum", var)
         acc.mul_(self.momentum).add_(grad)
         step = F.add(grad, F.mul(acc, self.momentum)) if self.use_nesterov else acc
-        var.sub_(F.mul(step, self.learning_rate))
+        var.sub_(F.mul(step, self.lr))
 
 
 class AdamOptimizer(Optimizer):
@@ -102,7 +113,7 @@ class AdamOptimizer(Optimizer):
         m.mul_(self.beta1).add_(F.mul(grad, 1 - self.beta1))
         v.mul_(self.beta2).add_(F.mul(F.mul(grad, grad), 1 - self.beta2))
         # TF1: lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t); var -= lr_t * m / (sqrt(v) + epsilon)
-        lr_t = F.div(F.mul(F.sqrt(F.rsub(F.pow(self.beta2, t), 1.0)), self.learning_rate),
+        lr_t = F.div(F.mul(F.sqrt(F.rsub(F.pow(self.beta2, t), 1.0)), self.lr),
                      F.rsub(F.pow(self.beta1, t), 1.0))
         var.sub_(F.to_dtype(F.mul(lr_t, F.div(m, F.add(F.sqrt(v), self.epsilon))), var.dtype))
 
@@ -122,7 +133,7 @@ class RMSPropOptimizer(Optimizer):
             mg = self._slot(slots, "mg", var)
             mg.mul_(self.decay).add_(F.mul(grad, 1 - self.decay))
             denom = F.sub(ms, F.mul(mg, mg))
-        mom.mul_(self.momentum).add_(F.div(F.mul(grad, self.learning_rate), F.sqrt(F.add(denom, self.epsilon))))
+        mom.mul_(self.momentum).add_(F.div(F.mul(grad, self.lr), F.sqrt(F.add(denom, self.epsilon))))
         var.sub_(mom)
 
 
@@ -134,16 +145,51 @@ class AdagradOptimizer(Optimizer):
     def _apply(self, var, grad, slots):
         acc = self._slot(slots, "accumulator", var, fill=self.initial)
         acc.add_(F.mul(grad, grad))
-        var.sub_(F.div(F.mul(grad, self.learning_rate), F.sqrt(acc)))
+        var.sub_(F.div(F.mul(grad, self.lr), F.sqrt(acc)))
 
 
-def get_global_step():
-    return None
+def get_global_step(graph=None):
+    from .graph import get_collection
+    steps = get_collection("global_step")
+    return steps[0] if steps else None
 
 
-def create_global_step():
+def create_global_step(graph=None):
+    from .graph import add_to_collection
     from .ops import constant
-    return Variable(constant(0, dtype="int64"), trainable=False, name="global_step")
+    step = Variable(constant(0, dtype="int64"), trainable=False, name="global_step")
+    add_to_collection("global_step", step)
+    return step
 
+
+def get_or_create_global_step(graph=None):
+    return get_global_step() or create_global_step()
+
+
+def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
+    """learning_rate * decay_rate ** (global_step / decay_steps), the quotient floored if staircase."""
+    step = convert_to_tensor(global_step)
+
+    def fn(s):
+        p = F.div(F.to_dtype(s, "float32"), float(decay_steps))
+        if staircase:
+            p = F.floor(p)
+        return F.mul(F.pow(F.full((), float(decay_rate)), p), float(learning_rate))
+    return Tensor("op", [step], fn, name or "ExponentialDecay", "float32", ())
+
+
+def piecewise_constant(x, boundaries, values, name=None):
+    """values[i] while x <= boundaries[i] (values[-1] past the last boundary)."""
+    if len(values) != len(boundaries) + 1:
+        raise InvalidArgumentError(f"piecewise_constant needs one more value than boundaries, got {len(values)} "
+                                   f"values and {len(boundaries)} boundaries")
+    x = convert_to_tensor(x)
+
+    def fn(v):
+        out = F.full((), float(values[-1]))
+        for b, val in reversed(list(zip(boundaries, values[:-1]))):
+            out = F.where(F.le(F.to_dtype(v, "float64"), float(b)), F.full((), float(val)), out)
+        return out
+    return Tensor("op", [x], fn, name or "PiecewiseConstant", "float32", ())
 
 from .saver import Saver  # noqa: E402,F401  (tf.train.Saver)

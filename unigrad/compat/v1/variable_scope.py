@@ -18,11 +18,23 @@ class _ScopeState:
 _scope = _ScopeState()
 
 
+class _AutoReuse:
+    """tf.AUTO_REUSE: get_variable returns the variable if it exists and creates it if not."""
+
+    def __repr__(self):
+        return "tf.AUTO_REUSE"
+
+
+AUTO_REUSE = _AutoReuse()
+
+
 @contextlib.contextmanager
 def variable_scope(name, reuse=None):
     graph = get_default_graph()
     _scope.names.append(name)
-    _scope.reuse.append(bool(reuse) or (bool(_scope.reuse[-1]) if _scope.reuse else False))
+    parent = _scope.reuse[-1] if _scope.reuse else False
+    _scope.reuse.append(reuse if reuse is AUTO_REUSE else (parent if parent is AUTO_REUSE and not reuse
+                                                           else bool(reuse) or bool(parent)))
     try:
         with graph.name_scope(name):
             yield name
@@ -38,11 +50,13 @@ def get_variable(name, shape=None, dtype=_dt.float32, initializer=None, trainabl
     existing = {v.name: v for v in graph.variables}
     reuse = _scope.reuse[-1] if _scope.reuse else False
     if full in existing:
+        if reuse is AUTO_REUSE:
+            return existing[full]
         if not reuse:
             raise InvalidArgumentError(f"Variable {full} already exists; use tf.variable_scope(..., reuse=True) to "
                                        "share it")
         return existing[full]
-    if reuse:
+    if reuse and reuse is not AUTO_REUSE:
         raise InvalidArgumentError(f"Variable {full} does not exist, but the scope is set to reuse variables")
     if initializer is None:
         if shape is None:

@@ -81,6 +81,15 @@ def assign_add(ref, value, name=None):
     return ref.assign_add(value, name)
 
 
+def assign_sub(ref, value, name=None):
+    return ref.assign_sub(value, name)
+
+
+def local_variables_initializer():
+    """unigrad keeps no local variables (TF's metric counters): an op that does nothing."""
+    return Operation([], lambda: None, "init_local", initializer=True)
+
+
 def global_variables(graph=None):
     return (graph or get_default_graph()).get_collection(GLOBAL_VARIABLES)
 
