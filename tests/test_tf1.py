@@ -448,3 +448,25 @@ def test_layers_pooling_flatten_dropout_and_small_ops():
         w = tf.Variable(tf.ones([2]))
         sess.run(w.initializer)
         np.testing.assert_array_equal(sess.run(tf.assign_sub(w, [0.5, 1.0])), [0.5, 0.0])
+
+
+def test_cond_decides_when_the_graph_runs():
+    x = tf.placeholder(tf.float32, [None])
+    training = tf.placeholder(tf.bool, [])
+    w = tf.Variable(tf.constant([2.0]))
+    y = tf.cond(training, lambda: x * w, lambda: x - 1.0)
+    pair = tf.cond(training, lambda: (x, w * 3.0), lambda: (x * 0.0, w))  # an outside tensor, two outputs
+    (grad,) = tf.gradients(tf.reduce_sum(y), [w])
+    data = np.array([1.0, 2.0], np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for flag in (True, False, True, False):  # repeated: the compiled graph keeps both branches
+            expected = data * 2.0 if flag else data - 1.0
+            np.testing.assert_allclose(sess.run(y, {x: data, training: flag}), expected)
+            first, second = sess.run(pair, {x: data, training: flag})
+            np.testing.assert_allclose(first, data if flag else 0 * data)
+            np.testing.assert_allclose(second, [6.0] if flag else [2.0])
+        np.testing.assert_allclose(sess.run(grad, {x: data, training: True}), [3.0])  # d sum(x * w) / dw
+        np.testing.assert_allclose(sess.run(grad, {x: data, training: False}), [0.0])
+    with pytest.raises(ug.InvalidArgumentError, match="return 1 and 2 values"):
+        tf.cond(training, lambda: x, lambda: (x, x))

@@ -23,6 +23,7 @@ class Graph:
         self.placeholders = []
         self.collections = {}
         self.control_stack = []   # lists of ops from enclosing tf.control_dependencies blocks
+        self.recording = None     # a list collecting the nodes created (a tf.cond branch being built)
 
     def unique_name(self, base):
         base = "/".join(self.scope + [base])
@@ -120,6 +121,8 @@ class Node:
             fn = (lambda *values, _fn=fn, _n=n: _fn(*values[:_n]))
             inputs = list(inputs) + deps
         self.kind, self.inputs, self.fn = kind, list(inputs), fn
+        if self.graph.recording is not None:
+            self.graph.recording.append(self)
         self.name = self.graph.unique_name(name)
         self.site = user_frame()
 
