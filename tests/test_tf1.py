@@ -470,3 +470,22 @@ def test_cond_decides_when_the_graph_runs():
         np.testing.assert_allclose(sess.run(grad, {x: data, training: False}), [0.0])
     with pytest.raises(ug.InvalidArgumentError, match="return 1 and 2 values"):
         tf.cond(training, lambda: x, lambda: (x, x))
+
+
+def test_while_loop_runs_the_fed_number_of_iterations():
+    x = tf.placeholder(tf.float32, [2])
+    limit = tf.placeholder(tf.int32, [])
+    i, acc = tf.while_loop(lambda i, a: i < limit, lambda i, a: (i + 1, a * 2.0 + x), [tf.constant(0), tf.zeros([2])])
+    doubled = tf.while_loop(lambda v: tf.reduce_sum(v) < 100.0, lambda v: v * 2.0, tf.ones([2]))
+    data = np.array([1.0, 2.0], np.float32)
+    with tf.Session() as sess:
+        for n in (3, 5, 0, 3):  # repeated runs reuse the compiled loop
+            count, total = sess.run([i, acc], {x: data, limit: n})
+            expected = np.zeros(2, np.float32)
+            for _ in range(n):
+                expected = expected * 2 + data
+            assert count == n
+            np.testing.assert_allclose(total, expected)
+        np.testing.assert_allclose(sess.run(doubled), [64.0, 64.0])
+    with pytest.raises(ug.InvalidArgumentError, match="returns 1 values for 2 loop variables"):
+        tf.while_loop(lambda a, b: a < 3, lambda a, b: a + 1, [tf.constant(0), tf.constant(0)])

@@ -9,7 +9,7 @@ registry's backward rules, so they are ordinary graph nodes.
 from ...backend.dtypes import bool_ as bool, float16, float32, float64, int32, int64, uint8
 from . import layers, losses, nn, train
 from .clip_ops import clip_by_global_norm, clip_by_norm, global_norm
-from .cond import cond
+from .control_flow import cond, while_loop
 from .control import group, no_op
 from .graph import (FailedPreconditionError, Graph, GraphKeys, Operation, Tensor, TensorShape, add_to_collection,
                     control_dependencies, get_collection, get_default_graph, name_scope, reset_default_graph)
