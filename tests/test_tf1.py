@@ -489,3 +489,17 @@ def test_while_loop_runs_the_fed_number_of_iterations():
         np.testing.assert_allclose(sess.run(doubled), [64.0, 64.0])
     with pytest.raises(ug.InvalidArgumentError, match="returns 1 values for 2 loop variables"):
         tf.while_loop(lambda a, b: a < 3, lambda a, b: a + 1, [tf.constant(0), tf.constant(0)])
+
+
+def test_gradients_through_while_loop_are_not_none():
+    """The loop op has no gradient rule; a loop whose result needs a gradient runs as ops instead."""
+    import warnings
+    w = tf.Variable(tf.constant([1.5]))
+    out = tf.while_loop(lambda v: tf.reduce_sum(v) < 10.0, lambda v: v * w, tf.ones([1]))
+    (grad,) = tf.gradients(tf.reduce_sum(out), [w])
+    with tf.Session() as sess, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the run falls back to eager, and says so
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_allclose(sess.run(out), [1.5 ** 6])
+        for _ in range(2):
+            np.testing.assert_allclose(sess.run(grad), [6 * 1.5 ** 5], rtol=1e-6)

@@ -239,6 +239,11 @@ def _build_while(cond_fn, body_fn, loop_vars, parent):
         raise ShapeError(f"while_loop: body_fn must return the loop variables' shapes/dtypes "
                          f"{[(s, d.name) for s, d in specs]}, got {[(s, d.name) for s, d in body.out_specs]}")
     implicit = _union([test.implicit, body.implicit])
+    if is_grad_enabled() and any(t.requires_grad for t in (*loop_vars, *implicit)):
+        # the loop op has no gradient: run the iterations as ops so autograd sees them. The trace
+        # then reads the condition's value, which makes the compiled function run eagerly (correct
+        # gradients, with jit's warning) rather than give a gradient of None
+        return _python_while(cond_fn, body_fn, loop_vars)
     outs = dispatch(while_op, (*loop_vars, *implicit), {"loops": LoopBodies(test, body, implicit),
                                                          "n": len(loop_vars)})
     return outs if len(outs) > 1 else outs[0]

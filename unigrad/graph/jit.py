@@ -259,7 +259,8 @@ class CompiledFunction:
                              "(an `if`, float(), .item() or print on a computed tensor)")
         warnings.warn(f"ug.jit: {self.eager_reason}; a compiled graph would keep the values of the call it was "
                       "traced on, so it runs eagerly instead. Use ug.cond / ug.while_loop for data-dependent "
-                      "control flow, and return tensors rather than Python numbers.", JitFallbackWarning,
+                      "control flow, and return tensors rather than Python numbers (a ug.while_loop whose result "
+                      "needs a gradient runs eagerly too: the loop op has no gradient yet).", JitFallbackWarning,
                       stacklevel=4)
 
     def graph_for(self, *args):
