@@ -27,7 +27,7 @@ from ..backend.trace_state import state as _trace_state
 from ..backend.device import cpu
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .executor import Plan, wrap_outputs
-from .ir import InputWrite
+from .trace_guards import after_run, before_run, changed_scalars, guarded_state, guards_hold
 from .passes import optimize as run_passes
 from .tracer import Tracer, tracing
 
@@ -146,7 +146,7 @@ class CompiledFunction:
             fast_key = None
         else:
             entry = self.fast_cache.get(fast_key)
-            if entry is not None and _guards_hold(entry, args):
+            if entry is not None and guards_hold(entry[0].graph, args):
                 return self._run(entry, args)
         tensors = []
         spec = _flatten(list(args), tensors)
@@ -166,7 +166,7 @@ class CompiledFunction:
                     family.learn(shapes, entry[0].graph, entry[1])
                 return result
             self.cache[key] = entry
-        if not _guards_hold(entry, tensors):
+        if not guards_hold(entry[0].graph, tensors):
             return self._run_other_state(key, entry, args, tensors)
         if fast_key is not None and all(isinstance(a, Tensor) for a in args):
             self.fast_cache[fast_key] = entry
@@ -185,8 +185,7 @@ class CompiledFunction:
         accumulating over calls), a module it went through is now in the other train/eval mode,
         or a hyperparameter it baked in changed: run, tracing first if needed, the graph for this
         state."""
-        changed = [t for t in (ref() for ref, vc, version in entry[0].graph.scalar_guards if vc[0] != version)
-                   if t is not None]
+        changed = changed_scalars(entry[0].graph)
         if changed:
             for t in changed:
                 self.live_scalars[id(t)] = t
@@ -195,12 +194,9 @@ class CompiledFunction:
             if args and type(args[-1]) is _Keywords:
                 return self(*args[:-1], **args[-1])
             return self(*args)
-        graph = entry[0].graph
-        state = (tuple(_leaf(target, tensors)._grad is None for target, _ in graph.grad_guards),
-                 tuple(getattr(ref(), "training", None) for ref, _ in graph.mode_guards),
-                 repr([owner.get(key) for owner, key, _ in graph.value_guards]))
+        state = guarded_state(entry[0].graph, tensors)
         other = self.state_cache.get((key, state))
-        if other is None or not _guards_hold(other, tensors):
+        if other is None or not guards_hold(other[0].graph, tensors):
             result, self.state_cache[(key, state)] = self._trace(args, tensors)
             return result
         return self._run(other, tensors)
@@ -216,21 +212,13 @@ class CompiledFunction:
     @staticmethod
     def _run(entry, tensors):
         plan, out_spec, device = entry
-        graph = plan.graph
-        for tensor, owner, key in graph.pre_run:  # numbers read live (a scheduled learning rate)
-            tensor._data[...] = owner[key]
-        for target in graph.grads_cleared:  # the step begins with zero_grad(): free the old gradients now
-            _leaf(target, tensors)._grad = None
+        before_run(plan.graph, tensors)
         if is_grad_enabled() and plan.graph_needs_grad(tensors):
             from .graph_call import call_with_autograd
             outs = call_with_autograd(plan, tensors)
         else:
             outs = wrap_outputs(plan, plan.run([t._data for t in tensors]), device)
-        for target in graph.grads_left_none:
-            _leaf(target, tensors)._grad = None
-        if graph.bindings:
-            outs = _bind_gradients(graph.bindings, outs, tensors)
-        return _unflatten(out_spec, outs)
+        return _unflatten(out_spec, after_run(plan.graph, outs, tensors))
 
     def _trace(self, args, tensors):
         device = tensors[0].device if tensors else cpu
@@ -245,7 +233,7 @@ class CompiledFunction:
         out_spec = _flatten(result, out_tensors)
         graph = tracer.graph
         graph.outputs = [tracer.output(t) for t in out_tensors]
-        tracer.bind_gradients(tensors)
+        tracer.finish(tensors)
         graph.scalar_guards = tracer.scalar_guards()
         graph.mode_guards = tracer.mode_guards()
         if self.optimize:
@@ -270,45 +258,6 @@ class CompiledFunction:
         if key not in self.cache:
             self(*args)
         return self.cache[key][0].graph
-
-
-def _leaf(target, tensors):
-    return tensors[target] if type(target) is int else target
-
-
-def _guards_hold(entry, tensors):
-    """Whether the state the graph was traced in still holds: each .grad it read at entry is None
-    exactly when it was, each 0-d tensor and hyperparameter it baked in has the value it had, and
-    each module it went through is in the same train/eval mode."""
-    graph = entry[0].graph
-    for target, was_none in graph.grad_guards:
-        if (_leaf(target, tensors)._grad is None) is not was_none:
-            return False
-    for ref, vc, version in graph.scalar_guards:
-        if vc[0] != version and ref() is not None:
-            return False
-    for ref, training in graph.mode_guards:
-        module = ref()
-        if module is not None and module.training is not training:
-            return False
-    for owner, key, value in graph.value_guards:
-        if owner.get(key) != value:
-            return False
-    return True
-
-
-def _bind_gradients(targets, outs, tensors):
-    """Hand the trailing outputs back: each gradient to its target's .grad, each new value of an
-    input changed in place into that input; return the function's own outputs."""
-    n = len(outs) - len(targets)
-    for target, value in zip(targets, outs[n:]):
-        if isinstance(target, InputWrite):
-            tensor = tensors[target.index]
-            tensor._data[...] = value._data
-            tensor._vc[0] += 1
-        else:
-            _leaf(target, tensors).grad = value.detach() if value.requires_grad else value
-    return outs[:n]
 
 
 def trace(fn, example_inputs=(), optimize=True, dynamic=True, dynamic_batch=False):

@@ -10,10 +10,11 @@ import weakref
 from ..errors import user_frame
 from ..ops.operands import _CONST_CACHE
 from ..backend.trace_state import state
-from .ir import Graph, InputWrite
+from .ir import Graph
+from .trace_guards import GuardsMixin
 
 
-class Tracer:
+class Tracer(GuardsMixin):
     def __init__(self, device=None, parent=None, live_scalars=()):
         self.graph = Graph(device)
         self.parent = parent  # the enclosing trace, when tracing the branches of ug.cond/while_loop
@@ -131,18 +132,6 @@ class Tracer:
             v.kind = "capture"
             self.graph.captures.append((v, tensor))
 
-    def scalar_guards(self):
-        """(weak ref, version counter, version) of each baked 0-d tensor that outlives the trace:
-        a run finding one changed in place (a scalar hyperparameter the caller updates) retraces
-        with it read live. Temporaries of the trace are gone by now."""
-        const_ids = {id(t) for t in _CONST_CACHE.values()}  # the cache may have grown during the trace
-        guards = []
-        for ref, v in self.baked:
-            tensor = ref()
-            if tensor is not None and v.kind == "constant" and id(tensor) not in const_ids:
-                guards.append((ref, tensor._vc, tensor._vc[0]))
-        return guards + [guard for guard in self.read_guards if guard[0]() is not None]
-
     def assign(self, target, result):
         """target's memory now holds result: later reads see result's value; captures get an effect.
         When target is a view (a slice, reshape or permute taken in this trace), its base is
@@ -177,109 +166,6 @@ class Tracer:
 
     def output(self, tensor):
         return self.value_of(tensor)
-
-    def refresh_before_run(self, tensor, owner, key):
-        """Before each run, write owner[key] (a Python number that may change, like a learning
-        rate) into `tensor`, a live capture of the graph."""
-        if all(t is not tensor for t, _, _ in self.graph.pre_run):
-            self.graph.pre_run.append((tensor, owner, key))
-
-    def guard_value(self, owner, key, value):
-        """The graph baked owner[key] in: a run finding another value retraces."""
-        if all(o is not owner or k != key for o, k, _ in self.graph.value_guards):
-            self.graph.value_guards.append((owner, key, value))
-
-    def value_read(self, tensor):
-        """Python read a tensor's value (if, float(), .item(), print): a graph would keep this
-        call's value, so the trace records where, unless the value is a constant of the graph."""
-        v = self.known_value(tensor)
-        if v is None:  # made in the trace from Python data, or outside state the graph never read
-            self.read_guards.append((weakref.ref(tensor), tensor._vc, tensor._vc[0]))
-            return
-        state = self._outside_state(v)
-        if state is not None:  # computed from constants and state the graph does not write: guard that
-            self.read_guards.extend((weakref.ref(t), t._vc, t._vc[0]) for t in state)
-            return
-        site = user_frame()
-        tracer = self
-        while tracer is not None:
-            tracer.value_reads.append(site)
-            tracer = tracer.parent
-
-    def _outside_state(self, value):
-        """The captured tensors `value` is computed from, when it depends on nothing else but
-        constants (no input, random draw, or tensor the graph itself writes); else None."""
-        captured = {id(v): t for v, t in self.graph.captures}
-        stack, seen, state = [value], set(), []
-        while stack:
-            v = stack.pop()
-            if id(v) in seen or v.kind == "constant":
-                continue
-            seen.add(id(v))
-            if v.kind == "capture":
-                tensor = captured[id(v)]
-                if id(tensor) in self.effect_targets:
-                    return None
-                state.append(tensor)
-            elif v.kind != "node" or isinstance(v.producer.op, str):
-                return None
-            else:
-                stack.extend(v.producer.inputs)
-        return state
-
-    def module_called(self, module):
-        if id(module) not in self.modules:
-            self.modules[id(module)] = (weakref.ref(module), module.training)
-
-    def mode_guards(self):
-        """(weak ref, training) per Module the trace called: a call in the other mode retraces."""
-        return list(self.modules.values())
-
-    def grad_accessed(self, leaf, grad, write):
-        """Tensor.grad was read or written while tracing."""
-        key = id(leaf)
-        if key not in self.grad_touched:
-            self.grad_touched.add(key)
-            self.grad_leaves.append(leaf)
-            if not write:  # the graph depends on whether the leaf had a gradient when the run began
-                self.grad_guards[key] = (leaf, grad is None)
-            elif grad is None:  # zero_grad() first: the run may drop the old gradient at once
-                self.grads_cleared_first.append(leaf)
-        if not write and grad is not None:
-            self.grad_of[id(grad)] = (grad, leaf)
-
-    def bind_gradients(self, inputs):
-        """Gradients the traced function left in .grad (loss.backward() in a training step) become
-        extra outputs that each run binds to .grad again, so p.grad is current after a compiled
-        step, as after an eager one. Targets are captured leaves, or indices into `inputs`.
-        Inputs the function changed in place get their new values the same way."""
-        graph = self.graph
-        leaves = [(t, t) for _, t in graph.captures] + list(zip(inputs, range(len(inputs))))
-        seen, rebound = set(), set()
-        for tensor, target in leaves:
-            grad = tensor.grad
-            if grad is None or id(tensor) in seen or not tensor.requires_grad:
-                continue
-            seen.add(id(tensor))
-            v = self.known_value(grad)
-            if v is None or v.kind == "capture":
-                continue  # a .grad the function did not set (it may have read it)
-            graph.outputs.append(v)
-            graph.bindings.append(target)
-            rebound.add(id(tensor))
-        # an old gradient changed in place is not written back: its leaf gets the new value
-        graph.effects = [(t, v) for t, v in graph.effects
-                         if not (id(t) in self.grad_of and id(self.grad_of[id(t)][1]) in rebound)]
-        for i, (tensor, placeholder) in enumerate(zip(inputs, graph.placeholders)):
-            v = self.known_value(tensor)
-            if v is not None and v is not placeholder:  # changed in place (x.add_(1)): write it back
-                graph.outputs.append(v)
-                graph.bindings.append(InputWrite(i))
-        index = {id(t): i for i, t in enumerate(inputs)}
-        graph.grads_cleared = [index.get(id(leaf), leaf) for leaf in self.grads_cleared_first]
-        graph.grads_left_none = [index.get(id(leaf), leaf) for leaf in self.grad_leaves if leaf._grad is None]
-        graph.grad_guards = [(index.get(id(leaf), leaf), was_none) for leaf, was_none in self.grad_guards.values()]
-
 
 def _scatter_slice(base, new, attrs):
     from ..ops import api as F
