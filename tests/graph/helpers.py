@@ -18,11 +18,15 @@ def trace_graph(fn, *inputs, optimize=False):
     return tracer.graph
 
 
-def train_step(model, opt, loss_fn=ug.nn.functional.cross_entropy):
+def train_step(model, opt, loss_fn=ug.nn.functional.cross_entropy, zero_grad_last=False):
+    """A training step; zero_grad_last clears the gradients after the update instead of before."""
     def step(x, y):
         loss = loss_fn(model(x), y)
-        opt.zero_grad()
+        if not zero_grad_last:
+            opt.zero_grad()
         loss.backward()
         opt.step()
+        if zero_grad_last:
+            opt.zero_grad()
         return loss
     return step

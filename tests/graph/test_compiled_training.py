@@ -190,14 +190,7 @@ def test_learning_rate_schedules_apply_to_compiled_steps():
 def test_gradients_cleared_by_the_step_are_cleared_by_the_compiled_step():
     """zero_grad() at the end of a step leaves .grad None after each compiled call, as eagerly."""
     m, opt = _setup("SGD", lr=0.1)
-
-    def step(x, y):
-        loss = ug.nn.functional.cross_entropy(m(x), y)
-        loss.backward()
-        opt.step()
-        opt.zero_grad()
-        return loss
-    compiled = ug.jit(step)
+    compiled = ug.jit(train_step(m, opt, zero_grad_last=True))
     for x, y in _batches(3):
         compiled(x, y)
         assert all(p.grad is None for p in m.parameters())

@@ -21,7 +21,7 @@ MIN_SIZE = 4096  # below this the ctypes call costs more than the NumPy passes i
 # smaller linear results (batch 1, ten classes) are faster through NumPy's matmul (GEMV) and add
 MIN_LINEAR_OUTPUT = 16384
 
-_routines = None  # dtype -> C function, filled on first use; {} when unavailable
+_routines = None  # (routine name, dtype) -> C function, filled on first use; {} when unavailable
 
 
 def _load():

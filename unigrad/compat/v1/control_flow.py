@@ -27,11 +27,9 @@ def _build(branch_fn, graph, *args):
 
 
 def _evaluate(nodes, outs, outer, values):
-    memo = {id(n): v for n, v in zip(outer, values)}
-    for node in nodes:  # created in dependency order
-        if id(node) not in memo:
-            memo[id(node)] = node.fn(*[memo[id(i)] for i in node.inputs])
-    return tuple(memo[id(o)] for o in outs)
+    """The branch's outputs, its nodes (created in dependency order) run on the outside values."""
+    from .session import _evaluate as evaluate_nodes
+    return evaluate_nodes(nodes, outs, {id(n): v for n, v in zip(outer, values)})
 
 
 def _outside(nodes, outs, own):

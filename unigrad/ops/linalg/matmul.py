@@ -128,10 +128,8 @@ def _linear_infer(x, w, b=None):
 
 
 def _linear_forward(xp, x, w, b=None):
-    if xp is np and b is not None and x.ndim == 2:
-        out = np.empty((x.shape[0], w.shape[0]), dtype=x.dtype)
-        if cblas.linear_into(x, w, b, out):  # one GEMM accumulating onto the bias
-            return out
+    if xp is np and x.ndim == 2:
+        return linear_into(x, w, b, np.empty((x.shape[0], w.shape[0]), dtype=x.dtype))
     out = xp.matmul(x, w.T)  # BLAS reads the transposed weight in place
     if b is not None:
         out += b  # into the fresh product: no second array
@@ -139,8 +137,8 @@ def _linear_forward(xp, x, w, b=None):
 
 
 def linear_into(x, w, b=None, out=None):
-    """linear written into `out` (a compiled plan's buffer)."""
-    if b is not None and cblas.linear_into(x, w, b, out):
+    """linear written into `out` (a compiled plan's buffer, or a new array), NumPy."""
+    if b is not None and cblas.linear_into(x, w, b, out):  # one GEMM accumulating onto the bias
         return out
     np.matmul(x, w.T, out=out)
     if b is not None:
