@@ -19,7 +19,7 @@ import numpy as np
 from ..autograd.tensor import Tensor
 from ..errors import UnigradError
 from ..ops.spec import Spec
-from .ir import Graph
+from .ir import RUN_STATE, Graph
 from .symbolic_sizes import Fitter, NotGeneric, Ratio, fit_ratio, merge, numel_dim, substitute
 
 
@@ -35,14 +35,9 @@ class GenericGraph:
         self.nodes = []          # (op, input refs, attrs, output (shape, dtype)s, site)
         self.outputs = []        # refs
         self.effects = []        # (tensor, ref)
-        self.bindings = []   # as Graph.bindings
-        self.grad_guards = []    # as Graph.grad_guards
-        self.scalar_guards = []  # as Graph.scalar_guards
-        self.mode_guards = []    # as Graph.mode_guards
-        self.grads_cleared = []  # as Graph.grads_cleared
-        self.grads_left_none = []  # as Graph.grads_left_none
-        self.value_guards = []   # as Graph.value_guards
-        self.pre_run = []        # as Graph.pre_run
+        for name in RUN_STATE:   # as in Graph
+            setattr(self, name, [])
+        self.scalar_guards = []  # as Graph.scalar_guards, from every trace
         self.grad_captures = {}  # capture index -> leaf (Graph.grad_captures)
 
     def __str__(self):
@@ -117,13 +112,9 @@ class GenericGraph:
                 values[("n", j, k)] = v
         g.outputs = [values[r] for r in self.outputs]
         g.effects = [(t, values[r]) for t, r in self.effects]
-        g.bindings = list(self.bindings)
-        g.grad_guards = list(self.grad_guards)
+        for name in RUN_STATE:
+            setattr(g, name, list(getattr(self, name)))
         g.scalar_guards = list(self.scalar_guards)
-        g.mode_guards = list(self.mode_guards)
-        g.grads_cleared, g.grads_left_none = list(self.grads_cleared), list(self.grads_left_none)
-        g.value_guards = list(self.value_guards)
-        g.pre_run = list(self.pre_run)
         g.grad_captures = {values[("w", i)]: leaf for i, leaf in self.grad_captures.items()}
         return g
 
@@ -254,13 +245,9 @@ def generalize(graphs):
     if any([id(t) if isinstance(t, Tensor) else t for t in g.bindings] !=
            [id(t) if isinstance(t, Tensor) else t for t in g1.bindings] for g in graphs):
         raise NotGeneric("gradients bound to .grad")
-    out.bindings = list(g1.bindings)
-    out.grad_guards = list(g1.grad_guards)
+    for name in RUN_STATE:
+        setattr(out, name, list(getattr(g1, name)))
     out.scalar_guards = [guard for g in graphs for guard in g.scalar_guards]
-    out.mode_guards = list(g1.mode_guards)
-    out.grads_cleared, out.grads_left_none = list(g1.grads_cleared), list(g1.grads_left_none)
-    out.value_guards = list(g1.value_guards)
-    out.pre_run = list(g1.pre_run)
     positions = {v: i for i, (v, _) in enumerate(g1.captures)}
     out.grad_captures = {positions[v]: leaf for v, leaf in g1.grad_captures.items()}
     return out

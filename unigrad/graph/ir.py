@@ -26,6 +26,11 @@ class Value:
         return f"{self.dtype.name}[{dims}]"
 
 
+# what a traced graph carries beside its nodes about the state around it (trace_guards.py): the
+# same for every trace of one function, so a generalised graph copies them as they are
+RUN_STATE = ("bindings", "grads_cleared", "grads_left_none", "grad_guards", "mode_guards", "value_guards", "pre_run")
+
+
 class InputWrite:
     """A binding: the output is the new value of input `index`, which the function changed in place."""
     __slots__ = ("index",)

@@ -234,8 +234,6 @@ class CompiledFunction:
         graph = tracer.graph
         graph.outputs = [tracer.output(t) for t in out_tensors]
         tracer.finish(tensors)
-        graph.scalar_guards = tracer.scalar_guards()
-        graph.mode_guards = tracer.mode_guards()
         if self.optimize:
             self.last_report = run_passes(graph)
         self.graph = graph

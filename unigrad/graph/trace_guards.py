@@ -20,7 +20,7 @@ from .ir import InputWrite
 class GuardsMixin:
     """Tracer methods that record guards and bindings (state is initialised in Tracer.__init__)."""
 
-    def scalar_guards(self):
+    def _scalar_guards(self):
         """(weak ref, version counter, version) of each baked 0-d tensor that outlives the trace:
         a run finding one changed in place (a scalar hyperparameter the caller updates) retraces
         with it read live. Temporaries of the trace are gone by now."""
@@ -85,10 +85,6 @@ class GuardsMixin:
         if id(module) not in self.modules:
             self.modules[id(module)] = (weakref.ref(module), module.training)
 
-    def mode_guards(self):
-        """(weak ref, training) per Module the trace called: a call in the other mode retraces."""
-        return list(self.modules.values())
-
     def grad_accessed(self, leaf, grad, write):
         """Tensor.grad was read or written while tracing."""
         key = id(leaf)
@@ -107,7 +103,7 @@ class GuardsMixin:
         step) become extra outputs that each run binds to .grad again, so p.grad is current after a
         compiled step, as after an eager one (targets are captured leaves, or indices into
         `inputs`); inputs the function changed in place get their new values the same way; and the
-        graph records which .grad it clears and which it assumed None."""
+        graph records which .grad it clears and the guards of the state it was traced in."""
         graph = self.graph
         leaves = [(t, t) for _, t in graph.captures] + list(zip(inputs, range(len(inputs))))
         seen, rebound = set(), set()
@@ -134,6 +130,8 @@ class GuardsMixin:
         graph.grads_cleared = [index.get(id(leaf), leaf) for leaf in self.grads_cleared_first]
         graph.grads_left_none = [index.get(id(leaf), leaf) for leaf in self.grad_leaves if leaf._grad is None]
         graph.grad_guards = [(index.get(id(leaf), leaf), was_none) for leaf, was_none in self.grad_guards.values()]
+        graph.scalar_guards = self._scalar_guards()
+        graph.mode_guards = list(self.modules.values())  # (weak ref, training) per module called
 
 
 def _leaf(target, tensors):
