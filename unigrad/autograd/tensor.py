@@ -45,7 +45,7 @@ class Tensor:
         return t
 
     # ---- gradient ---------------------------------------------------------------------
-    # a property so that a trace sees .grad read and written (graph/tracer.py: a compiled
+    # a property so that a trace sees .grad read and written (graph/trace_guards.py: a compiled
     # training step reads the current .grad and binds the new one after each run)
     @property
     def grad(self):
@@ -171,8 +171,7 @@ class Tensor:
 
     # ---- conversion -----------------------------------------------------------------
     def numpy(self):
-        if _trace.tracer is not None:
-            _trace.tracer.value_read(self)
+        _reading(self)
         if self.requires_grad:
             raise AutogradError("can't call numpy() on a tensor that requires grad; use .detach().numpy()")
         if self._device.type != "cpu":
@@ -180,13 +179,11 @@ class Tensor:
         return self._data
 
     def tolist(self):
-        if _trace.tracer is not None:
-            _trace.tracer.value_read(self)
+        _reading(self)
         return _host(self._data).tolist()
 
     def item(self):
-        if _trace.tracer is not None:
-            _trace.tracer.value_read(self)
+        _reading(self)
         if self._data.size != 1:
             raise InvalidArgumentError(f"item() needs a tensor with one element, got shape {tuple(self.shape)}")
         return _host(self._data).reshape(()).item()
@@ -209,8 +206,7 @@ class Tensor:
         return int(self.item())
 
     def __array__(self, dtype=None, copy=None):
-        if _trace.tracer is not None:
-            _trace.tracer.value_read(self)
+        _reading(self)
         arr = _host(self._data)
         return arr.astype(dtype) if dtype is not None else arr
 
@@ -218,8 +214,7 @@ class Tensor:
         return self._data.__dlpack__(*args, **kwargs)
 
     def __repr__(self):
-        if _trace.tracer is not None:
-            _trace.tracer.value_read(self)
+        _reading(self)
         body = np.array2string(_host(self._data), separator=", ", precision=4, prefix="tensor(")
         extras = []
         if self._device.type != "cpu":
@@ -237,6 +232,13 @@ class Tensor:
 
     def __reduce__(self):
         raise InvalidTypeError("unigrad tensors are not picklable by design; use unigrad.save (safetensors)")
+
+
+def _reading(tensor):
+    """Python is about to read the tensor's values: a trace in progress must know (it would
+    otherwise freeze this call's values into its graph)."""
+    if _trace.tracer is not None:
+        _trace.tracer.value_read(tensor)
 
 
 class Size(tuple):
