@@ -8,7 +8,7 @@ from ...backend import dtypes as _dt
 from ...ops import api as F
 from . import static_shapes as static
 from .graph import Tensor
-from .ops import _axis, _binary, convert_to_tensor, elementwise_node
+from .ops import _axis, _binary, _reduce, convert_to_tensor, elementwise_node
 
 logical_and = _binary("LogicalAnd", F.logical_and)
 logical_or = _binary("LogicalOr", F.logical_or)
@@ -27,12 +27,8 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001  
     return Tensor("constant", [], lambda: EagerTensor(data), name, dt, data.shape)
 
 
-def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
-    x = convert_to_tensor(input_tensor)
-    dims = _axis(axis)
-    return Tensor("op", [x], lambda v: F.logsumexp(v, dim=dims if dims is not None else tuple(builtins.range(v.ndim)),
-                                                   keepdim=keepdims),
-                  name or "ReduceLogSumExp", x.dtype, static.reduce(x.shape, dims, keepdims))
+reduce_logsumexp = _reduce("ReduceLogSumExp", lambda v, d, k: F.logsumexp(
+    v, dim=d if d is not None else tuple(builtins.range(v.ndim)), keepdim=k))
 
 
 def size(input, name=None, out_type=_dt.int32):
