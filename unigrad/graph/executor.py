@@ -56,7 +56,7 @@ class Plan:
         dies_at = {}
         for v, i in last_use.items():
             dies_at.setdefault(i, []).append(v)
-        keep = set(graph.outputs) | {v for _, v in graph.effects}
+        keep = graph.leaving_values()
         protected = keep | {root.get(v, v) for v in keep}  # memory handed out after the run
         effect_of = {id(t): v for t, v in graph.effects}
         host = {}  # value -> capture Tensor whose memory it was computed in (in-place updates)

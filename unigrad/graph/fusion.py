@@ -79,7 +79,7 @@ def elementwise_fusion(graph):
         except ImportError:
             return 0
     users = graph.users()
-    protected = set(graph.outputs) | {v for _, v in graph.effects}
+    protected = graph.leaving_values()
     producer = {v: n for n in graph.nodes for v in n.outputs}
     removed = 0
     fused_into = {}

@@ -108,6 +108,10 @@ class Graph:
         return node
 
     # ---- reading ----------------------------------------------------------------------------
+    def leaving_values(self):
+        """The values that leave a run: outputs and the values written into captured tensors."""
+        return set(self.outputs) | {v for _, v in self.effects}
+
     @property
     def user_outputs(self):
         """The outputs the traced function returned (without the gradients bound to .grad)."""

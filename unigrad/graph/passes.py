@@ -26,7 +26,7 @@ def _is_random(node):
 
 
 def dead_code_elimination(graph):
-    live = set(graph.outputs) | {v for _, v in graph.effects}
+    live = graph.leaving_values()
     kept = []
     for node in reversed(graph.nodes):
         if any(v in live for v in node.outputs):
@@ -90,7 +90,7 @@ def constant_folding(graph):
 def drop_unused_argmax(graph):
     """max_pool2d_windows whose argmax nobody reads becomes the cheaper max_pool2d_values."""
     from ..ops.conv.max_pool import max_pool2d_values_op
-    used = {v for node in graph.nodes for v in node.inputs} | set(graph.outputs) | {v for _, v in graph.effects}
+    used = {v for node in graph.nodes for v in node.inputs} | graph.leaving_values()
     changed = 0
     for node in graph.nodes:
         if node.name == "max_pool2d_windows" and node.outputs[1] not in used:
@@ -111,7 +111,7 @@ def channel_add_after_max_pool(graph):
     from ..ops.elementwise.arithmetic import add_op
     from .ir import Node
     users = graph.users()
-    protected = set(graph.outputs) | {v for _, v in graph.effects}
+    protected = graph.leaving_values()
 
     def only_user(v, name):
         readers = users.get(v, [])

@@ -37,7 +37,7 @@ def scaled_add_fusion(graph):
     if getattr(getattr(graph.device, "xp", None), "__name__", None) != "numpy":
         return 0
     users = graph.users()
-    protected = set(graph.outputs) | {v for _, v in graph.effects}
+    protected = graph.leaving_values()
     absorbed = set()
     rewritten = []
     changed = 0
