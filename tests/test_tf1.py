@@ -374,7 +374,7 @@ def test_control_dependencies_group_and_no_op():
 
 def test_exponential_decay_drives_the_optimizer_from_the_global_step():
     step = tf.train.get_or_create_global_step()
-    assert tf.train.get_global_step() is step
+    assert tf.train.get_global_step() is step and tf.train.get_or_create_global_step() is step
     lr = tf.train.exponential_decay(0.1, step, decay_steps=2, decay_rate=0.5, staircase=True)
     w = tf.Variable(tf.zeros([1]))
     train = tf.train.GradientDescentOptimizer(lr).minimize(tf.reduce_sum(-w), global_step=step)

@@ -3,7 +3,7 @@ from ...autograd.engine import grad as autograd_grad
 from ...autograd.grad_mode import no_grad
 from ...errors import InvalidArgumentError
 from ...ops import api as F
-from .graph import Operation, Tensor
+from .graph import GraphKeys, Operation, Tensor, add_to_collection, get_collection
 from .ops import convert_to_tensor
 from .variables import Variable, make_slot, trainable_variables
 
@@ -149,21 +149,20 @@ class AdagradOptimizer(Optimizer):
 
 
 def get_global_step(graph=None):
-    from .graph import get_collection
-    steps = get_collection("global_step")
+    steps = get_collection(GraphKeys.GLOBAL_STEP)
     return steps[0] if steps else None
 
 
 def create_global_step(graph=None):
-    from .graph import add_to_collection
     from .ops import constant
     step = Variable(constant(0, dtype="int64"), trainable=False, name="global_step")
-    add_to_collection("global_step", step)
+    add_to_collection(GraphKeys.GLOBAL_STEP, step)
     return step
 
 
 def get_or_create_global_step(graph=None):
-    return get_global_step() or create_global_step()
+    step = get_global_step()  # (a graph tensor has no truth value: no `or` here)
+    return step if step is not None else create_global_step()
 
 
 def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
