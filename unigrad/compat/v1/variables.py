@@ -6,11 +6,10 @@ from ...autograd.tensor import Tensor as EagerTensor
 from ...backend.trace_state import state as _trace
 from ...nn.parameter import Parameter
 from ...ops import api as F
-from .graph import FailedPreconditionError, Operation, Tensor, get_default_graph
+from .graph import FailedPreconditionError, GraphKeys, Operation, Tensor, get_default_graph
 from .ops import convert_to_tensor
 
-GLOBAL_VARIABLES = "variables"
-TRAINABLE_VARIABLES = "trainable_variables"
+GLOBAL_VARIABLES, TRAINABLE_VARIABLES = GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES
 
 
 class Variable(Tensor):
