@@ -13,7 +13,7 @@ from .ops import REGISTRY as ops_registry
 from .ops.api import *  # noqa: F401,F403  (every op as ug.<name>)
 from . import tensor_methods as _tensor_methods  # noqa: F401
 from . import cuda
-from .creation_api import tensor, from_numpy
+from .core.construct import tensor, from_numpy
 from .io.safetensors_io import load, save
 from .graph.jit import jit
 from .graph.control_flow import cond, while_loop

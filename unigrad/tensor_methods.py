@@ -1,11 +1,11 @@
 """Attach op functions to Tensor as methods and operators (x.sum(), x + y, x[i] = v, x.add_(y))."""
-from .autograd.grad_mode import state as _grad_state
-from .autograd.tensor import Tensor
+from .core.grad_mode import state as _grad_state
+from .core.tensor import Tensor
 from .backend import dtypes as _dt
 from .backend.device import Device
 from .errors import AutogradError
 from .ops import api as F
-from .backend.trace_state import state as _trace
+from .core.trace_hook import state as _trace
 
 
 def _binary(fn, reflected=False):
@@ -108,7 +108,7 @@ def _assign(self, result):
         if self._node is None and self.requires_grad:
             raise AutogradError(f"a leaf tensor of shape {tuple(self.shape)} that requires grad is used in an "
                                 "in-place operation; wrap it in `with unigrad.no_grad():` or use an out-of-place op")
-        if getattr(self, "_is_view", False):
+        if self._is_view:
             raise AutogradError("in-place operation on a view of another tensor while recording gradients is not "
                                 "supported; use an out-of-place op or .clone() the view first")
     node = result._node if recording else None
@@ -126,8 +126,7 @@ def _assign(self, result):
     if data is not self._data:
         self._data[...] = data
     self._vc[0] += 1
-    if _trace.tracer is not None:
-        _trace.tracer.assign(self, result)
+    _trace.tracer.assign(self, result)
     if recording:
         self._node = result._node
         self._idx = result._idx
@@ -154,7 +153,7 @@ def _fill(self, value):
 
 
 def _zero(self):
-    if not (_grad_state.enabled and self.requires_grad) and _trace.tracer is None:
+    if not (_grad_state.enabled and self.requires_grad) and not _trace.tracer.active:
         self._data.fill(0)
         self._vc[0] += 1
         return self

@@ -1,10 +1,10 @@
 """Iterative reverse-mode autodiff over the tape (no recursion, so deep graphs are fine)."""
-import weakref
-
+from ..core import grad_mode
+from ..core import tensor as _core_tensor
+from ..core.tensor import Tensor
+from ..core.trace_hook import state as _trace
 from ..errors import AutogradError
-from . import grad_mode
-from ..backend.trace_state import state as _trace
-from .tensor import Tensor
+from ..ops.elementwise.arithmetic import add as _add_op
 
 
 def _ones_like(t):
@@ -46,9 +46,8 @@ def _add(a, b):
     """Sum of two gradients; differentiable (an op) only when building a graph of the backward."""
     if a is None:
         return b
-    if grad_mode.state.enabled or _trace.tracer is not None:  # keep the sum visible to graphs
-        from ..ops.elementwise.arithmetic import add
-        return add(a, b)
+    if grad_mode.state.enabled or _trace.tracer.active:  # keep the sum visible to graphs
+        return _add_op(a, b)
     return Tensor._make(a._data + b._data, a._device, a._dtype)
 
 
@@ -106,7 +105,7 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
         _discover(root_nodes)
         ready = [n for n in root_nodes if n.waiting == 0]
         pop, push = ready.pop, ready.append
-        plain = capture is None and only is None and accumulate and not create_graph and _trace.tracer is None
+        plain = capture is None and only is None and accumulate and not create_graph and not _trace.tracer.active
         free = not retain_graph
         # the loop below runs once per recorded op: keep it free of calls on the common path
         while ready:
@@ -147,8 +146,8 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
                     child.waiting = left
                     if not left:
                         push(child)
-                elif plain and edge.grad is not None and not edge._hooks and id(edge) in owned:
-                    edge.grad._data += g._data  # the common repeat: add into the buffer this run owns
+                elif plain and edge._grad is not None and not edge._hooks and id(edge) in owned:
+                    edge._grad._data += g._data  # the common repeat: add into the buffer this run owns
                 else:
                     deliver(edge, g)
             if free:
@@ -214,14 +213,14 @@ class _LeafDelivery:
             return
         if g._data.shape != leaf._data.shape:
             raise AutogradError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {tuple(leaf.shape)}")
-        if self.create_graph or _trace.tracer is not None:
+        if self.create_graph or _trace.tracer.active:  # through the property, which a trace watches
             leaf.grad = g if leaf.grad is None else _add(leaf.grad, g)
-        elif leaf.grad is None:
-            leaf.grad = _own(g.detach() if g.requires_grad else g)
+        elif leaf._grad is None:
+            leaf._grad = _own(g.detach() if g.requires_grad else g)
         elif id(leaf) in self.owned:
-            leaf.grad._data += g._data  # this run allocated it: accumulate in place
+            leaf._grad._data += g._data  # this run allocated it: accumulate in place
         else:
-            leaf.grad = Tensor._make(leaf.grad._data + g._data, leaf._device, leaf._dtype)
+            leaf._grad = Tensor._make(leaf._grad._data + g._data, leaf._device, leaf._dtype)
             self.owned.add(id(leaf))
 
 
@@ -296,11 +295,4 @@ class _CaptureDict:
         self.values[self._k(key)] = value
 
 
-def retain_grad_hook(tensor):
-    ref = weakref.ref(tensor)
-
-    def hook(g):
-        t = ref()
-        if t is not None:
-            t.grad = g.detach() if t.grad is None else t.grad.detach() + g.detach()
-    return hook
+_core_tensor.engine.backward = backward  # Tensor.backward runs here

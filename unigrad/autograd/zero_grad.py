@@ -1,5 +1,6 @@
 """Clearing gradients, shared by Optimizer.zero_grad and Module.zero_grad."""
-from ..backend.trace_state import state as _trace
+from ..core.trace_hook import state as _trace
+from ..ops import api as F
 
 
 def zero_grads(params, set_to_none=True):
@@ -10,8 +11,7 @@ def zero_grads(params, set_to_none=True):
         grad = p.grad
         if grad is None:
             continue
-        if _trace.tracer is not None:
-            from ..ops import api as F
+        if _trace.tracer.active:
             p.grad = F.zeros_like(grad)  # traced: filling the old array would bypass the trace
         else:
             grad = p.grad = grad.detach()

@@ -1,5 +1,5 @@
 """Dataset and TensorDataset."""
-from ..autograd.tensor import Tensor
+from ..core.tensor import Tensor
 from ..errors import InvalidArgumentError
 
 

@@ -4,7 +4,7 @@ import threading
 
 import numpy as np
 
-from ..autograd.tensor import Tensor, as_tensor
+from ..core.tensor import Tensor, as_tensor
 from ..backend.random import generator
 from ..backend.device import cpu
 from ..errors import InvalidArgumentError, InvalidTypeError

@@ -8,7 +8,7 @@ import urllib.request
 
 import numpy as np
 
-from ..autograd.tensor import Tensor
+from ..core.tensor import Tensor
 from ..backend import dtypes as _dt
 from ..backend.device import cpu
 from ..errors import DataError

@@ -6,10 +6,10 @@ sub-graphs at run time. Tensors of the parent graph that a branch reads become e
 the node. `cond` is differentiable: its gradient is another `cond` over the branches' gradients.
 """
 from ..autograd.engine import grad as autograd_grad
-from ..autograd.grad_mode import enable_grad, is_grad_enabled
-from ..autograd.tensor import Tensor, as_tensor
+from ..core.grad_mode import enable_grad, is_grad_enabled
+from ..core.tensor import Tensor, as_tensor
 from ..backend import dtypes as _dt
-from ..backend.trace_state import state
+from ..core.trace_hook import state
 from ..errors import InvalidArgumentError, ShapeError
 from ..ops.dispatch import dispatch
 from ..ops.registry import OpDef, Sample, register
@@ -40,6 +40,11 @@ def _as_tuple(out, name):
     if isinstance(out, (tuple, list)) and all(isinstance(o, Tensor) for o in out):
         return tuple(out), False
     raise InvalidArgumentError(f"{name} must return a Tensor or a tuple of Tensors, got {type(out).__name__}")
+
+
+def _enclosing():
+    """The trace running now, or None."""
+    return state.tracer if state.tracer.active else None
 
 
 def trace_branch(fn, operands, parent, name):
@@ -151,7 +156,7 @@ def _cond_samples():
 
 def _cond_impl(pred, *operands, true_fn, false_fn):
     """The registry's view of cond (used by the conformance test): always build the op."""
-    return _build_cond(as_tensor(pred), true_fn, false_fn, operands, state.tracer)
+    return _build_cond(as_tensor(pred), true_fn, false_fn, operands, _enclosing())
 
 
 cond_op = register(OpDef(
@@ -182,7 +187,7 @@ def _build_cond(pred, true_fn, false_fn, operands, parent):
 def cond(pred, true_fn, false_fn, *operands):
     """`true_fn(*operands)` if pred else `false_fn(*operands)`, decided at run time in compiled graphs."""
     pred = as_tensor(pred)
-    if state.tracer is None:
+    if not state.tracer.active:
         if pred.numel() != 1:
             raise InvalidArgumentError(f"cond: pred must be a scalar, got shape {tuple(pred.shape)}")
         return true_fn(*operands) if bool(pred) else false_fn(*operands)
@@ -212,7 +217,7 @@ def _while_samples():
 
 
 def _while_impl(*loop_vars, cond_fn, body_fn):
-    return _build_while(cond_fn, body_fn, loop_vars, state.tracer)
+    return _build_while(cond_fn, body_fn, loop_vars, _enclosing())
 
 
 while_op = register(OpDef(
@@ -252,6 +257,6 @@ def _build_while(cond_fn, body_fn, loop_vars, parent):
 def while_loop(cond_fn, body_fn, loop_vars):
     """Repeat `loop_vars = body_fn(*loop_vars)` while `cond_fn(*loop_vars)`; compiled graphs keep the loop."""
     loop_vars = tuple(loop_vars)
-    if state.tracer is None:
+    if not state.tracer.active:
         return _python_while(cond_fn, body_fn, loop_vars)
     return _build_while(cond_fn, body_fn, loop_vars, state.tracer)

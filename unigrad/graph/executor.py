@@ -11,7 +11,7 @@ import threading
 
 import numpy
 
-from ..autograd.tensor import Tensor
+from ..core.tensor import Tensor
 from ..backend import dtypes as _dt
 from ..backend.blas_threads import SMALL_GEMM_FLOPS, single_blas_thread
 from ..errors import UnigradError

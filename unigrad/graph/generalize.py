@@ -16,7 +16,7 @@ wrong fit falls back to tracing instead of running a wrong graph.
 """
 import numpy as np
 
-from ..autograd.tensor import Tensor
+from ..core.tensor import Tensor
 from ..errors import UnigradError
 from ..ops.spec import Spec
 from .ir import RUN_STATE, Graph

@@ -5,7 +5,7 @@ requires grad), its plan runs as one `graph_call` op on the tape. Its backward r
 graph op by op through dispatch (recomputing the forward) and takes the vector-Jacobian
 product with autograd, so a traced model can be trained eagerly like a PyTorch traced module.
 """
-from ..autograd.grad_mode import is_grad_enabled
+from ..core.grad_mode import is_grad_enabled
 from ..ops.dispatch import dispatch
 from ..ops.registry import OpDef, Sample, register
 from ..ops.sampling import randn

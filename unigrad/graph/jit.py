@@ -21,9 +21,9 @@ import weakref
 
 import numpy as np
 
-from ..autograd.grad_mode import is_grad_enabled
-from ..autograd.tensor import Tensor
-from ..backend.trace_state import state as _trace_state
+from ..core.grad_mode import is_grad_enabled
+from ..core.tensor import Tensor
+from ..core.trace_hook import state as _trace_state
 from ..backend.device import cpu
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .executor import Plan, wrap_outputs
@@ -136,7 +136,7 @@ class CompiledFunction:
     def __call__(self, *args, **kwargs):
         if kwargs:  # keyword arguments travel as one more (dict) argument: part of the signature
             args = args + (_Keywords(sorted(kwargs.items())),)
-        if _trace_state.tracer is not None or self.eager_reason is not None:
+        if _trace_state.tracer.active or self.eager_reason is not None:
             # called while another graph is traced: inline the Python; or data-dependent: run eagerly
             return self._invoke(args)
         # fast path: all arguments are tensors whose signature was seen before
@@ -306,7 +306,7 @@ def _trace_more_batch_sizes(compiled, example_inputs):
 
 
 def _take_rows(t, rows):
-    from ..autograd.grad_mode import no_grad
+    from ..core.grad_mode import no_grad
     with no_grad():
         return Tensor._make(t._data[t.device.xp.asarray(rows)], t.device, t.dtype)
 

@@ -18,7 +18,7 @@ import json
 
 import numpy as np
 
-from ..autograd.tensor import Tensor
+from ..core.tensor import Tensor
 from ..backend import dtypes as _dt
 from ..backend.device import Device, cpu
 from ..errors import DataError

@@ -9,12 +9,14 @@ import weakref
 
 from ..errors import user_frame
 from ..ops.operands import _CONST_CACHE
-from ..backend.trace_state import state
+from ..core.trace_hook import TraceHook, state
 from .ir import Graph
 from .trace_guards import GuardsMixin
 
 
-class Tracer(GuardsMixin):
+class Tracer(GuardsMixin, TraceHook):
+    active = True
+
     def __init__(self, device=None, parent=None, live_scalars=()):
         self.graph = Graph(device)
         self.parent = parent  # the enclosing trace, when tracing the branches of ug.cond/while_loop
@@ -187,14 +189,10 @@ def _unpermute(base, new, attrs):
 _VIEW_INVERSES = {"slice": _scatter_slice, "reshape": _unreshape, "permute": _unpermute}
 
 
-def active():
-    return state.tracer
-
-
 @contextlib.contextmanager
 def tracing(tracer):
     """Make `tracer` the active one; a tracer with a parent (a branch) nests inside its parent."""
-    if state.tracer is not None and tracer.parent is not state.tracer:
+    if state.tracer.active and tracer.parent is not state.tracer:
         raise RuntimeError("nested tracing is not supported: a traced function called another trace")
     previous = state.tracer
     state.tracer = tracer

@@ -4,7 +4,7 @@ import tempfile
 
 import numpy as np
 
-from ..autograd.tensor import Tensor, as_tensor, _host
+from ..core.tensor import Tensor, as_tensor, _host
 from ..errors import DataError
 
 

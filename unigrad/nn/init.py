@@ -1,7 +1,7 @@
 """Parameter initialisers with PyTorch's names and formulas (all in place, without grad)."""
 import math
 
-from ..autograd.grad_mode import no_grad
+from ..core.grad_mode import no_grad
 from ..ops import api as F
 from ..errors import InvalidArgumentError
 

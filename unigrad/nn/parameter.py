@@ -1,5 +1,5 @@
 """Parameter: a leaf Tensor that a Module registers as trainable."""
-from ..autograd.tensor import Tensor, as_tensor
+from ..core.tensor import Tensor, as_tensor, init_fields
 
 
 class Parameter(Tensor):
@@ -8,7 +8,7 @@ class Parameter(Tensor):
     def __new__(cls, data=None, requires_grad=True):
         src = as_tensor(data if data is not None else [])
         p = object.__new__(cls)
-        p._set_fields(src._data, src._device, src._dtype, src._vc)
+        init_fields(p, src._data, src._device, src._dtype, src._vc, False)  # shares src's memory
         if requires_grad:
             p.requires_grad_(True)
         return p

@@ -1,9 +1,9 @@
 """Tensor factories: zeros, ones, full, arange, linspace, eye, and the random ones."""
-from ..autograd.tensor import Tensor
+from ..core.tensor import Tensor
 from ..backend import dtypes as _dt
 from ..backend.device import Device, cpu
 from ..backend.random import generator
-from ..backend.trace_state import state as _trace
+from ..core.trace_hook import state as _trace
 
 
 def _shape(size):
@@ -17,7 +17,7 @@ def _make(array, device, dtype, requires_grad, random=None):
     if requires_grad:
         t.requires_grad_(True)
     tracer = _trace.tracer
-    if tracer is not None:
+    if tracer.active:
         if random is None:
             tracer.record_constant(t)
         else:  # random draws stay nodes, so each run of a compiled graph draws anew

@@ -1,7 +1,7 @@
 """Turning user arguments (Tensors, Python scalars, arrays) into same-dtype Tensor operands."""
 import numpy as np
 
-from ..autograd.tensor import Tensor, as_tensor
+from ..core.tensor import Tensor, as_tensor
 from ..backend import dtypes as _dt
 from ..backend.device import cpu
 from ..errors import InvalidTypeError

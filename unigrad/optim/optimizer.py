@@ -3,8 +3,8 @@
 Updates run directly on the parameters' arrays (in place, no tape): the optimizer step is
 not part of any autograd graph, and in-place array math avoids a temporary per operation.
 """
-from ..autograd.tensor import Tensor
-from ..backend.trace_state import state as _trace
+from ..core.tensor import Tensor
+from ..core.trace_hook import state as _trace
 from ..autograd.zero_grad import zero_grads
 from ..errors import InvalidArgumentError, StateDictError
 
@@ -41,10 +41,10 @@ class Optimizer:
     def step(self, closure=None):
         loss = None
         if closure is not None:
-            from ..autograd.grad_mode import enable_grad
+            from ..core.grad_mode import enable_grad
             with enable_grad():
                 loss = closure()
-        if _trace.tracer is not None:
+        if _trace.tracer.active:
             self._traced_step()
             return loss
         for group in self.param_groups:
@@ -60,7 +60,7 @@ class Optimizer:
         """The same update as ops on Tensors, so a traced training step records it. The learning
         rate is read live (a scheduler may change it between runs); the other hyperparameters
         are guarded (changing one retraces)."""
-        from ..autograd.grad_mode import no_grad
+        from ..core.grad_mode import no_grad
         from .traced import TensorMath, TracedState, traced_group
         with no_grad():
             for group in self.param_groups:

@@ -1,5 +1,5 @@
 """SGD with momentum, dampening, Nesterov and weight decay (PyTorch's formulation)."""
-from ..autograd.tensor import Tensor
+from ..core.tensor import Tensor
 from ..backend.cblas import scaled_add_
 from .optimizer import Optimizer
 from ..errors import InvalidArgumentError

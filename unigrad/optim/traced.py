@@ -7,8 +7,8 @@ steps continue from the state the previous step left.
 """
 import numpy as np
 
-from ..autograd.tensor import Tensor
-from ..backend.trace_state import state as _trace
+from ..core.tensor import Tensor
+from ..core.trace_hook import state as _trace
 from ..ops import api as F
 
 
@@ -47,8 +47,7 @@ class TracedState:
         if t is None or t._data is not value:
             t = self.wrappers[key] = Tensor(value) if isinstance(value, np.ndarray) and self.device.type == "cpu" \
                 else Tensor._make(value, self.device, _dtype_of(value))
-            if _trace.tracer is not None:
-                _trace.tracer.make_live(t)
+            _trace.tracer.make_live(t)
         return t
 
     def __bool__(self):
@@ -69,8 +68,7 @@ class TracedState:
         self.state[key] = value._data if isinstance(value, Tensor) else value
         if isinstance(value, Tensor):
             self.wrappers[key] = value
-            if _trace.tracer is not None:
-                _trace.tracer.make_live(value)
+            _trace.tracer.make_live(value)
 
 
 def _dtype_of(array):

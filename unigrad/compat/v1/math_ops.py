@@ -3,7 +3,7 @@ import builtins
 
 import numpy as np
 
-from ...autograd.tensor import Tensor as EagerTensor
+from ...core.tensor import Tensor as EagerTensor
 from ...backend import dtypes as _dt
 from ...ops import api as F
 from . import static_shapes as static

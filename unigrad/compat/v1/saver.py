@@ -1,5 +1,5 @@
 """tf.train.Saver: save and restore variables by name, as safetensors (never pickle)."""
-from ...autograd.tensor import Tensor as EagerTensor
+from ...core.tensor import Tensor as EagerTensor
 from ...errors import DataError
 from ...io.safetensors_io import load, save
 from .graph import FailedPreconditionError

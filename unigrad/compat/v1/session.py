@@ -1,7 +1,7 @@
 """tf.Session: evaluate fetched nodes with feeds; repeated runs are compiled into graphs."""
 import numpy as np
 
-from ...autograd.tensor import Tensor as EagerTensor
+from ...core.tensor import Tensor as EagerTensor
 from ...errors import InvalidArgumentError
 from ...graph.jit import CompiledFunction
 from .graph import Node, Operation, Tensor, get_default_graph

@@ -1,6 +1,6 @@
 """tf.gradients and tf.train optimizers, with TensorFlow 1's update formulas."""
 from ...autograd.engine import grad as autograd_grad
-from ...autograd.grad_mode import no_grad
+from ...core.grad_mode import no_grad
 from ...errors import InvalidArgumentError
 from ...ops import api as F
 from .graph import GraphKeys, Operation, Tensor, add_to_collection, get_collection

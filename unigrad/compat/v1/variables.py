@@ -1,9 +1,9 @@
 """tf.Variable: a named, persistent value in the graph, set by its initializer and assign ops."""
 import numpy as np
 
-from ...autograd.grad_mode import no_grad
-from ...autograd.tensor import Tensor as EagerTensor
-from ...backend.trace_state import state as _trace
+from ...core.grad_mode import no_grad
+from ...core.tensor import Tensor as EagerTensor
+from ...core.trace_hook import state as _trace
 from ...nn.parameter import Parameter
 from ...ops import api as F
 from .graph import FailedPreconditionError, GraphKeys, Operation, Tensor, get_default_graph
@@ -112,6 +112,5 @@ def make_slot(like):
     """A persistent zero tensor shaped like a variable's storage (optimizer accumulators)."""
     slot = EagerTensor(np.zeros(tuple(like.shape), dtype=like.dtype.np)) if like.device.type == "cpu" else \
         F.zeros_like(like.detach())
-    if _trace.tracer is not None:
-        _trace.tracer.make_live(slot)
+    _trace.tracer.make_live(slot)
     return slot

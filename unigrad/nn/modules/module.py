@@ -1,12 +1,12 @@
 """Module: the base class of layers and models, with PyTorch's API."""
 from collections import OrderedDict, namedtuple
 
-from ...autograd.grad_mode import no_grad
-from ...autograd.tensor import Tensor
+from ...core.grad_mode import no_grad
+from ...core.tensor import Tensor
 from ...autograd.zero_grad import zero_grads
 from ...backend import dtypes as _dt
 from ...backend.device import Device
-from ...backend.trace_state import state as _trace
+from ...core.trace_hook import state as _trace
 from ...errors import InvalidTypeError, StateDictError
 from ..parameter import Parameter
 
@@ -27,8 +27,7 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
-        if _trace.tracer is not None:  # a compiled graph depends on train/eval mode: it is guarded
-            _trace.tracer.module_called(self)
+        _trace.tracer.module_called(self)  # a compiled graph depends on train/eval mode: it is guarded
         return self.forward(*args, **kwargs)
 
     # ---- registration ----------------------------------------------------------------------

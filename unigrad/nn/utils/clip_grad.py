@@ -6,8 +6,8 @@ gradient, as PyTorch does.
 """
 import math
 
-from ...autograd.grad_mode import no_grad
-from ...autograd.tensor import Tensor
+from ...core.grad_mode import no_grad
+from ...core.tensor import Tensor
 from ...errors import InvalidArgumentError
 from ...ops import api as F
 

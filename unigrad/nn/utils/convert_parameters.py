@@ -1,5 +1,5 @@
 """Parameters as one flat vector and back (torch.nn.utils.parameters_to_vector)."""
-from ...autograd.grad_mode import no_grad
+from ...core.grad_mode import no_grad
 from ...errors import ShapeError
 from ...ops import api as F
 

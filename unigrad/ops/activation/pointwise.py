@@ -12,7 +12,7 @@ from ..sampling import away_from, randn
 from ..spec import Spec
 from ...backend.device import scalar
 from ...backend.zero_arrays import zeros_of
-from ...autograd.tensor import Tensor
+from ...core.tensor import Tensor
 
 _NO_ATTRS = {}
 

@@ -4,7 +4,7 @@ from .. import api as F
 from ..registry import OpDef, Sample, register
 from ..sampling import randn
 from .conv import pair
-from ...autograd.grad_mode import is_grad_enabled
+from ...core.grad_mode import is_grad_enabled
 from .max_pool import max_pool2d_values, max_pool2d_windows
 
 

@@ -4,7 +4,7 @@ import operator
 from ...errors import DtypeError
 from .. import api as F
 from ..dispatch import dispatch
-from ...autograd.tensor import Tensor
+from ...core.tensor import Tensor
 from ...backend.device import cpu
 from ..operands import const, cpu_float_const, tensor_operands
 from ..registry import OpDef, Sample, register

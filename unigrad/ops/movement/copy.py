@@ -1,7 +1,7 @@
 """clone/contiguous (copies), repeat, and to_device (the one op whose output changes device)."""
-from ...autograd.grad_mode import state as _grad_state
-from ...autograd.node import Node
-from ...autograd.tensor import Tensor, _move
+from ...core.grad_mode import state as _grad_state
+from ...core.node import Node
+from ...core.tensor import Tensor, _move
 from ...backend.device import Device
 from .. import api as F
 from ..dispatch import dispatch

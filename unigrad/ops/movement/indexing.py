@@ -5,7 +5,7 @@ index tensors, which travel as op inputs so graphs and devices see them like any
 """
 import numpy as np
 
-from ...autograd.tensor import Tensor, as_tensor
+from ...core.tensor import Tensor, as_tensor
 from ...backend import dtypes as _dt
 from ...errors import InvalidTypeError, OutOfBoundsError, ShapeError
 from .. import api as F

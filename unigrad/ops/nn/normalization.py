@@ -1,5 +1,5 @@
 """batch_norm, layer_norm, group_norm as compositions (their gradients follow from the ops)."""
-from ...autograd.grad_mode import no_grad
+from ...core.grad_mode import no_grad
 from ...errors import ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, register

@@ -1,11 +1,15 @@
-"""Tensor: an array on a device plus the autograd fields. Methods for ops are attached in
-unigrad/tensor_methods.py so that this file holds only the data model."""
+"""Tensor: an array on a device plus the autograd fields. This file holds only the data model:
+the op methods (x.sum(), x + y, x.add_(y)) are generated from the op registry (ops/bindings.py)."""
+import weakref
+
 import numpy as np
 
 from ..backend import dtypes as _dt
 from ..backend.device import Device, cpu, get_device
-from ..backend.trace_state import state as _trace
 from ..errors import AutogradError, DtypeError, InvalidArgumentError, InvalidTypeError
+from .trace_hook import state as _trace
+
+_new = object.__new__
 
 
 class Tensor:
@@ -15,33 +19,18 @@ class Tensor:
 
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
         t = as_tensor(data, dtype=dtype, device=device)
-        self._set_fields(t._data, t._device, t._dtype, [0])
+        init_fields(self, t._data, t._device, t._dtype, [0], False)
         if requires_grad:
             self.requires_grad_(True)
 
-    def _set_fields(self, data, device, dtype, vc):
-        """A fresh leaf over `data` (used by Tensor() and Parameter())."""
-        self._data, self._device, self._dtype, self._vc = data, device, dtype, vc
-        self.requires_grad = False
-        self._grad = self._node = self._hooks = None
-        self._idx = 0
-        self._is_view = self._retains_grad = False
-
     @staticmethod
-    def _make(data, device, dtype, requires_grad=False, node=None, idx=0, vc=None):
-        """Fast constructor used by dispatch: no checks, no conversion."""
-        t = object.__new__(Tensor)
-        t._data = data
-        t._device = device
-        t._dtype = dtype
-        t.requires_grad = requires_grad
-        t._grad = None
-        t._node = node
-        t._idx = idx
-        t._vc = [0] if vc is None else vc
-        t._is_view = vc is not None
-        t._retains_grad = False
-        t._hooks = None
+    def _make(data, device, dtype, requires_grad=False, node=None, idx=0, vc=None, is_view=None):
+        """A Tensor over `data` without checks or conversion (dispatch, tape nodes, factories).
+        `vc`: the version counter of the tensor whose memory this one views."""
+        t = init_fields(_new(Tensor), data, device, dtype, [0] if vc is None else vc,
+                        vc is not None if is_view is None else is_view)
+        if requires_grad or node is not None:
+            t.requires_grad, t._node, t._idx = requires_grad, node, idx
         return t
 
     # ---- gradient ---------------------------------------------------------------------
@@ -50,14 +39,12 @@ class Tensor:
     @property
     def grad(self):
         g = self._grad
-        if _trace.tracer is not None:
-            _trace.tracer.grad_accessed(self, g, False)
+        _trace.tracer.grad_accessed(self, g, False)
         return g
 
     @grad.setter
     def grad(self, value):
-        if _trace.tracer is not None:
-            _trace.tracer.grad_accessed(self, value, True)
+        _trace.tracer.grad_accessed(self, value, True)
         self._grad = value
 
     # ---- metadata -------------------------------------------------------------------
@@ -131,8 +118,7 @@ class Tensor:
     def retain_grad(self):
         if not self.requires_grad:
             raise AutogradError("retain_grad() on a tensor that does not require grad")
-        if not self.is_leaf and not getattr(self, "_retains_grad", False):
-            from .engine import retain_grad_hook
+        if not self.is_leaf and not self._retains_grad:
             self._retains_grad = True
             self._node_hooks().append(retain_grad_hook(self))
 
@@ -156,8 +142,7 @@ class Tensor:
 
     def detach(self):
         out = Tensor._make(self._data, self._device, self._dtype, vc=self._vc)
-        if _trace.tracer is not None:  # the same value in a traced graph
-            _trace.tracer.alias(out, self)
+        _trace.tracer.alias(out, self)  # the same value in a traced graph
         return out
 
     def detach_(self):
@@ -166,8 +151,8 @@ class Tensor:
         return self
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .engine import backward
-        backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+        """Accumulate d(self)/d(leaf) into every leaf's .grad (see unigrad.autograd.backward)."""
+        engine.backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
 
     # ---- conversion -----------------------------------------------------------------
     def numpy(self):
@@ -237,8 +222,41 @@ class Tensor:
 def _reading(tensor):
     """Python is about to read the tensor's values: a trace in progress must know (it would
     otherwise freeze this call's values into its graph)."""
-    if _trace.tracer is not None:
-        _trace.tracer.value_read(tensor)
+    _trace.tracer.value_read(tensor)
+
+
+def init_fields(t, data, device, dtype, vc, is_view):
+    """Set every field of Tensor `t` (a leaf that needs no gradient): the one place that knows
+    them all. `vc` is the version counter, shared with the tensor whose memory `t` views."""
+    t._data = data
+    t._device = device
+    t._dtype = dtype
+    t._vc = vc
+    t._is_view = is_view
+    t.requires_grad = t._retains_grad = False
+    t._grad = t._node = t._hooks = None
+    t._idx = 0
+    return t
+
+
+def retain_grad_hook(tensor):
+    """A tape hook that stores a non-leaf tensor's gradient in its .grad (Tensor.retain_grad)."""
+    ref = weakref.ref(tensor)
+
+    def hook(g):
+        t = ref()
+        if t is not None:
+            t.grad = g.detach() if t.grad is None else t.grad.detach() + g.detach()
+    return hook
+
+
+class _Engine:
+    """Where Tensor.backward hands over: the backward engine (unigrad.autograd) sets `backward`
+    when it loads, since it sits above the ops it runs while this file sits below them."""
+    backward = None
+
+
+engine = _Engine()
 
 
 class Size(tuple):

@@ -1,5 +1,5 @@
 """ug.tensor / ug.from_numpy: build Tensors from user data."""
-from .autograd.tensor import Tensor, as_tensor
+from .tensor import Tensor, as_tensor
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):

@@ -1,5 +1,10 @@
 """One recorded op application on the tape."""
+from ..backend.dtypes import DType as _DType
 from ..errors import AutogradError
+from .tensor import Tensor as _Tensor, init_fields as _init
+
+_new = object.__new__
+_DTYPES = _DType._by_np
 
 
 class Node:
@@ -50,15 +55,8 @@ class Node:
         """Saved output i as a Tensor attached to this node (so grad-of-grad flows through it),
         sharing the original output's version counter."""
         data = self.out_data[i]
-        y = _new(_Tensor)
-        y._data = data
-        y._device = self.device
-        y._dtype = _DTYPES[data.dtype]
-        y.requires_grad = True
-        y._grad = y._hooks = None
-        y._node = self
-        y._idx = i
-        y._vc = self.out_vcs[i]
+        y = _init(_new(_Tensor), data, self.device, _DTYPES[data.dtype], self.out_vcs[i], False)
+        y.requires_grad, y._node, y._idx = True, self, i
         return y
 
     @property
@@ -72,11 +70,13 @@ class Node:
             nondiff = self.op.nondiff_inputs
             if nondiff:
                 edges = [None if i in nondiff else _edge(t) for i, t in enumerate(self.inputs)]
-            elif len(self.inputs) == 2:  # the common arities without a comprehension
+            elif len(self.inputs) == 2:  # the common arities, with _edge inlined (this runs per recorded op)
                 a, b = self.inputs
-                edges = (_edge(a), _edge(b))
+                edges = (None if not a.requires_grad else a if a._node is None else (a._node, a._idx),
+                         None if not b.requires_grad else b if b._node is None else (b._node, b._idx))
             elif len(self.inputs) == 1:
-                edges = (_edge(self.inputs[0]),)
+                a = self.inputs[0]
+                edges = (None if not a.requires_grad else a if a._node is None else (a._node, a._idx),)
             else:
                 edges = [_edge(t) for t in self.inputs]
             self.edges = edges
@@ -128,9 +128,3 @@ def _edge(t):
     node = t._node
     return t if node is None else (node, t._idx)
 
-
-from ..backend.dtypes import DType as _DType  # noqa: E402
-from .tensor import Tensor as _Tensor  # noqa: E402  (tensor.py does not import this module)
-
-_DTYPES = _DType._by_np
-_new = object.__new__
