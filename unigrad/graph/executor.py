@@ -17,7 +17,7 @@ from ..backend.blas_threads import SMALL_GEMM_FLOPS, single_blas_thread
 from ..errors import UnigradError
 from ..ops import creation
 from .codegen import failed_step, generate
-from .memory_plan import FRESH_RESULTS, BufferPool, InPlace, in_place_kernels, liveness, out_kernel
+from .memory_plan import BufferPool, InPlace, in_place_kernels, liveness, out_kernel
 
 
 class ExecutionError(UnigradError, RuntimeError):
@@ -102,7 +102,7 @@ class Plan:
                     kernel = node.op.array_fn
                 else:
                     kernel = functools.partial(node.op.forward, xp, **node.attrs)
-                if not isinstance(node.op, str) and node.op.name in FRESH_RESULTS:
+                if not isinstance(node.op, str) and node.op.compiled.fresh:
                     fresh.update(node.outputs)
                 if pooling and _poolable(node, protected):
                     out = node.outputs[0]
@@ -193,13 +193,12 @@ def _poolable(node, protected):
 
 
 def _largest_gemm_flops(graph):
+    """The FLOPs of the graph's largest BLAS call (0 when it makes none)."""
     largest = 0
     for node in graph.nodes:
-        if not isinstance(node.op, str) and node.op.name in ("matmul", "linear"):
-            a = node.inputs[0]
-            out = node.outputs[0].shape
-            k = a.shape[-1] if len(a.shape) else 1
-            largest = max(largest, 2 * k * math.prod(out))
+        facts = None if isinstance(node.op, str) else node.op.compiled
+        if facts is not None and facts.blas:
+            largest = max(largest, facts.flops(node.inputs, node.outputs, node.attrs))
     return largest
 
 

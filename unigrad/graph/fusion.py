@@ -10,35 +10,16 @@ MIN_CPU_ELEMENTS elements up, and only when numexpr is installed.
 """
 import itertools
 
+from ..ops.registry import Compiled, OpDef
 from .ir import Node
 
 MIN_CPU_ELEMENTS = 1 << 15
 ENABLED = True      # set False to compile without fusion (for measurements)
 CPU_FUSION = False  # numexpr fusion on the CPU: measured slower here, see the module docstring
 
-# op name -> (numexpr template, CUDA C template); {0}, {1}, {2} are the operands
-TEMPLATES = {
-    "add": ("({0} + {1})", "({0} + {1})"),
-    "sub": ("({0} - {1})", "({0} - {1})"),
-    "mul": ("({0} * {1})", "({0} * {1})"),
-    "div": ("({0} / {1})", "({0} / {1})"),
-    "neg": ("(-{0})", "(-{0})"),
-    "exp": ("exp({0})", "exp({0})"),
-    "log": ("log({0})", "log({0})"),
-    "sqrt": ("sqrt({0})", "sqrt({0})"),
-    "tanh": ("tanh({0})", "tanh({0})"),
-    "abs": ("abs({0})", "fabs({0})"),
-    "relu": ("where({0} > 0, {0}, 0)", "({0} > 0 ? {0} : 0)"),
-    "maximum": ("where({0} >= {1}, {0}, {1})", "max({0}, {1})"),
-    "minimum": ("where({0} <= {1}, {0}, {1})", "min({0}, {1})"),
-    "tanh_backward": ("({0} * (1 - {1} * {1}))", "({0} * (1 - {1} * {1}))"),
-    "sigmoid_backward": ("({0} * {1} * (1 - {1}))", "({0} * {1} * (1 - {1}))"),
-    "threshold_backward": ("where({1} > 0, {0}, 0)", "({1} > 0 ? {0} : 0)"),
-}
-
-
 def _fusable(node):
-    return (not isinstance(node.op, str) and node.op.name in TEMPLATES and not node.attrs
+    """An elementwise node whose op declares a fusion template (OpDef.compiled.fusion)."""
+    return (not isinstance(node.op, str) and node.op.compiled.fusion is not None and not node.attrs
             and len(node.outputs) == 1 and node.outputs[0].dtype.is_floating_point
             and all(v.dtype is node.outputs[0].dtype for v in node.inputs))
 
@@ -121,7 +102,7 @@ def elementwise_fusion(graph):
             for v in node.inputs:
                 p = producer.get(v)
                 args.append(build(p, which) if p in members and p is not node else name_of(v))
-            return TEMPLATES[node.op.name][which].format(*args)
+            return node.op.compiled.fusion[which].format(*args)
         expr, cuda_expr = build(root, 0), build(root, 1)  # the second pass meets the same leaves
         kernel = FusedKernel(expr, cuda_expr, [names[v] for v in leaf_names], out.dtype, xp)
         original_root = Node(root.op, root.inputs, root.attrs, root.site)
@@ -138,17 +119,14 @@ def elementwise_fusion(graph):
     return removed
 
 
-class _FusedOp:
-    """Stands in for a registry op in the graph: the executor calls `array_fn`."""
-    n_outputs = 1
-    view = False
+class _FusedOp(OpDef):
+    """Stands in for the fused nodes in the graph: an unregistered op whose forward is the kernel."""
 
     def __init__(self, kernel, originals):
+        super().__init__(name="fused", forward=lambda xp, *arrays: kernel(*arrays), diff_outputs=(),
+                         compiled=Compiled(fresh=True))
         self.kernel = kernel
         self.originals = originals  # the unfused nodes, for saving the graph
-        self.name = "fused"
-        self.array_fn = None
-        self.forward = lambda xp, *arrays: kernel(*arrays)
 
     def __repr__(self):
         return repr(self.kernel)

@@ -1,8 +1,10 @@
 """Memory planning for a plan: liveness, in-place reuse, and preallocated output buffers.
 
-Three decisions per node, made once when the plan is built:
-  - in place: an elementwise op whose first operand (either operand, for a commutative ufunc)
-    dies at this node and owns its memory writes its result over it (no allocation at all);
+Three decisions per node, made once when the plan is built from the facts each op declares
+(`OpDef.compiled`):
+  - in place: an op with an in-place rule whose first operand (either operand, for a
+    commutative op) dies at this node and owns its memory writes its result over it (no
+    allocation at all);
   - pooled: an op with an `out=` kernel (ufuncs, relu, matmul, linear, im2col, batch-1 max
     pooling) writes into a buffer allocated once for the plan; buffers are shared by values
     whose lifetimes do not overlap (best fit by size, raw bytes viewed as each value's shape);
@@ -14,16 +16,7 @@ import functools
 
 import numpy
 
-
-# elementwise ops that can write into their first operand's buffer: op name -> ufunc name
-INPLACE_UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "neg": "negative", "exp": "exp",
-                  "tanh": "tanh", "sqrt": "sqrt", "maximum": "maximum", "minimum": "minimum"}
-COMMUTATIVE = {"add", "multiply", "maximum", "minimum"}  # ufunc names whose operands may swap
-# ops whose result is always a new array nobody else references
-# (im2col is not one: for a 1x1 window over contiguous memory its result is a view of the input)
-FRESH_RESULTS = {"matmul", "linear", "axpby", "col2im", "tanh_backward", "sigmoid_backward", "threshold_backward",
-                 "window_scatter", "softmax", "log_softmax", "relu", "sigmoid", "div", "pow", "clone", "pad",
-                 "cat", "index", "gather", "scatter_add", "index_put", "where", "max_pool2d_values", "fused"}
+from ..ops.registry import BuildOut
 
 
 class InPlace:
@@ -39,61 +32,45 @@ class InPlace:
 
 
 def in_place_kernels(node, xp):
-    """(kernel writing over operand 0, kernel writing over operand 1 or None) for a node that can
-    run in place, else None; each takes the operands in the node's order plus out=."""
-    name = node.op.name
-    if name == "axpby" and xp is numpy:  # alpha*x + beta*y over y, or over x
-        from ..ops.elementwise.scaled_add import axpby_into, axpby_over_x
-        return axpby_into, axpby_over_x
-    if name == "threshold_backward" and xp is numpy:  # g * (y > 0) over g
-        from ..ops.activation.pointwise import threshold_backward_into
-        return threshold_backward_into, None
-    ufunc = INPLACE_UFUNCS.get(name)
-    if ufunc is None or not node.inputs:
+    """(kernel writing over operand 0, kernel writing over operand 1 or None) for a node whose op
+    can run in place (its `compiled.in_place`), else None; each takes the operands in the
+    node's order plus out=."""
+    facts = node.op.compiled
+    rule = facts.in_place
+    if rule is None or not node.inputs:
         return None
-    fn = getattr(xp, ufunc)
-    return fn, (fn if ufunc in COMMUTATIVE else None)
+    if rule.ufunc is not None:
+        fn = getattr(xp, rule.ufunc)
+        return fn, (fn if facts.commutative else None)
+    if xp is not numpy:  # the op's own kernels are NumPy code
+        return None
+    return rule.over_first, rule.over_second
 
 
 def out_kernel(node, out):
-    """A kernel writing node's result into the array `out`, or None when the op has none
-    (with out=None: a true value when it has one)."""
+    """A kernel writing node's result into the array `out` (the op's `compiled.out`), or None
+    when it has none (with out=None: a true value when it has one)."""
+    kind = node.op.compiled.out
+    if kind is None:
+        return None
+    if isinstance(kind, BuildOut):
+        return kind.build(node.inputs, node.attrs, out)
+    if node.attrs:  # ufuncs and plain out= kernels take operands only
+        return None
+    if isinstance(kind, str):
+        kind = getattr(numpy, kind)
+        if kind.nin != len(node.inputs) or kind.nout != 1:
+            return None
+    return functools.partial(kind, out=out)
+
+
+def result_aliases_input(node):
+    """Whether the node's result may be (a view of) its first input's memory."""
     op = node.op
-    name = op.name
-    if name == "matmul":
-        from ..ops.linalg.matmul import split_k_matmul, splits_inner_dim
-        a, b = node.inputs
-        return functools.partial(split_k_matmul if splits_inner_dim(a.shape, b.shape) else numpy.matmul, out=out)
-    if name == "linear":
-        from ..ops.linalg.matmul import linear_into
-        return functools.partial(linear_into, out=out)
-    if name == "axpby":
-        from ..ops.elementwise.scaled_add import axpby_into
-        return functools.partial(axpby_into, out=out)
-    if name == "im2col":
-        from ..ops.conv.im2col import im2col_into_kernel
-        x = node.inputs[0]
-        return im2col_into_kernel(x.shape, x.dtype.np, out, **node.attrs) if out is not None else True
-    if name == "max_pool2d_values":
-        from ..ops.conv.max_pool import max_values_into_kernel
-        x = node.inputs[0]
-        return max_values_into_kernel(x.shape, x.dtype.np, out, **node.attrs)
-    if node.attrs:
-        return None
-    if name == "relu":
-        from ..ops.activation.pointwise import relu_into
-        return functools.partial(relu_into, out=out)
-    if name == "threshold_backward":
-        from ..ops.activation.pointwise import threshold_backward_into
-        return functools.partial(threshold_backward_into, out=out)
-    ufunc = op.array_fn if isinstance(op.array_fn, numpy.ufunc) else None
-    if ufunc is None and name in INPLACE_UFUNCS:
-        ufunc = getattr(numpy, INPLACE_UFUNCS[name])
-    elif ufunc is None and name == "div":
-        ufunc = numpy.true_divide
-    if ufunc is None or ufunc.nin != len(node.inputs) or ufunc.nout != 1:
-        return None
-    return functools.partial(ufunc, out=out)
+    if op.view:
+        return True
+    may = op.compiled.may_alias
+    return may(node) if callable(may) else bool(may)
 
 
 def liveness(graph):
@@ -101,11 +78,9 @@ def liveness(graph):
     as reading its base; and each view's base value."""
     root = {}
     for node in graph.nodes:
-        op = node.op
-        aliasing = not isinstance(op, str) and (op.view or op.name in ("contiguous", "reshape") or (
-            op.name == "sum_to" and node.inputs[0].shape == node.outputs[0].shape))  # else it reduces: a new array
+        aliasing = bool(node.inputs) and result_aliases_input(node)
         for v in node.outputs:
-            root[v] = root.get(node.inputs[0], node.inputs[0]) if aliasing and node.inputs else v
+            root[v] = root.get(node.inputs[0], node.inputs[0]) if aliasing else v
     last = {}
     for i, node in enumerate(graph.nodes):
         for v in node.inputs:

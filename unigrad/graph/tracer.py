@@ -27,7 +27,7 @@ class Tracer(GuardsMixin, TraceHook):
         self.arrays = {}      # their arrays: a new Tensor over traced memory is the same value
         self.const_ids = None
         self.effect_targets = set()
-        self.view_sources = {}  # id(view) -> (weak view, base, op name, attrs), for in-place updates
+        self.view_sources = {}  # id(view) -> (weak view, base, view_inverse, attrs), for in-place updates
         self.value_reads = []   # where Python read a computed tensor's value (the trace is data-dependent)
         self.read_guards = []   # (weak ref, version counter, version) of other tensors Python read
         self.baked = []  # (weak ref, constant Value) for 0-d tensors read as constants
@@ -108,7 +108,7 @@ class Tracer(GuardsMixin, TraceHook):
         node = self.graph.add_node(op, ins, attrs, [(tuple(o.shape), o.dtype) for o in outputs], user_frame())
         for t, v in zip(outputs, node.outputs):
             self._bind(t, v)
-        if op.name in _VIEW_INVERSES:  # an in-place update of this view must update its base too
+        if op.compiled.view_inverse is not None:  # an in-place update of this view must update its base too
             # the base is held while the view lives (a temporary view of a view, m.T[0], must still
             # reach m), as a NumPy view holds its base array; the entry goes with the view
             key, sources = id(outputs[0]), self.view_sources
@@ -116,7 +116,7 @@ class Tracer(GuardsMixin, TraceHook):
             def forget(ref):
                 if sources.get(key, (None,))[0] is ref:
                     del sources[key]
-            sources[key] = (weakref.ref(outputs[0], forget), inputs[0], op.name, attrs)
+            sources[key] = (weakref.ref(outputs[0], forget), inputs[0], op.compiled.view_inverse, attrs)
 
     def record_constant(self, tensor):
         """A tensor made by a factory (zeros, ones, arange...) during the trace: a constant."""
@@ -141,7 +141,7 @@ class Tracer(GuardsMixin, TraceHook):
         source = self.view_sources.get(id(target))
         if source is not None and source[0]() is target:
             base = source[1]
-            self.assign(base, _VIEW_INVERSES[source[2]](base, result, source[3]))
+            self.assign(base, source[2](base, result, source[3]))
         v = self.value_of(result)
         old = self._lookup(self.values, target)
         if old is not None and old.kind == "constant" and any(ref() is target for ref, _ in self.baked):
@@ -168,26 +168,6 @@ class Tracer(GuardsMixin, TraceHook):
 
     def output(self, tensor):
         return self.value_of(tensor)
-
-def _scatter_slice(base, new, attrs):
-    from ..ops import api as F
-    return F.index_put(base, attrs["index"], new)
-
-
-def _unreshape(base, new, attrs):
-    from ..ops import api as F
-    return F.reshape(new, tuple(base.shape))
-
-
-def _unpermute(base, new, attrs):
-    from ..ops import api as F
-    dims = [d % len(attrs["dims"]) for d in attrs["dims"]]
-    return F.permute(new, tuple(dims.index(i) for i in range(len(dims))))
-
-
-# view op -> the base's new value given the view's new value
-_VIEW_INVERSES = {"slice": _scatter_slice, "reshape": _unreshape, "permute": _unpermute}
-
 
 @contextlib.contextmanager
 def tracing(tracer):

@@ -1,12 +1,17 @@
-"""The op registry: every op is defined once and registered by name.
+"""The op registry: every op is defined once, as an OpDef, and registered by name.
 
-Primitive ops have a `forward(xp, *arrays, **attrs)` over raw arrays and a `backward(ctx, *grads)`
-written with registered ops on Tensors (so gradients are differentiable and traceable).
-Composite ops have an `impl(*tensors, **attrs)` written over other ops; their gradient comes
-from that decomposition. Both carry `samples` and a `torch_ref` for the conformance test.
+An OpDef is the only place that knows anything about an op. Primitive ops have a
+`forward(xp, *arrays, **attrs)` over raw arrays and a `backward(ctx, *grads)` written with
+registered ops on Tensors (so gradients are differentiable and traceable); composite ops have
+an `impl(*tensors, **attrs)` written over other ops, whose gradient comes from that
+decomposition. What the graph compiler may do with an op is its `compiled` record; how users
+call it (function, Tensor method, in-place method, operator, nn.functional name) is its
+`variants` record; `samples` and `torch_ref` drive the conformance test. Everything else (the
+compiler, Tensor, nn.functional, compat.v1) reads these fields and keeps no table of its own.
 """
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
+
 from ..errors import InvalidArgumentError
 
 REGISTRY = {}
@@ -24,6 +29,43 @@ class Sample:
     name: str = ""
 
 
+@dataclass(frozen=True)
+class InPlace:
+    """How an op may write its result over the memory of an operand that dies at it.
+
+    ufunc: a NumPy/CuPy ufunc name, called with out=operand (on either device); over operand 1
+    too when the op is commutative. Or NumPy-only kernels (*operands, out) -> out: `over_first`
+    writes over operand 0, `over_second` (optional) over operand 1."""
+    ufunc: Optional[str] = None
+    over_first: Optional[Callable] = None
+    over_second: Optional[Callable] = None
+
+
+@dataclass(frozen=True)
+class BuildOut:
+    """An out= kernel that depends on the node: build(inputs, attrs, out) -> kernel(*operands)
+    writing into the array `out`, or None when this node has none. With out=None it only
+    answers whether it would have one (a true value)."""
+    build: Callable
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """What the graph compiler (graph/) may do with an op, beyond calling its forward."""
+    in_place: Optional[InPlace] = None    # runs over a dead operand's memory
+    commutative: bool = False             # op(a, b) == op(b, a)
+    out: Any = None                       # its out= kernel: a ufunc name, a function (*operands, out), or BuildOut
+    fresh: bool = False                   # its result is always a new array no other value references
+    may_alias: Any = False                # its result may be input 0's memory (True, or a function of the node)
+    fusion: Optional[tuple] = None        # (numexpr template, CUDA C template) over {0}, {1}, ...
+    view_inverse: Optional[Callable] = None  # (base, view's new value, attrs) -> base's new value
+    flops: Optional[Callable] = None      # (input specs, output specs, attrs) -> floating-point operations
+    blas: bool = False                    # its kernel is a BLAS call (plans of small ones use one BLAS thread)
+
+
+NOTHING_COMPILED = Compiled()
+
+
 @dataclass(eq=False, slots=True)
 class OpDef:
     name: str
@@ -32,15 +74,16 @@ class OpDef:
     backward: Optional[Callable] = None     # primitives: (ctx, *grads) -> tuple of Tensor | None
     impl: Optional[Callable] = None         # composites: (*tensors, **attrs) -> Tensor(s)
     infer: Optional[Callable] = None        # (*specs, **attrs) -> spec | tuple of specs; validates
-    samples: Optional[Callable] = None      # () -> iterable of Sample
-    torch_ref: Optional[Callable] = None    # (torch, *torch_tensors, **attrs) -> torch output
-    reference: Optional[Callable] = None    # independent numpy implementation, (np, *arrays, **attrs)
     n_outputs: int = 1
     diff_outputs: tuple = (0,)              # output indices that carry gradient
     nondiff_inputs: tuple = ()              # input indices never differentiated (indices, masks)
     saves_outputs: bool = False             # backward reads ctx.outputs
     saves_inputs: bool = True               # backward reads input values (False: only their shapes)
     view: bool = False                      # outputs alias input 0's memory
+    compiled: Compiled = NOTHING_COMPILED   # what the graph compiler may do with it
+    samples: Optional[Callable] = None      # () -> iterable of Sample
+    torch_ref: Optional[Callable] = None    # (torch, *torch_tensors, **attrs) -> torch output
+    reference: Optional[Callable] = None    # independent numpy implementation, (np, *arrays, **attrs)
     double_backward: bool = True            # conformance checks grad-of-grad
     tolerance: dict = field(default_factory=dict)   # overrides of rtol/atol in conformance
     doc: str = ""
@@ -52,6 +95,9 @@ class OpDef:
 
     def __call__(self, *args, **kwargs):
         return self.public(*args, **kwargs)
+
+    def __repr__(self):
+        return f"<op {self.name}>"
 
 
 def register(op, public=None):

@@ -49,3 +49,15 @@ def normalize_dims(op_name, dim, ndim):
 
 def broadcast_shapes_of(op_name, *specs):
     return broadcast_shapes(op_name, *(s.shape for s in specs))
+
+
+def numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def elementwise_flops(inputs, outputs, attrs):
+    """One operation per output element."""
+    return numel(outputs[0].shape)

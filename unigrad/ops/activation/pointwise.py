@@ -7,7 +7,9 @@ import numpy as np
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, InPlace, OpDef, Sample, register
+from ..spec import elementwise_flops
+from ..elementwise.facts import ufunc_facts
 from ..sampling import away_from, randn
 from ..spec import Spec
 from ...backend.device import scalar
@@ -57,6 +59,8 @@ threshold_backward_op = register(OpDef(
     name="threshold_backward", forward=_threshold_backward_forward,
     backward=lambda ctx, gg: (dispatch(threshold_backward_op, (gg, ctx.inputs[1]), _NO_ATTRS), None),
     nondiff_inputs=(1,), infer=lambda g, y: Spec(g.shape, g.dtype),
+    compiled=Compiled(in_place=InPlace(over_first=threshold_backward_into), out=threshold_backward_into, fresh=True,
+                      fusion=("where({1} > 0, {0}, 0)", "({1} > 0 ? {0} : 0)"), flops=elementwise_flops),
     samples=lambda: [Sample((randn(3, 4), np.maximum(away_from(3, 4, seed=2), 0)), diff=(0,))],
     torch_ref=lambda torch, g, y: g * (y > 0), reference=lambda np, g, y: g * (y > 0),
     doc="relu's gradient: g where y > 0, else 0 (an op, so relu has grad-of-grad)."))
@@ -64,6 +68,8 @@ threshold_backward_op = register(OpDef(
 
 relu_op = register(OpDef(
     name="relu", forward=_relu_forward, backward=_relu_backward, infer=_same,
+    compiled=Compiled(out=relu_into, fresh=True, fusion=("where({0} > 0, {0}, 0)", "({0} > 0 ? {0} : 0)"),
+                      flops=elementwise_flops),
     saves_outputs=True, saves_inputs=False, samples=_kink_samples, torch_ref=lambda torch, x: torch.relu(x),
     reference=lambda np, x: np.where(x > 0, x, 0)))
 
@@ -107,6 +113,7 @@ def _sigmoid_backward_backward(ctx, gg):
 sigmoid_backward_op = register(OpDef(
     name="sigmoid_backward", forward=_sigmoid_backward_forward, backward=_sigmoid_backward_backward,
     infer=lambda g, y: Spec(g.shape, g.dtype),
+    compiled=Compiled(fresh=True, fusion=("({0} * {1} * (1 - {1}))",) * 2, flops=elementwise_flops),
     samples=lambda: [Sample((randn(3, 4), randn(3, 4, seed=2) * 0.3 + 0.5))],
     torch_ref=lambda torch, g, y: g * y * (1 - y), reference=_sigmoid_backward_forward,
     doc="sigmoid's gradient g * y * (1 - y), fused."))
@@ -114,6 +121,7 @@ sigmoid_backward_op = register(OpDef(
 
 sigmoid_op = register(OpDef(
     name="sigmoid", forward=_sigmoid_forward, backward=_sigmoid_backward, infer=_same, saves_outputs=True,
+    compiled=Compiled(fresh=True, flops=elementwise_flops),
     saves_inputs=False,
     samples=_smooth_samples, torch_ref=lambda torch, x: torch.sigmoid(x),
     reference=lambda np, x: 1 / (1 + np.exp(-x))))
@@ -136,6 +144,7 @@ def _tanh_backward_backward(ctx, gg):
 tanh_backward_op = register(OpDef(
     name="tanh_backward", forward=_tanh_backward_forward, backward=_tanh_backward_backward,
     infer=lambda g, y: Spec(g.shape, g.dtype),
+    compiled=Compiled(fresh=True, fusion=("({0} * (1 - {1} * {1}))",) * 2, flops=elementwise_flops),
     samples=lambda: [Sample((randn(3, 4), randn(3, 4, seed=2) * 0.5))],
     torch_ref=lambda torch, g, y: g * (1 - y * y), reference=_tanh_backward_forward,
     doc="tanh's gradient g * (1 - y^2), fused."))
@@ -143,6 +152,7 @@ tanh_backward_op = register(OpDef(
 
 tanh_op = register(OpDef(
     name="tanh", forward=lambda xp, x: xp.tanh(x), backward=_tanh_backward, infer=_same, saves_outputs=True,
+    compiled=ufunc_facts("tanh", "tanh({0})"),
     array_fn=np.tanh,  # NumPy ufuncs hand CuPy arrays to CuPy (__array_ufunc__), so this serves both
     saves_inputs=False,
     samples=_smooth_samples, torch_ref=lambda torch, x: torch.tanh(x), reference=lambda np, x: np.tanh(x)))

@@ -11,7 +11,7 @@ import numpy as np
 
 from ...errors import ShapeError
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, register
+from ..registry import BuildOut, Compiled, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec
 
@@ -131,11 +131,20 @@ def _torch_col2im(torch, cols, shape, kernel, stride, pads, dilation):
     return full[:, :, pads[0]:pads[0] + shape[2], pads[2]:pads[2] + shape[3]]
 
 
+def _may_alias(node):
+    """A 1x1 window with stride 1 and no padding over CHWN memory: the columns are the input's
+    own memory (ascontiguousarray has nothing to copy)."""
+    a = node.attrs
+    return tuple(a["kernel"]) == (1, 1) and tuple(a["stride"]) == (1, 1) and not any(a["pads"])
+
+
 _GEOMS = [((2, 3, 5, 5), dict(kernel=(3, 3), stride=(1, 1), pads=(0, 0, 0, 0), dilation=(1, 1))),
           ((1, 2, 6, 7), dict(kernel=(2, 3), stride=(2, 1), pads=(1, 0, 2, 1), dilation=(2, 1)))]
 
 im2col_op = register(OpDef(
     name="im2col", forward=_im2col_forward, infer=_im2col_infer, saves_inputs=False,
+    compiled=Compiled(out=BuildOut(lambda inputs, attrs, out: True if out is None else im2col_into_kernel(
+        inputs[0].shape, inputs[0].dtype.np, out, **attrs)), may_alias=_may_alias),
     backward=lambda ctx, g: (col2im(g, tuple(ctx.inputs[0].shape), **_geo(ctx.attrs)),),
     samples=lambda: [Sample((randn(*shape),), geo) for shape, geo in _GEOMS],
     torch_ref=_torch_im2col, reference=_im2col_forward,
@@ -152,7 +161,7 @@ def _col2im_samples():
 
 
 col2im_op = register(OpDef(
-    name="col2im", forward=_col2im_forward, saves_inputs=False,
+    name="col2im", forward=_col2im_forward, saves_inputs=False, compiled=Compiled(fresh=True),
     infer=lambda cols, shape, **geo: Spec(shape, cols.dtype),
     backward=lambda ctx, g: (im2col(g, **_geo(ctx.attrs)),),
     samples=_col2im_samples, torch_ref=_torch_col2im, reference=_col2im_forward,

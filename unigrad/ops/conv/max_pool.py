@@ -4,7 +4,7 @@ between an image and its windows (each the other's gradient, so grad-of-grad wor
 import numpy as np
 
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, register
+from ..registry import BuildOut, Compiled, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec
 from .im2col import out_size
@@ -232,6 +232,8 @@ max_pool2d_op = register(OpDef(
 
 max_pool2d_values_op = register(OpDef(
     name="max_pool2d_values", forward=_max_values_forward, backward=_max_values_backward,
+    compiled=Compiled(out=BuildOut(lambda inputs, attrs, out: max_values_into_kernel(
+        inputs[0].shape, inputs[0].dtype.np, out, **attrs)), fresh=True),
     infer=lambda x, **geo: _max_pool_infer(x, **geo)[0],
     samples=lambda: [Sample((randn(2, 3, 6, 7, seed=i),), g) for i, g in enumerate(_GEOMS)]
     + [Sample((randn(1, 3, 6, 9, seed=7),), dict(kernel=(2, 3), stride=(2, 3), pads=(0, 0, 0, 0), dilation=(1, 1)))],
@@ -274,6 +276,7 @@ def _torch_select(torch, x, arg, kernel, stride, pads, dilation):
 
 window_scatter_op = register(OpDef(
     name="window_scatter", forward=_window_scatter_forward, backward=_scatter_backward, nondiff_inputs=(1,),
+    compiled=Compiled(fresh=True),
     saves_inputs=False, infer=lambda g, arg, shape, **geo: Spec(shape, g.dtype),
     samples=lambda: [Sample((randn(2, 3, *_geometry((6, 7), **g), seed=i), _arg_sample(i, (2, 3, 6, 7), g)),
                             {"shape": (2, 3, 6, 7), **g}) for i, g in enumerate(_GEOMS)],

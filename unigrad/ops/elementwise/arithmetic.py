@@ -7,9 +7,10 @@ from ..dispatch import dispatch
 from ...core.tensor import Tensor
 from ...backend.device import cpu
 from ..operands import const, cpu_float_const, tensor_operands
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, OpDef, Sample, register
+from .facts import ufunc_facts
 from ..sampling import positive, randn
-from ..spec import Spec, broadcast_shapes
+from ..spec import Spec, broadcast_shapes, elementwise_flops
 
 
 def _binary_infer(name):
@@ -44,10 +45,10 @@ def _grads(ctx, ga, gb):
 
 
 def _register_binary(name, forward, backward, torch_ref, second=randn, reference=None, saves_inputs=True,
-                     array_fn=None):
+                     array_fn=None, compiled=Compiled()):
     op = register(OpDef(name=name, forward=forward, backward=backward, infer=_binary_infer(name),
                         samples=_binary_samples(second), torch_ref=torch_ref, reference=reference or forward,
-                        saves_inputs=saves_inputs, array_fn=array_fn))
+                        saves_inputs=saves_inputs, array_fn=array_fn, compiled=compiled))
     return op
 
 
@@ -60,10 +61,12 @@ def _add_backward(ctx, g):
 
 
 add_op = _register_binary("add", lambda xp, a, b: a + b, _add_backward,
-                          lambda torch, a, b: a + b, saves_inputs=False, array_fn=operator.add)
+                          lambda torch, a, b: a + b, saves_inputs=False, array_fn=operator.add,
+                          compiled=ufunc_facts("add", "({0} + {1})", commutative=True))
 sub_op = _register_binary("sub", lambda xp, a, b: a - b,
                           lambda ctx, g: _grads(ctx, g, F.neg(g) if ctx.needs_input_grad(1) else None),
-                          lambda torch, a, b: a - b, saves_inputs=False, array_fn=operator.sub)
+                          lambda torch, a, b: a - b, saves_inputs=False, array_fn=operator.sub,
+                          compiled=ufunc_facts("subtract", "({0} - {1})"))
 
 
 def _mul_backward(ctx, g):
@@ -78,7 +81,7 @@ def _mul_backward(ctx, g):
 
 
 mul_op = _register_binary("mul", lambda xp, a, b: a * b, _mul_backward, lambda torch, a, b: a * b,
-                          array_fn=operator.mul)
+                          array_fn=operator.mul, compiled=ufunc_facts("multiply", "({0} * {1})", commutative=True))
 
 
 def _div_forward(xp, a, b):
@@ -95,7 +98,8 @@ def _div_backward(ctx, g):
     return _grads(ctx, ga, gb)
 
 
-div_op = _register_binary("div", _div_forward, _div_backward, lambda torch, a, b: a / b, second=positive)
+div_op = _register_binary("div", _div_forward, _div_backward, lambda torch, a, b: a / b, second=positive,
+                          compiled=ufunc_facts("true_divide", "({0} / {1})", in_place=False, fresh=True))
 
 
 def _pow_backward(ctx, g):
@@ -115,11 +119,11 @@ pow_op = register(OpDef(
                      Sample((randn(4, seed=4), 2.0), name="square"),
                      Sample((positive(4, seed=5), 0.5), name="sqrt")],
     torch_ref=lambda torch, a, b: a ** b, reference=lambda np, a, b: a ** b,
-    doc="a ** b elementwise."))
+    compiled=Compiled(fresh=True, flops=elementwise_flops), doc="a ** b elementwise."))
 
 neg_op = register(OpDef(
     name="neg", saves_inputs=False, forward=lambda xp, x: -x, backward=lambda ctx, g: (F.neg(g),),
-    infer=lambda x: Spec(x.shape, x.dtype),
+    infer=lambda x: Spec(x.shape, x.dtype), compiled=ufunc_facts("negative", "(-{0})"),
     samples=lambda: [Sample((randn(3, 4),)), Sample((randn(()),))],
     torch_ref=lambda torch, x: -x, reference=lambda np, x: -x))
 

@@ -6,7 +6,9 @@ from ...errors import DtypeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands, ensure_tensor
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, OpDef, Sample, register
+from ..spec import elementwise_flops
+from .facts import ufunc_facts
 from ..sampling import away_from, randn
 from ..spec import Spec, broadcast_shapes_of
 
@@ -102,6 +104,7 @@ def _where_backward(ctx, g):
 
 where_op = register(OpDef(
     name="where", forward=lambda xp, c, a, b: xp.where(c, a, b), backward=_where_backward,
+    compiled=Compiled(fresh=True, flops=elementwise_flops),
     infer=_where_infer, nondiff_inputs=(0,),
     samples=lambda: [Sample((randn(3, 4) > 0, randn(3, 4, seed=1), randn(3, 4, seed=2))),
                      Sample((randn(3, 1) > 0, randn(1, 4, seed=1), randn(4, seed=2)))],
@@ -139,10 +142,12 @@ def _minmax_samples():
 maximum_op = register(OpDef(
     name="maximum", forward=lambda xp, a, b: xp.maximum(a, b), backward=_minmax_backward(lambda a, b: F.gt(a, b)),
     infer=lambda a, b: Spec(broadcast_shapes_of("maximum", a, b), a.dtype), samples=_minmax_samples,
+    compiled=ufunc_facts("maximum", "where({0} >= {1}, {0}, {1})", commutative=True, cuda="max({0}, {1})"),
     torch_ref=lambda torch, a, b: torch.maximum(a, b), reference=lambda np, a, b: np.maximum(a, b)))
 minimum_op = register(OpDef(
     name="minimum", forward=lambda xp, a, b: xp.minimum(a, b), backward=_minmax_backward(lambda a, b: F.lt(a, b)),
     infer=lambda a, b: Spec(broadcast_shapes_of("minimum", a, b), a.dtype), samples=_minmax_samples,
+    compiled=ufunc_facts("minimum", "where({0} <= {1}, {0}, {1})", commutative=True, cuda="min({0}, {1})"),
     torch_ref=lambda torch, a, b: torch.minimum(a, b), reference=lambda np, a, b: np.minimum(a, b)))
 
 

@@ -7,7 +7,9 @@ import numpy as np
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor, tensor_operands
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, OpDef, Sample, register
+from ..spec import elementwise_flops
+from .facts import ufunc_facts
 from ..sampling import away_from, positive, randn
 from ..spec import Spec
 
@@ -17,10 +19,10 @@ def _same(x):
 
 
 def _unary(name, forward, backward, torch_ref, samples, saves_outputs=False, floating=True, doc="",
-           saves_inputs=True, ufunc=None):
+           saves_inputs=True, ufunc=None, compiled=Compiled(flops=elementwise_flops)):
     op = register(OpDef(name=name, forward=forward, backward=backward, infer=_same, samples=samples,
                         torch_ref=torch_ref, reference=forward, saves_outputs=saves_outputs, saves_inputs=saves_inputs,
-                        array_fn=ufunc,
+                        array_fn=ufunc, compiled=compiled,
                         diff_outputs=(0,) if backward else (), doc=doc))
     convert = as_float_tensor if floating else (lambda x: x)
 
@@ -44,11 +46,14 @@ def _kink_samples():
 
 
 exp = _unary("exp", lambda xp, x: xp.exp(x), lambda ctx, g: (F.mul(g, ctx.output()),),
-             lambda torch, x: torch.exp(x), _any_samples, saves_outputs=True, saves_inputs=False, ufunc=np.exp)
+             lambda torch, x: torch.exp(x), _any_samples, saves_outputs=True, saves_inputs=False, ufunc=np.exp,
+             compiled=ufunc_facts("exp", "exp({0})"))
 log = _unary("log", lambda xp, x: xp.log(x), lambda ctx, g: (F.div(g, ctx.inputs[0]),),
-             lambda torch, x: torch.log(x), _pos_samples, ufunc=np.log)
+             lambda torch, x: torch.log(x), _pos_samples, ufunc=np.log,
+             compiled=ufunc_facts("log", "log({0})", in_place=False))
 sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda ctx, g: (F.div(F.mul(g, 0.5), ctx.output()),),
-              lambda torch, x: torch.sqrt(x), _pos_samples, saves_outputs=True, saves_inputs=False)
+              lambda torch, x: torch.sqrt(x), _pos_samples, saves_outputs=True, saves_inputs=False,
+              compiled=ufunc_facts("sqrt", "sqrt({0})"))
 
 
 def _rsqrt_forward(xp, x):
@@ -59,7 +64,8 @@ rsqrt = _unary("rsqrt", _rsqrt_forward,
                lambda ctx, g: (F.mul(F.mul(g, -0.5), F.div(ctx.output(), ctx.inputs[0])),),
                lambda torch, x: torch.rsqrt(x), _pos_samples, saves_outputs=True)
 abs = _unary("abs", lambda xp, x: xp.abs(x), lambda ctx, g: (F.mul(g, F.sign(ctx.inputs[0])),),
-             lambda torch, x: torch.abs(x), _kink_samples, floating=False)
+             lambda torch, x: torch.abs(x), _kink_samples, floating=False,
+             compiled=Compiled(fusion=("abs({0})", "fabs({0})"), flops=elementwise_flops))
 sign = _unary("sign", lambda xp, x: xp.sign(x), None, lambda torch, x: torch.sign(x), _kink_samples,
               floating=False)
 sin = _unary("sin", lambda xp, x: xp.sin(x), lambda ctx, g: (F.mul(g, F.cos(ctx.inputs[0])),),

@@ -11,9 +11,9 @@ from ...backend.cblas import scaled_add_
 from ...errors import DtypeError, ShapeError
 from .. import api as F
 from ..operands import const
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, InPlace, OpDef, Sample, register
 from ..sampling import randn
-from ..spec import Spec
+from ..spec import Spec, numel
 
 
 def _forward(xp, y, x, alpha, beta):
@@ -66,6 +66,8 @@ def _samples():
 
 axpby_op = register(OpDef(
     name="axpby", forward=_forward, backward=_backward, infer=_infer, samples=_samples,
+    compiled=Compiled(in_place=InPlace(over_first=axpby_into, over_second=axpby_over_x), out=axpby_into, fresh=True,
+                      flops=lambda inputs, outputs, attrs: 3 * numel(outputs[0].shape)),
     torch_ref=lambda torch, y, x, alpha, beta: y * beta + x * alpha,
     reference=lambda np_, y, x, alpha, beta: alpha * x + beta * y,
     doc="alpha*x + beta*y for tensors of one shape and scalar alpha, beta (BLAS axpby; what optimizer "

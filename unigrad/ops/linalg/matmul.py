@@ -1,4 +1,6 @@
 """matmul with NumPy/PyTorch semantics (1-D promotion, batching, broadcasting), and linear."""
+import functools
+
 import numpy as np
 
 from ...backend import cblas
@@ -6,7 +8,7 @@ from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, register
+from ..registry import BuildOut, Compiled, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes
 
@@ -96,8 +98,24 @@ def _matmul_forward(xp, a, b):
     return xp.matmul(a, b)
 
 
+def gemm_flops(inputs, outputs, attrs):
+    """2*k multiply-adds per output element, k the inner dimension."""
+    a = inputs[0]
+    k = a.shape[-1] if len(a.shape) else 1
+    n = 1
+    for s in outputs[0].shape:
+        n *= s
+    return 2 * k * n
+
+
+def _matmul_out(inputs, attrs, out):
+    a, b = inputs
+    return functools.partial(split_k_matmul if splits_inner_dim(a.shape, b.shape) else np.matmul, out=out)
+
+
 matmul_op = register(OpDef(
     name="matmul", forward=_matmul_forward, backward=_matmul_backward, infer=_matmul_infer,
+    compiled=Compiled(out=BuildOut(_matmul_out), fresh=True, blas=True, flops=gemm_flops),
     samples=lambda: [Sample((randn(3, 4), randn(4, 5, seed=1)), name="2d"),
                      Sample((randn(2, 3, 4), randn(4, 5, seed=1)), name="batched-2d"),
                      Sample((randn(3, 4), randn(2, 4, 5, seed=1)), name="2d-batched"),
@@ -163,6 +181,7 @@ def _linear_backward(ctx, g):
 
 linear_op = register(OpDef(
     name="linear", forward=_linear_forward, backward=_linear_backward, infer=_linear_infer,
+    compiled=Compiled(out=linear_into, fresh=True, blas=True, flops=gemm_flops),
     samples=lambda: [Sample((randn(3, 4), randn(5, 4, seed=1), randn(5, seed=2)), name="bias"),
                      Sample((randn(2, 3, 4), randn(5, 4, seed=1)), name="batched"),
                      Sample((randn(4), randn(5, 4, seed=1), randn(5, seed=2)), name="vector")],

@@ -1,6 +1,6 @@
 """broadcast_to (expand) and its adjoint sum_to (reduce a broadcast gradient back to a shape)."""
 from ...errors import ShapeError
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes
 
@@ -53,6 +53,8 @@ def _sum_to_infer(x, shape):
 sum_to_op = register(OpDef(
     name="sum_to", saves_inputs=False,
     forward=_sum_to_forward,
+    # the input itself when there is nothing to reduce; a new array otherwise
+    compiled=Compiled(may_alias=lambda node: node.inputs[0].shape == node.outputs[0].shape),
     backward=lambda ctx, g: (broadcast_to(g, ctx.inputs[0].shape),),
     infer=_sum_to_infer,
     samples=lambda: [Sample((randn(2, 3, 4),), {"shape": (3, 1)}), Sample((randn(2, 3),), {"shape": ()}),

@@ -5,17 +5,19 @@ from ...core.tensor import Tensor, _move
 from ...backend.device import Device
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec
 
 clone_op = register(OpDef(
     name="clone", saves_inputs=False, forward=lambda xp, x: x.copy(), backward=lambda ctx, g: (g,),
+    compiled=Compiled(fresh=True),
     infer=lambda x: Spec(x.shape, x.dtype),
     samples=lambda: [Sample((randn(3, 4),)), Sample((randn(4, 3).T,))],
     torch_ref=lambda torch, x: x.clone(), reference=lambda np, x: x.copy()))
 contiguous_op = register(OpDef(
     name="contiguous", saves_inputs=False, forward=lambda xp, x: xp.ascontiguousarray(x), backward=lambda ctx, g: (g,),
+    compiled=Compiled(may_alias=True),  # an input that is contiguous already comes back as it is
     infer=lambda x: Spec(x.shape, x.dtype),
     samples=lambda: [Sample((randn(4, 3).T,))],
     torch_ref=lambda torch, x: x.contiguous(), reference=lambda np, x: np.ascontiguousarray(x)))

@@ -10,7 +10,7 @@ from ...backend import dtypes as _dt
 from ...errors import InvalidTypeError, OutOfBoundsError, ShapeError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 
@@ -139,14 +139,20 @@ def _slice_infer(x, index):
     return Spec(probe[index].shape, x.dtype)
 
 
+def _slice_inverse(base, new, attrs):
+    """The base's new value when the slice of it becomes `new` (an in-place update of the view)."""
+    return F.index_put(base, attrs["index"], new)
+
+
 slice_op = register(OpDef(
     name="slice", saves_inputs=False, forward=_slice_forward, backward=_slice_backward, view=True, infer=_slice_infer,
+    compiled=Compiled(view_inverse=_slice_inverse),
     samples=lambda: [Sample((randn(4, 5),), {"index": (slice(1, 3), slice(None, None, 2))}),
                      Sample((randn(3, 4, 5),), {"index": (1, Ellipsis, None, slice(-2, None))}),
                      Sample((randn(4, 5),), {"index": (slice(None), 0)})],
     torch_ref=lambda torch, x, index: x[index], reference=lambda np, x, index: x[index]))
 index_op = register(OpDef(
-    name="index", forward=_index_forward, backward=_index_backward, nondiff_inputs=_MANY,
+    name="index", forward=_index_forward, backward=_index_backward, nondiff_inputs=_MANY, compiled=Compiled(fresh=True),
     samples=lambda: [Sample((randn(5, 3), np.array([0, 2, 2, 4])), {"index": (Slot(0),)}),
                      Sample((randn(4, 5), np.array([[0, 1], [3, 3]]), np.array([1, 4])),
                             {"index": (Slot(0), Slot(1))}),
@@ -211,6 +217,7 @@ def _index_put_backward(ctx, g):
 
 index_put_op = register(OpDef(
     name="index_put", forward=_index_put_forward, backward=_index_put_backward, nondiff_inputs=tuple(range(2, 64)),
+    compiled=Compiled(fresh=True),
     infer=lambda x, v, *idx, **attrs: Spec(x.shape, x.dtype),
     samples=lambda: [Sample((randn(4, 5), randn(5, seed=1), np.array([0, 2])), {"index": (Slot(0),)}),
                      Sample((randn(4, 5), randn(2, 1, seed=1)), {"index": (slice(1, 3), slice(0, 2))}),
@@ -266,7 +273,7 @@ def _gather_infer(x, index, dim):
 
 
 gather_op = register(OpDef(
-    name="gather", forward=_gather_forward, nondiff_inputs=(1,), infer=_gather_infer,
+    name="gather", forward=_gather_forward, nondiff_inputs=(1,), infer=_gather_infer, compiled=Compiled(fresh=True),
     backward=lambda ctx, g: (F.scatter_add(F.zeros_like(ctx.inputs[0]), ctx.attrs["dim"], ctx.inputs[1], g), None),
     samples=lambda: [Sample((randn(3, 4), np.array([[0, 3], [1, 1], [2, 0]])), {"dim": 1}),
                      Sample((randn(3, 4), np.array([[0, 1, 2, 0], [2, 2, 1, 0]])), {"dim": 0})],
@@ -298,6 +305,7 @@ def _scatter_add_backward(ctx, g):
 
 scatter_add_op = register(OpDef(
     name="scatter_add", forward=_scatter_add_forward, backward=_scatter_add_backward, nondiff_inputs=(1,),
+    compiled=Compiled(fresh=True),
     infer=lambda x, index, src, dim, unique=False: Spec(x.shape, x.dtype),
     samples=lambda: [Sample((randn(3, 4), np.array([[0, 3, 3], [1, 1, 1], [2, 0, 1]]), randn(3, 3, seed=1)), {"dim": 1}),
                      Sample((randn(3, 4), np.array([[0, 1, 2, 0]]), randn(1, 4, seed=2)), {"dim": 0})],

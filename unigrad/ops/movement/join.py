@@ -3,7 +3,7 @@ from ...errors import ShapeError, UnigradError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 
@@ -29,7 +29,8 @@ def _cat_backward(ctx, g):
 
 
 cat_op = register(OpDef(
-    name="cat", saves_inputs=False, forward=lambda xp, *xs, dim: xp.concatenate(xs, axis=dim), backward=_cat_backward, infer=_cat_infer,
+    name="cat", saves_inputs=False, forward=lambda xp, *xs, dim: xp.concatenate(xs, axis=dim), backward=_cat_backward,
+    infer=_cat_infer, compiled=Compiled(fresh=True),
     samples=lambda: [Sample((randn(2, 3), randn(4, 3, seed=1)), {"dim": 0}),
                      Sample((randn(2, 3), randn(2, 1, seed=1), randn(2, 2, seed=2)), {"dim": 1})],
     torch_ref=lambda torch, *xs, dim: torch.cat(xs, dim), reference=lambda np, *xs, dim: np.concatenate(xs, dim)))
@@ -118,7 +119,7 @@ def _pad_infer(x, pad, value=0.0):
 
 
 pad_op = register(OpDef(
-    name="pad", saves_inputs=False, forward=_pad_forward, infer=_pad_infer,
+    name="pad", saves_inputs=False, forward=_pad_forward, infer=_pad_infer, compiled=Compiled(fresh=True),
     backward=lambda ctx, g: (F.pad(g, [-p for p in ctx.attrs["pad"]]),),
     samples=lambda: [Sample((randn(2, 3),), {"pad": (1, 2)}), Sample((randn(2, 3, 4),), {"pad": (1, 0, 2, 1), "value": 1.5}),
                      Sample((randn(3, 5),), {"pad": (-1, 1)})],

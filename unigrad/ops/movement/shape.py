@@ -2,7 +2,7 @@
 from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 
@@ -32,6 +32,8 @@ def _resolve_shape(in_shape, shape):
 
 reshape_op = register(OpDef(
     name="reshape", saves_inputs=False, forward=lambda xp, x, shape: x.reshape(shape),
+    # an in-place update of the reshaped view is the base's update reshaped back
+    compiled=Compiled(view_inverse=lambda base, new, attrs: F.reshape(new, tuple(base.shape))),
     backward=lambda ctx, g: (F.reshape(g, tuple(ctx.inputs[0].shape)),),
     infer=lambda x, shape: Spec(_resolve_shape(x.shape, shape), x.dtype), view=True,
     samples=lambda: [Sample((randn(3, 4),), {"shape": (4, 3)}), Sample((randn(2, 3, 4),), {"shape": (6, 4)}),
@@ -67,6 +69,7 @@ def _inverse(dims):
 
 permute_op = register(OpDef(
     name="permute", saves_inputs=False, forward=lambda xp, x, dims: x.transpose(dims),
+    compiled=Compiled(view_inverse=lambda base, new, attrs: F.permute(new, _inverse(attrs["dims"]))),
     backward=lambda ctx, g: (F.permute(g, _inverse(ctx.attrs["dims"])),),
     infer=_permute_infer, view=True,
     samples=lambda: [Sample((randn(2, 3, 4),), {"dims": (2, 0, 1)}), Sample((randn(3, 4),), {"dims": (1, 0)})],

@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import OpDef, Sample, register
+from ..registry import Compiled, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 
@@ -36,11 +36,13 @@ def _samples():
 
 softmax_op = register(OpDef(
     name="softmax", forward=_softmax_forward, backward=_softmax_backward, saves_outputs=True, saves_inputs=False,
+    compiled=Compiled(fresh=True),
     infer=lambda x, dim: Spec(x.shape, x.dtype), samples=_samples,
     torch_ref=lambda torch, x, dim: torch.softmax(x, dim),
     reference=lambda np, x, dim: np.exp(x) / np.exp(x).sum(axis=dim, keepdims=True)))
 log_softmax_op = register(OpDef(
-    name="log_softmax", forward=_log_softmax_forward, backward=_log_softmax_backward, saves_outputs=True, saves_inputs=False,
+    name="log_softmax", forward=_log_softmax_forward, backward=_log_softmax_backward, saves_outputs=True,
+    saves_inputs=False, compiled=Compiled(fresh=True),
     infer=lambda x, dim: Spec(x.shape, x.dtype), samples=_samples,
     torch_ref=lambda torch, x, dim: torch.log_softmax(x, dim),
     reference=lambda np, x, dim: x - np.log(np.exp(x).sum(axis=dim, keepdims=True))))
