@@ -5,8 +5,9 @@ from .errors import (AutogradError, DataError, DeviceError, DtypeError, InvalidA
                      UnigradError)
 from .backend import (Device, bool_, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
                       set_default_dtype, uint8)
-from .backend.device import device
-from .backend.random import initial_seed, manual_seed
+from .backend.device import cpu as _cpu, device
+from .core.random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .core.random import default_generator_for as _default_generator_for
 from .autograd import Size, Tensor, as_tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from . import autograd
 from .ops import REGISTRY as ops_registry
@@ -19,6 +20,7 @@ from .graph.jit import jit
 from .graph.control_flow import cond, while_loop
 from .graph import graph_call as _graph_call  # noqa: F401  (registers the graph_call op)
 
+default_generator = _default_generator_for(_cpu)  # the CPU's, as torch.default_generator
 float = float32
 double = float64
 half = float16

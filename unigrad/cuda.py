@@ -18,5 +18,5 @@ def synchronize():
 
 
 def manual_seed(seed):
-    from .backend.random import manual_seed as seed_all
+    from .core.random import manual_seed as seed_all
     seed_all(seed)

@@ -1,7 +1,9 @@
-"""Devices: 'cpu' runs on NumPy, 'cuda[:N]' on CuPy. Device objects are interned."""
+"""Devices: 'cpu' runs on NumPy, 'cuda[:N]' on CuPy, 'meta' holds shapes only (backend/meta.py).
+Device objects are interned."""
 import numpy as np
 
 from ..errors import DeviceError
+from .meta import MetaArray
 
 _cupy = None
 _cupy_checked = False
@@ -38,8 +40,8 @@ class Device:
             return found
         text = str(spec)
         kind, _, idx = text.partition(":")
-        if kind not in ("cpu", "cuda"):
-            raise DeviceError(f"unknown device {spec!r}: expected 'cpu', 'cuda' or 'cuda:N'")
+        if kind not in ("cpu", "cuda", "meta"):
+            raise DeviceError(f"unknown device {spec!r}: expected 'cpu', 'cuda', 'cuda:N' or 'meta'")
         if index is None:
             index = int(idx) if idx else (0 if kind == "cuda" else None)
         self = object.__new__(cls)
@@ -55,9 +57,9 @@ class Device:
                                   f"{cp.cuda.runtime.getDeviceCount()} CUDA device(s) exist")
             self.xp = cp
             self._str = f"cuda:{index}"
-        else:
+        else:  # on 'meta' NumPy functions refuse the data-less arrays, which sends ops to their shape rules
             self.xp = np
-            self._str = "cpu"
+            self._str = kind
         canonical = cls._cache.get((self._str, None))
         if canonical is not None:
             cls._cache[key] = canonical
@@ -99,13 +101,16 @@ class _NullContext:
 
 _NULL_CONTEXT = _NullContext()
 cpu = Device("cpu")
+meta = Device("meta")
 device = Device
 
 
 def get_device(array):
-    """Device holding a raw numpy/cupy array."""
+    """Device holding a raw numpy/cupy array (or a meta device's MetaArray)."""
     if isinstance(array, np.ndarray) or np.isscalar(array):
         return cpu
+    if isinstance(array, MetaArray):
+        return meta
     cp = _load_cupy()
     if cp is not None and isinstance(array, cp.ndarray):
         return Device("cuda", array.device.id)

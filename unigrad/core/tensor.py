@@ -6,6 +6,7 @@ import numpy as np
 
 from ..backend import dtypes as _dt
 from ..backend.device import Device, cpu, get_device
+from ..backend.meta import MetaArray, no_data
 from ..errors import AutogradError, DtypeError, InvalidArgumentError, InvalidTypeError
 from .trace_hook import state as _trace
 
@@ -159,6 +160,8 @@ class Tensor:
         _reading(self)
         if self.requires_grad:
             raise AutogradError("can't call numpy() on a tensor that requires grad; use .detach().numpy()")
+        if self._device.type == "meta":
+            raise no_data()
         if self._device.type != "cpu":
             raise AutogradError("can't convert a CUDA tensor to numpy; use .cpu() first")
         return self._data
@@ -199,6 +202,8 @@ class Tensor:
         return self._data.__dlpack__(*args, **kwargs)
 
     def __repr__(self):
+        if self._device.type == "meta":
+            return f"tensor(..., device='meta', size={tuple(self._data.shape)}, dtype={self._dtype!r})"
         _reading(self)
         body = np.array2string(_host(self._data), separator=", ", precision=4, prefix="tensor(")
         extras = []
@@ -273,7 +278,12 @@ class Size(tuple):
 
 
 def _host(array):
-    return array if isinstance(array, np.ndarray) else array.get()
+    """The array's values in host memory (a NumPy array)."""
+    if isinstance(array, np.ndarray):
+        return array
+    if isinstance(array, MetaArray):
+        raise no_data()
+    return array.get()
 
 
 def _infer_python_dtype(data):
@@ -327,6 +337,9 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def _move(array, device):
+    """The array on `device` (itself when it is there already)."""
+    if device.type == "meta":
+        return array if isinstance(array, MetaArray) else MetaArray(array.shape, array.dtype)
     if device.type == "cpu":
         return _host(array)
     with device.activate():

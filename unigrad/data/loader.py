@@ -5,8 +5,8 @@ import threading
 import numpy as np
 
 from ..core.tensor import Tensor, as_tensor
-from ..backend.random import generator
-from ..backend.device import cpu
+from ..core import random as _random
+from ..ops.random.randperm import randperm
 from ..errors import InvalidArgumentError, InvalidTypeError
 
 
@@ -25,15 +25,14 @@ def default_collate(batch):
     raise InvalidTypeError(f"default_collate: cannot batch elements of type {type(first).__name__}; pass collate_fn=")
 
 
-class Generator:
-    """torch.Generator lookalike for DataLoader(generator=...)."""
+class Generator(_random.Generator):
+    """A CPU ug.Generator that also takes its seed first, as this module's first Generator did:
+    `ug.data.Generator(3)` is `ug.Generator().manual_seed(3)`."""
 
     def __init__(self, seed=None):
-        self.rng = np.random.default_rng(seed)
-
-    def manual_seed(self, seed):
-        self.rng = np.random.default_rng(seed)
-        return self
+        super().__init__("cpu")
+        if seed is not None:
+            self.manual_seed(seed)
 
 
 class DataLoader:
@@ -52,8 +51,7 @@ class DataLoader:
         n = len(self.dataset)
         if not self.shuffle:
             return np.arange(n)
-        rng = self.generator.rng if self.generator is not None else generator(cpu)
-        return rng.permutation(n)
+        return randperm(n, generator=self.generator).numpy()  # the CPU default generator unless given
 
     def _batches(self):
         order = self._order()

@@ -113,19 +113,14 @@ def _cond_backward(ctx, *grads):
 
 def run_graph_eagerly(graph, inputs):
     """Execute a graph op by op through dispatch, so the result is on the autograd tape."""
-    from .executor import _random_kernel
     env = dict(zip(graph.placeholders, inputs))
     for v, t in graph.captures:
         env[v] = t
     for v, arr in graph.constants.items():
         env[v] = Tensor._make(arr, graph.device, v.dtype)
     for node in graph.nodes:
-        if isinstance(node.op, str):
-            data = _random_kernel(node.op.split(".", 1)[1], node.attrs)()
-            outs = (Tensor._make(data, graph.device, node.outputs[0].dtype),)
-        else:
-            result = dispatch(node.op, tuple(env[v] for v in node.inputs), node.attrs)
-            outs = result if isinstance(result, tuple) else (result,)
+        result = dispatch(node.op, tuple(env[v] for v in node.inputs), node.attrs)
+        outs = result if isinstance(result, tuple) else (result,)
         env.update(zip(node.outputs, outs))
     return [env[v] for v in graph.outputs]
 

@@ -15,26 +15,12 @@ from ..core.tensor import Tensor
 from ..backend import dtypes as _dt
 from ..backend.blas_threads import SMALL_GEMM_FLOPS, single_blas_thread
 from ..errors import UnigradError
-from ..ops import creation
 from .codegen import failed_step, generate
 from .memory_plan import BufferPool, InPlace, in_place_kernels, liveness, out_kernel
 
 
 class ExecutionError(UnigradError, RuntimeError):
     """A kernel failed while a compiled graph ran; the message names the node and its source line."""
-
-
-def _random_kernel(name, attrs):
-    fn = getattr(creation, name)
-    if name == "bernoulli_mask":
-        return lambda: fn(attrs["shape"], attrs["keep"], attrs["dtype"], attrs["device"])._data
-    kwargs = dict(attrs)
-    size = kwargs.pop("size", None)
-    if name in ("rand", "randn"):
-        return lambda: fn(*size, **kwargs)._data
-    if name == "randint":
-        return lambda: fn(kwargs["low"], kwargs["high"], size, dtype=kwargs["dtype"], device=kwargs["device"])._data
-    return lambda: fn(**kwargs)._data
 
 
 class Plan:
@@ -74,7 +60,8 @@ class Plan:
             release = tuple(slot_of(v) for v in set(node.inputs)
                             if last_use.get(v) == i and v not in keep and v.kind == "node")
             kernel = None
-            in_place = None if isinstance(node.op, str) else in_place_kernels(node, xp)
+            node_xp = graph.device_of(node.outputs[0]).xp if node.outputs else xp  # (after a move: its device's)
+            in_place = in_place_kernels(node, node_xp)
             if in_place is not None and node.outputs[0].dtype.is_floating_point:
                 out = node.outputs[0]
 
@@ -96,15 +83,13 @@ class Plan:
                 else:
                     fresh.add(out)
             if kernel is None:
-                if isinstance(node.op, str):
-                    kernel = _random_kernel(node.op.split(".", 1)[1], node.attrs)
-                elif node.op.array_fn is not None and not node.attrs:
+                if node.op.array_fn is not None and not node.attrs:
                     kernel = node.op.array_fn
                 else:
-                    kernel = functools.partial(node.op.forward, xp, **node.attrs)
-                if not isinstance(node.op, str) and node.op.compiled.fresh:
+                    kernel = functools.partial(node.op.forward, node_xp, **node.attrs)
+                if node.op.compiled.fresh:
                     fresh.update(node.outputs)
-                if pooling and _poolable(node, protected):
+                if pooling and node_xp is numpy and _poolable(node, protected):
                     out = node.outputs[0]
                     pool.take(out, math.prod(out.shape) * numpy.dtype(out.dtype.np).itemsize)
                     pooled[i] = out  # fresh only if the allocating variant's kernel is fresh too
@@ -113,10 +98,11 @@ class Plan:
             for v in node.outputs:
                 if v not in last_use:  # never read
                     pool.release(v)
-            single = isinstance(node.op, str) or node.op.n_outputs == 1
+            single = node.op.n_outputs == 1
             self.steps.append((kernel, args, outs, release, node, single))
         self.output_slots = [slot_of(v) for v in graph.outputs]
         self.output_dtypes = [v.dtype for v in graph.outputs]
+        self.output_devices = [graph.device_of(v) for v in graph.outputs]
         # effects whose value was computed inside the target's own memory need no copy
         self.effect_slots = [(t, slot_of(v)) for t, v in graph.effects if host.get(v) is not t]
         self.n_slots = len(slot)
@@ -184,7 +170,7 @@ class _CurrentGrad:
 
 def _poolable(node, protected):
     """Whether node's result can be written into a plan-owned buffer with an out= kernel."""
-    if isinstance(node.op, str) or node.op.n_outputs != 1:
+    if node.op.n_outputs != 1:
         return False
     out = node.outputs[0]
     return (out not in protected and out.dtype.is_floating_point and math.prod(out.shape) > 0
@@ -196,8 +182,8 @@ def _largest_gemm_flops(graph):
     """The FLOPs of the graph's largest BLAS call (0 when it makes none)."""
     largest = 0
     for node in graph.nodes:
-        facts = None if isinstance(node.op, str) else node.op.compiled
-        if facts is not None and facts.blas:
+        facts = node.op.compiled
+        if facts.blas:
             largest = max(largest, facts.flops(node.inputs, node.outputs, node.attrs))
     return largest
 
@@ -208,11 +194,11 @@ def _describe_failure(node, args, exc):
     return f"node '{node.name}'{where} failed on inputs of shapes [{shapes}]: {type(exc).__name__}: {exc}"
 
 
-def wrap_outputs(plan, arrays, device):
+def wrap_outputs(plan, arrays):
+    """The run's output arrays as Tensors, each on the device its value lives on."""
     out = []
-    on_cpu = device.xp is numpy
-    for a, dtype in zip(arrays, plan.output_dtypes):
-        if on_cpu and type(a) is not numpy.ndarray:  # NumPy scalars from full reductions
-            a = numpy.asarray(a)
+    for a, dtype, device in zip(arrays, plan.output_dtypes, plan.output_devices):
+        if device.xp is numpy and type(a) is not numpy.ndarray and device.type != "meta":
+            a = numpy.asarray(a)  # NumPy scalars from full reductions
         out.append(Tensor._make(a, device, dtype if a.dtype == dtype.np else _dt.dtype_of(a)))
     return out

@@ -19,7 +19,7 @@ CPU_FUSION = False  # numexpr fusion on the CPU: measured slower here, see the m
 
 def _fusable(node):
     """An elementwise node whose op declares a fusion template (OpDef.compiled.fusion)."""
-    return (not isinstance(node.op, str) and node.op.compiled.fusion is not None and not node.attrs
+    return (node.op.compiled.fusion is not None and not node.attrs
             and len(node.outputs) == 1 and node.outputs[0].dtype.is_floating_point
             and all(v.dtype is node.outputs[0].dtype for v in node.inputs))
 

@@ -64,7 +64,7 @@ class GenericGraph:
         for j, (op, refs, attrs, outs, site) in enumerate(self.nodes):
             for k in range(len(outs)):
                 names[("n", j, k)] = f"%{j}" + (f".{k}" if len(outs) > 1 else "")
-            name = op if isinstance(op, str) else op.name
+            name = op.name
             args = ", ".join(names[r] for r in refs)
             extra = "".join(f", {k}={v!r}" for k, v in attrs.items())
             outs_text = ", ".join(f"{names[('n', j, k)]}: {spec(s, d)}" for k, (s, d) in enumerate(outs))
@@ -120,7 +120,7 @@ class GenericGraph:
 
 
 def _check_shapes(op, inputs, attrs, out_specs):
-    infer = None if isinstance(op, str) else op.infer
+    infer = op.infer
     if infer is None:
         return
     try:
@@ -209,7 +209,7 @@ def generalize(graphs):
 
     for j, nodes in enumerate(zip(*(g.nodes for g in graphs))):
         n1 = nodes[0]
-        if any(n.op is not n1.op and not (isinstance(n1.op, str) and n1.op == n.op) for n in nodes):
+        if any(n.op is not n1.op for n in nodes):
             raise NotGeneric(f"node {j} is {' / '.join(n.name for n in nodes)} in different traces (created at "
                              f"{n1.site}): the Python code takes different paths at different sizes")
         if any(len(n.inputs) != len(n1.inputs) or len(n.outputs) != len(n1.outputs) for n in nodes):

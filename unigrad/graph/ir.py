@@ -12,11 +12,12 @@ import itertools
 
 
 class Value:
-    __slots__ = ("id", "shape", "dtype", "producer", "index", "kind", "name")
+    """An SSA value. `device` is None on the graph's device, or the device a move put it on."""
+    __slots__ = ("id", "shape", "dtype", "producer", "index", "kind", "name", "device")
 
-    def __init__(self, id, shape, dtype, producer=None, index=0, kind="node", name=None):
+    def __init__(self, id, shape, dtype, producer=None, index=0, kind="node", name=None, device=None):
         self.id, self.shape, self.dtype = id, tuple(shape), dtype
-        self.producer, self.index, self.kind, self.name = producer, index, kind, name
+        self.producer, self.index, self.kind, self.name, self.device = producer, index, kind, name, device
 
     def __repr__(self):
         return f"%{self.name or self.id}"
@@ -53,7 +54,7 @@ class Node:
 
     @property
     def name(self):
-        return self.op if isinstance(self.op, str) else (repr(self.op) if self.op.name == "fused" else self.op.name)
+        return repr(self.op) if self.op.name == "fused" else self.op.name
 
     def __repr__(self):
         return f"<node {self.name}>"
@@ -83,8 +84,8 @@ class Graph:
         self._ids = itertools.count()
 
     # ---- building -------------------------------------------------------------------------
-    def new_value(self, shape, dtype, producer=None, index=0, kind="node", name=None):
-        return Value(next(self._ids), shape, dtype, producer, index, kind, name)
+    def new_value(self, shape, dtype, producer=None, index=0, kind="node", name=None, device=None):
+        return Value(next(self._ids), shape, dtype, producer, index, kind, name, device)
 
     def placeholder(self, shape, dtype, name=None):
         v = self.new_value(shape, dtype, kind="placeholder", name=name or f"in{len(self.placeholders)}")
@@ -92,7 +93,8 @@ class Graph:
         return v
 
     def capture(self, tensor, name=None):
-        v = self.new_value(tensor.shape, tensor.dtype, kind="capture", name=name or f"w{len(self.captures)}")
+        v = self.new_value(tensor.shape, tensor.dtype, kind="capture", name=name or f"w{len(self.captures)}",
+                           device=None if tensor.device is self.device else tensor.device)
         self.captures.append((v, tensor))
         return v
 
@@ -103,11 +105,18 @@ class Graph:
 
     def add_node(self, op, inputs, attrs, out_specs, site=None):
         node = Node(op, inputs, attrs, site)
-        node.outputs = [self.new_value(shape, dtype, node, i) for i, (shape, dtype) in enumerate(out_specs)]
+        # results live where the op puts them (to_device, factories) or where its first operand lives
+        device = attrs[op.device_attr] if op.device_attr else inputs[0].device if inputs else None
+        device = None if device is self.device else device
+        node.outputs = [self.new_value(shape, dtype, node, i, device=device) for i, (shape, dtype) in enumerate(out_specs)]
         self.nodes.append(node)
         return node
 
     # ---- reading ----------------------------------------------------------------------------
+    def device_of(self, v):
+        """The device value v lives on."""
+        return v.device or self.device
+
     def leaving_values(self):
         """The values that leave a run: outputs and the values written into captured tensors."""
         return set(self.outputs) | {v for _, v in self.effects}

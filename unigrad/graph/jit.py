@@ -217,7 +217,7 @@ class CompiledFunction:
             from .graph_call import call_with_autograd
             outs = call_with_autograd(plan, tensors)
         else:
-            outs = wrap_outputs(plan, plan.run([t._data for t in tensors]), device)
+            outs = wrap_outputs(plan, plan.run([t._data for t in tensors]))
         return _unflatten(out_spec, after_run(plan.graph, outs, tensors))
 
     def _trace(self, args, tensors):

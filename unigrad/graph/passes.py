@@ -22,7 +22,7 @@ def _replace(graph, old, new):
 
 
 def _is_random(node):
-    return isinstance(node.op, str)
+    return node.op.random
 
 
 def dead_code_elimination(graph):
@@ -73,7 +73,7 @@ def constant_folding(graph):
     folded = 0
     kept = []
     for node in graph.nodes:
-        if not _is_random(node) and node.inputs and all(v in graph.constants for v in node.inputs):
+        if not _is_random(node) and all(v in graph.constants for v in node.inputs):  # (factories have none)
             result = node.op.forward(xp, *[graph.constants[v] for v in node.inputs], **node.attrs)
             results = result if node.op.n_outputs > 1 else (result,)
             for v, r in zip(node.outputs, results):

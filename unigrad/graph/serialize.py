@@ -21,6 +21,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from ..backend import dtypes as _dt
 from ..backend.device import Device, cpu
+from ..core.random import Generator, default_generator_for
 from ..errors import DataError
 from ..io.safetensors_io import load as load_tensors, save as save_tensors
 from ..ops.movement.indexing import Slot
@@ -58,6 +59,11 @@ def _encode(obj):
         return {"dim": _encode_dim(obj)}
     if isinstance(obj, Ratio):
         return {"ratio": [_encode(obj.k), _encode_dim(obj.dim)]}
+    if isinstance(obj, Generator):
+        if obj is not default_generator_for(obj.device):
+            raise DataError("jit.save: the graph draws random numbers from a ug.Generator of its own, which a file "
+                            "cannot hold; draw from the default generator (generator=None) in code you save")
+        return {"generator": str(obj.device)}
     raise DataError(f"jit.save: cannot store an attribute of type {type(obj).__name__} ({obj!r})")
 
 
@@ -111,6 +117,8 @@ def _decode(obj, symbols=()):
         return Ellipsis
     if kind == "slot":
         return Slot(body)
+    if kind == "generator":
+        return default_generator_for(Device(body))
     raise DataError(f"jit.load: unknown attribute encoding {kind!r}")
 
 
@@ -149,7 +157,7 @@ def save(compiled, path):
         "placeholders": [{"name": names[v], "shape": list(v.shape), "dtype": v.dtype.name} for v in graph.placeholders],
         "captures": [names[v] for v, _ in graph.captures],
         "constants": [names[v] for v in graph.constants],
-        "nodes": [{"op": n.op if isinstance(n.op, str) else n.op.name, "inputs": [names[v] for v in n.inputs],
+        "nodes": [{"op": n.op.name, "inputs": [names[v] for v in n.inputs],
                    "attrs": _encode(n.attrs), "outputs": [[names[v], list(v.shape), v.dtype.name] for v in n.outputs],
                    "site": n.site} for n in nodes],
         "outputs": [names[v] for v in graph.user_outputs],  # .grad bindings need the Python objects
@@ -164,7 +172,7 @@ def _saveable_generic(compiled):
     if len(compiled.families) != 1:
         return None
     family = next(iter(compiled.families.values()))
-    if not family.verified or any(not isinstance(op, str) and hasattr(op, "originals")
+    if not family.verified or any(hasattr(op, "originals")
                                   for op, *_ in family.generic.nodes):
         return None  # (fused CUDA kernels are saved from concrete graphs only)
     return family.generic
@@ -201,7 +209,7 @@ def _save_generic(generic, out_spec, path):
                          for i, (shape, dtype, _) in enumerate(generic.placeholders)],
         "captures": [names[("w", i)] for i in range(len(generic.captures))],
         "constants": constants,
-        "nodes": [{"op": op if isinstance(op, str) else op.name, "inputs": [names[r] for r in refs],
+        "nodes": [{"op": op.name, "inputs": [names[r] for r in refs],
                    "attrs": _encode(attrs), "site": site,
                    "outputs": [[names[("n", j, k)], _encode(list(shape)), dtype.name]
                                for k, (shape, dtype) in enumerate(outs)]}
@@ -236,7 +244,7 @@ class LoadedGraph:
         if plan is None:
             plan = self.plans[shapes] = self._plan_for(shapes, specs)
         arrays = plan.run([t._data for t in inputs])
-        return _unflatten(self.out_spec, wrap_outputs(plan, arrays, plan.graph.device))
+        return _unflatten(self.out_spec, wrap_outputs(plan, arrays))
 
     def _plan_for(self, shapes, specs):
         from .fusion import elementwise_fusion
@@ -294,7 +302,8 @@ def load(path, device=None):
         t = tensors[name]
         values[name] = graph.constant(t._data, t.dtype)
     for n in doc["nodes"]:
-        node = graph.add_node(_registry_op(n["op"]), [values[i] for i in n["inputs"]], _decode(n["attrs"]),
+        op, attrs = _registry_op(n["op"], _decode(n["attrs"]))
+        node = graph.add_node(op, [values[i] for i in n["inputs"]], attrs,
                               [(tuple(s), _dt.to_dtype(d)) for _, s, d in n["outputs"]], n.get("site"))
         for (name, _, _), v in zip(n["outputs"], node.outputs):
             values[name] = v
@@ -305,12 +314,17 @@ def load(path, device=None):
     return LoadedGraph(graph, _decode(doc["output_structure"]), weights)
 
 
-def _registry_op(name):
-    if name.startswith("random."):
-        return name
+def _registry_op(name, attrs):
+    """The registry op a node names (and its attrs, completed for files of older unigrads)."""
+    if name.startswith("random."):  # written before random draws were registry ops: rand, randn, ...
+        name = name[len("random."):]
+        if name not in REGISTRY or not REGISTRY[name].random:
+            raise DataError(f"jit.load: the graph holds the random draw '{name}' of an older unigrad, which this "
+                            "one draws differently; trace and save the function again")
+        attrs.setdefault("generator", None)
     if name not in REGISTRY:
         raise DataError(f"jit.load: the graph uses op '{name}', which this unigrad does not have")
-    return REGISTRY[name]
+    return REGISTRY[name], attrs
 
 
 def _load_generic(doc, tensors, device):
@@ -339,8 +353,8 @@ def _load_generic(doc, tensors, device):
         refs[c["name"]] = ("c", i)
     for j, n in enumerate(doc["nodes"]):
         outs = [(tuple(_decode(shape, symbols)), _dt.to_dtype(d)) for _, shape, d in n["outputs"]]
-        generic.nodes.append((_registry_op(n["op"]), [refs[i] for i in n["inputs"]], _decode(n["attrs"], symbols),
-                              outs, n.get("site")))
+        op, attrs = _registry_op(n["op"], _decode(n["attrs"], symbols))
+        generic.nodes.append((op, [refs[i] for i in n["inputs"]], attrs, outs, n.get("site")))
         for k, (name, _, _) in enumerate(n["outputs"]):
             refs[name] = ("n", j, k)
     generic.outputs = [refs[o] for o in doc["outputs"]]

@@ -118,16 +118,6 @@ class Tracer(GuardsMixin, TraceHook):
                     del sources[key]
             sources[key] = (weakref.ref(outputs[0], forget), inputs[0], op.compiled.view_inverse, attrs)
 
-    def record_constant(self, tensor):
-        """A tensor made by a factory (zeros, ones, arange...) during the trace: a constant."""
-        # a copy: the traced call hands the tensor itself back to the caller, who may write into it
-        self._bind(tensor, self.graph.constant(tensor._data.copy(), tensor.dtype))
-
-    def record_random(self, fn_name, kwargs, tensor):
-        node = self.graph.add_node(f"random.{fn_name}", [], kwargs, [(tuple(tensor.shape), tensor.dtype)],
-                                   user_frame())
-        self._bind(tensor, node.outputs[0])
-
     def _unbake(self, tensor, v):
         """A scalar read as a constant is state after all: make its Value a live capture."""
         if self.graph.constants.pop(v, None) is not None:
@@ -159,8 +149,9 @@ class Tracer(GuardsMixin, TraceHook):
         """Make `tensor` a live capture: runs read its memory and in-place updates become effects
         (optimizer state created while tracing)."""
         v = self._lookup(self.values, tensor)
-        if v is None or v.kind == "constant":  # freshly made state; values computed in the trace stay
-            self._bind(tensor, self.graph.capture(tensor))
+        made_here = v is not None and v.kind == "node" and not v.producer.inputs and not v.producer.op.random
+        if v is None or v.kind == "constant" or made_here:  # freshly made state (zeros_like, a constant):
+            self._bind(tensor, self.graph.capture(tensor))  # values computed from inputs stay what they are
 
     def alias(self, new, old):
         """`new` shares `old`'s memory and value (detach, .data)."""

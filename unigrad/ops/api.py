@@ -1,8 +1,16 @@
 """Every public op function in one namespace. Op files import this module as `F` and call
 F.<op> inside backward rules, resolved at call time, so the families can refer to each other."""
 # ruff: noqa: F401
-from .creation import (arange, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, rand, rand_like,
-                       randint, randn, randn_like, randperm, zeros, zeros_like)
+from .factory.full import full, full_like, ones, ones_like, zeros, zeros_like
+from .factory.empty import empty, empty_like
+from .factory.arange import arange
+from .factory.linspace import linspace
+from .factory.eye import eye
+from .random.uniform import rand, rand_like
+from .random.normal import randn, randn_like
+from .random.randint import randint, randint_like
+from .random.randperm import randperm
+from .random.bernoulli import bernoulli
 from .spec import broadcast_shapes_of
 from .movement.broadcast import broadcast_to, sum_to
 from .elementwise.cast import to_dtype

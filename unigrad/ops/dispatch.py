@@ -1,12 +1,16 @@
-"""The one call path of every primitive op: run forward on the inputs' device, record the tape."""
+"""The one call path of every primitive op: run forward on the inputs' device, record the tape,
+report to a running trace. On the 'meta' device the op's shape rule stands in for its forward."""
 import numpy as np
 
+from ..backend.device import meta as _META
+from ..backend.dtypes import DType
+from ..backend.meta import MetaArray, no_data
 from ..core.grad_mode import state as _grad_state
 from ..core.node import Node
 from ..core.tensor import Tensor, init_fields as _init
-from ..backend.dtypes import DType
-from ..errors import DeviceError, UnigradError
 from ..core.trace_hook import state as _trace
+from ..errors import DeviceError, UnigradError
+from .spec import Spec
 
 _DTYPES = DType._by_np
 _NDARRAY = np.ndarray
@@ -15,6 +19,8 @@ _new = object.__new__
 
 def dispatch(op, inputs, attrs):
     """Apply primitive `op` to Tensors `inputs`. Returns a Tensor or a tuple of Tensors."""
+    if op.device_attr is not None:
+        return _dispatch_placed(op, inputs, attrs)
     first = inputs[0]
     device = first._device
     n = len(inputs)
@@ -42,13 +48,17 @@ def dispatch(op, inputs, attrs):
                 if t.requires_grad:
                     needs_grad = True
             result = op.forward(device.xp, *[t._data for t in inputs], **attrs)
-    except UnigradError:
-        raise
     except Exception as exc:
+        if device is _META:  # the forward refused the data-less arrays: answer with the shape rule
+            return _on_meta(op, inputs, attrs)
+        if isinstance(exc, UnigradError):
+            raise
         _explain_failure(op, inputs, attrs, exc)
     needs_grad = needs_grad and _grad_state.enabled
     if op.n_outputs == 1:
         if type(result) is not _NDARRAY and device.xp is np:  # numpy turns 0-d results into scalars
+            if type(result) is MetaArray:  # a forward that hands its input back
+                return _on_meta(op, inputs, attrs)
             result = np.asarray(result)
         rdt = result.dtype
         view = op.view
@@ -78,6 +88,8 @@ def dispatch(op, inputs, attrs):
         if _trace.tracer.active:  # the one guarded report: a no-op call here costs ~6% of eager op time
             _trace.tracer.record(op, inputs, attrs, (out,))
         return out
+    if device is _META:
+        return _on_meta(op, inputs, attrs)
     vc = first._vc if op.view else None
     if device.xp is np:
         result = [np.asarray(r) for r in result]
@@ -92,6 +104,47 @@ def dispatch(op, inputs, attrs):
             outs[i].requires_grad = True
     _trace.tracer.record(op, inputs, attrs, outs)
     return outs
+
+
+def _dispatch_placed(op, inputs, attrs):
+    """An op whose result lives on the device one of its attrs names: a factory (no inputs) or
+    to_device. One output; differentiable through its inputs when it has a backward."""
+    device = attrs[op.device_attr]
+    if device is _META or (inputs and inputs[0]._device is _META):
+        if device is not _META:
+            raise no_data()
+        return _on_meta(op, inputs, attrs, check_devices=False)
+    try:
+        with device.activate():
+            result = op.forward(device.xp, *[t._data for t in inputs], **attrs)
+    except UnigradError:
+        raise
+    except Exception as exc:
+        _explain_failure(op, inputs, attrs, exc)
+    if type(result) is not _NDARRAY and device.xp is np:
+        result = np.asarray(result)
+    out = Tensor._make(result, device, _DTYPES[result.dtype])
+    if op.diff_outputs and _grad_state.enabled and any(t.requires_grad for t in inputs):
+        out._node = Node(op, inputs, attrs, (out,))
+        out.requires_grad = True
+    if _trace.tracer.active:
+        _trace.tracer.record(op, inputs, attrs, (out,))
+    return out
+
+
+def _on_meta(op, inputs, attrs, check_devices=True):
+    """Apply `op` to tensors on the meta device: its shape rule gives the outputs' shapes and
+    dtypes, and nothing is computed or recorded on the tape."""
+    if check_devices and any(t._device is not _META for t in inputs):
+        _device_mismatch(op, inputs)
+    if op.infer is None:
+        raise UnigradError(f"op '{op.name}' has no shape rule (infer), so it cannot run on the 'meta' device")
+    specs = op.infer(*[Spec(t._data.shape, t._dtype) for t in inputs], **attrs)
+    specs = specs if isinstance(specs, tuple) else (specs,)
+    outs = tuple(Tensor._make(MetaArray(s.shape, s.dtype.np), _META, s.dtype) for s in specs)
+    if _trace.tracer.active:
+        _trace.tracer.record(op, inputs, attrs, outs)
+    return outs[0] if op.n_outputs == 1 else outs
 
 
 def _device_mismatch(op, inputs):

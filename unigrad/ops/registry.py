@@ -80,6 +80,9 @@ class OpDef:
     saves_outputs: bool = False             # backward reads ctx.outputs
     saves_inputs: bool = True               # backward reads input values (False: only their shapes)
     view: bool = False                      # outputs alias input 0's memory
+    device_attr: Optional[str] = None       # the result lives on the device this attr names (factories,
+                                            # to_device), not on the inputs' device
+    random: bool = False                    # draws from a Generator: each run draws anew, never merged or folded
     compiled: Compiled = NOTHING_COMPILED   # what the graph compiler may do with it
     samples: Optional[Callable] = None      # () -> iterable of Sample
     torch_ref: Optional[Callable] = None    # (torch, *torch_tensors, **attrs) -> torch output

@@ -54,6 +54,44 @@ class _ConvNd(Module):
 
 
 class Conv2d(_ConvNd):
+    """Applies a 2-D convolution (a cross-correlation, as in PyTorch) over a batch of images.
+
+    Output channel ``j`` is ``bias[j]`` plus ``weight[j]`` cross-correlated with the input channels of its group.
+
+    Args:
+        in_channels: channels of the input, ``C_in``.
+        out_channels: channels of the output, ``C_out``.
+        kernel_size: ``int`` or ``(kh, kw)``.
+        stride: ``int`` or ``(sh, sw)``. Default: 1.
+        padding: zeros added to both sides of each spatial dimension: ``int``, ``(ph, pw)``, ``'valid'`` (none) or
+            ``'same'`` (``dilation * (kernel_size - 1)`` in total per dimension, an odd total putting the extra row
+            or column at the bottom/right; at stride 1 the output has the input's size). Default: 0.
+        dilation: spacing between kernel elements, ``int`` or ``(dh, dw)``. Default: 1.
+        groups: splits the channels into this many groups convolved separately; ``in_channels`` and
+            ``out_channels`` must both be divisible by it. Default: 1.
+        bias: if False, the layer learns no additive bias (``bias`` is None). Default: True.
+        padding_mode: only ``'zeros'``; any other value raises. Default: ``'zeros'``.
+        device, dtype: where and in what dtype to create the parameters. Default: the global defaults.
+
+    Shape:
+        - Input: ``(N, C_in, H_in, W_in)``; unbatched ``(C_in, H_in, W_in)`` input is not accepted.
+        - Output: ``(N, C_out, H_out, W_out)``, where with the padding per side ``p``
+          ``H_out = floor((H_in + 2 * p[0] - dilation[0] * (kernel_size[0] - 1) - 1) / stride[0]) + 1``,
+          and ``W_out`` likewise with index 1.
+
+    Attributes:
+        weight: ``(out_channels, in_channels // groups, kh, kw)``, initialised U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+            with ``fan_in = in_channels // groups * kh * kw`` (``kaiming_uniform_(a=sqrt(5))``, as in PyTorch).
+        bias: ``(out_channels,)``, same distribution.
+
+    Example::
+
+        >>> m = ug.nn.Conv2d(16, 33, 3, stride=2, padding=1)
+        >>> m(ug.randn(20, 16, 50, 100)).shape
+        unigrad.Size([20, 33, 25, 50])
+        >>> ug.nn.Conv2d(16, 33, (3, 5), padding="same")(ug.randn(20, 16, 50, 100)).shape
+        unigrad.Size([20, 33, 50, 100])
+    """
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
         if padding_mode != "zeros":
@@ -66,6 +104,41 @@ class Conv2d(_ConvNd):
 
 
 class Conv1d(_ConvNd):
+    """Applies a 1-D convolution (a cross-correlation, as in PyTorch) over a batch of sequences.
+
+    Output channel ``j`` is ``bias[j]`` plus ``weight[j]`` cross-correlated with the input channels of its group.
+
+    Args:
+        in_channels: channels of the input, ``C_in``.
+        out_channels: channels of the output, ``C_out``.
+        kernel_size: ``int`` or ``(k,)``.
+        stride: ``int`` or ``(s,)``. Default: 1.
+        padding: zeros added to both ends: ``int``, ``(p,)``, ``'valid'`` (none) or ``'same'``
+            (``dilation * (kernel_size - 1)`` in total, an odd total putting the extra zero at the end).
+            Default: 0.
+        dilation: spacing between kernel elements, ``int`` or ``(d,)``. Default: 1.
+        groups: splits the channels into this many groups convolved separately; ``in_channels`` and
+            ``out_channels`` must both be divisible by it. Default: 1.
+        bias: if False, the layer learns no additive bias (``bias`` is None). Default: True.
+        padding_mode: only ``'zeros'``; any other value raises. Default: ``'zeros'``.
+        device, dtype: where and in what dtype to create the parameters. Default: the global defaults.
+
+    Shape:
+        - Input: ``(N, C_in, L_in)``; unbatched ``(C_in, L_in)`` input is not accepted.
+        - Output: ``(N, C_out, L_out)``, ``L_out = floor((L_in + 2 * padding - dilation * (kernel_size - 1) - 1)
+          / stride) + 1``.
+
+    Attributes:
+        weight: ``(out_channels, in_channels // groups, k)``, initialised U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
+            ``fan_in = in_channels // groups * k`` (``kaiming_uniform_(a=sqrt(5))``, as in PyTorch).
+        bias: ``(out_channels,)``, same distribution.
+
+    Example::
+
+        >>> m = ug.nn.Conv1d(16, 33, 3, stride=2)
+        >>> m(ug.randn(20, 16, 50)).shape
+        unigrad.Size([20, 33, 24])
+    """
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
         if padding_mode != "zeros":
@@ -79,6 +152,45 @@ class Conv1d(_ConvNd):
 
 
 class ConvTranspose2d(_ConvNd):
+    """Applies a 2-D transposed convolution: the gradient of :class:`Conv2d` with respect to its input.
+
+    It maps a Conv2d's output shape back to its input shape (often called a fractionally strided convolution).
+
+    Args:
+        in_channels: channels of the input, ``C_in``.
+        out_channels: channels of the output, ``C_out``.
+        kernel_size: ``int`` or ``(kh, kw)``.
+        stride: ``int`` or ``(sh, sw)``. Default: 1.
+        padding: ``int`` or ``(ph, pw)``: the padding of the Conv2d being inverted; it removes that many rows and
+            columns from each side of the output. Strings are not accepted. Default: 0.
+        output_padding: ``int`` or ``(oph, opw)`` added to the bottom/right of the output, to pick among the input
+            sizes a strided Conv2d maps to the same output size. Default: 0.
+        groups: splits the channels into this many groups convolved separately; ``in_channels`` and
+            ``out_channels`` must both be divisible by it. Default: 1.
+        bias: if False, the layer learns no additive bias (``bias`` is None). Default: True.
+        dilation: spacing between kernel elements, ``int`` or ``(dh, dw)``. Default: 1.
+        padding_mode: accepted and ignored (always zeros). Default: ``'zeros'``.
+        device, dtype: where and in what dtype to create the parameters. Default: the global defaults.
+
+    Shape:
+        - Input: ``(N, C_in, H_in, W_in)``; unbatched 3-D input is not accepted.
+        - Output: ``(N, C_out, H_out, W_out)``, where ``H_out = (H_in - 1) * stride[0] - 2 * padding[0]
+          + dilation[0] * (kernel_size[0] - 1) + output_padding[0] + 1``, and ``W_out`` likewise with index 1.
+          ``forward`` takes no ``output_size`` argument.
+
+    Attributes:
+        weight: ``(in_channels, out_channels // groups, kh, kw)``, initialised U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+            with ``fan_in = out_channels // groups * kh * kw`` (computed from the weight's shape, as in PyTorch).
+        bias: ``(out_channels,)``, same distribution.
+
+    Example::
+
+        >>> down = ug.nn.Conv2d(16, 16, 3, stride=2, padding=1)
+        >>> up = ug.nn.ConvTranspose2d(16, 16, 3, stride=2, padding=1, output_padding=1)
+        >>> x = ug.randn(1, 16, 12, 12)
+        >>> down(x).shape, up(down(x)).shape
+        (unigrad.Size([1, 16, 6, 6]), unigrad.Size([1, 16, 12, 12]))
+    """
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, True,

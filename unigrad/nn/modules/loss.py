@@ -10,16 +10,68 @@ class _Loss(Module):
 
 
 class MSELoss(_Loss):
+    """Mean squared error: ``loss_i = (input_i - target_i) ** 2``, reduced as ``reduction`` says.
+
+    Args:
+        reduction: ``'mean'`` (average over all elements), ``'sum'`` or ``'none'`` (no reduction). Other values
+            raise when the loss is computed. Default: ``'mean'``.
+
+    Shape:
+        - Input: ``(*)``, any shape.
+        - Target: ``(*)``, exactly the input's shape: it is not broadcast, a mismatch raises ShapeError.
+        - Output: a 0-d tensor for ``'mean'`` and ``'sum'``; ``(*)``, the input's shape, for ``'none'``.
+
+    Example::
+
+        >>> ug.nn.MSELoss()(ug.tensor([1., 2., 3.]), ug.tensor([1., 0., 0.]))
+        tensor(4.3333)
+        >>> ug.nn.MSELoss(reduction="none")(ug.tensor([1., 2., 3.]), ug.tensor([1., 0., 0.]))
+        tensor([0., 4., 9.])
+    """
     def forward(self, input, target):
         return F.mse_loss(input, target, self.reduction)
 
 
 class L1Loss(_Loss):
+    """Mean absolute error: ``loss_i = |input_i - target_i|``, reduced as ``reduction`` says.
+
+    Args:
+        reduction: ``'mean'`` (average over all elements), ``'sum'`` or ``'none'`` (no reduction). Other values
+            raise when the loss is computed. Default: ``'mean'``.
+
+    Shape:
+        - Input: ``(*)``, any shape.
+        - Target: ``(*)``, exactly the input's shape: it is not broadcast, a mismatch raises ShapeError.
+        - Output: a 0-d tensor for ``'mean'`` and ``'sum'``; ``(*)``, the input's shape, for ``'none'``.
+
+    Example::
+
+        >>> ug.nn.L1Loss()(ug.tensor([1., 2., 3.]), ug.tensor([1., 0., 0.]))
+        tensor(1.6667)
+    """
     def forward(self, input, target):
         return F.l1_loss(input, target, self.reduction)
 
 
 class SmoothL1Loss(_Loss):
+    """Smooth L1 loss: with ``d_i = |input_i - target_i|``, ``loss_i = 0.5 * d_i ** 2 / beta`` if ``d_i < beta``,
+    else ``d_i - 0.5 * beta``; ``beta = 0`` gives the L1 loss.
+
+    Args:
+        reduction: ``'mean'`` (average over all elements), ``'sum'`` or ``'none'`` (no reduction). Other values
+            raise when the loss is computed. Default: ``'mean'``.
+        beta: where the loss changes from quadratic to linear. Default: 1.0.
+
+    Shape:
+        - Input: ``(*)``, any shape.
+        - Target: ``(*)``, exactly the input's shape: it is not broadcast, a mismatch raises ShapeError.
+        - Output: a 0-d tensor for ``'mean'`` and ``'sum'``; ``(*)``, the input's shape, for ``'none'``.
+
+    Example::
+
+        >>> ug.nn.SmoothL1Loss(reduction="none")(ug.zeros(3), ug.tensor([0.5, 1., 3.]))
+        tensor([0.125, 0.5  , 2.5  ])
+    """
     def __init__(self, reduction="mean", beta=1.0):
         super().__init__(reduction)
         self.beta = beta
@@ -29,6 +81,25 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
+    """Huber loss: with ``d_i = |input_i - target_i|``, ``loss_i = 0.5 * d_i ** 2`` if ``d_i < delta``,
+    else ``delta * (d_i - 0.5 * delta)``; it equals ``delta * SmoothL1Loss(beta=delta)``.
+
+    Args:
+        reduction: ``'mean'`` (average over all elements), ``'sum'`` or ``'none'`` (no reduction). Other values
+            raise when the loss is computed. Default: ``'mean'``.
+        delta: where the loss changes from quadratic to linear; meant to be positive (not checked: 0 gives a
+            zero loss, where PyTorch raises). Default: 1.0.
+
+    Shape:
+        - Input: ``(*)``, any shape.
+        - Target: ``(*)``, exactly the input's shape: it is not broadcast, a mismatch raises ShapeError.
+        - Output: a 0-d tensor for ``'mean'`` and ``'sum'``; ``(*)``, the input's shape, for ``'none'``.
+
+    Example::
+
+        >>> ug.nn.HuberLoss(reduction="none", delta=2.)(ug.zeros(3), ug.tensor([0.5, 1., 3.]))
+        tensor([0.125, 0.5  , 4.   ])
+    """
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction)
         self.delta = delta
@@ -47,6 +118,32 @@ class _WeightedLoss(_Loss):
 
 
 class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of class-index targets, for input that holds log-probabilities (e.g. LogSoftmax).
+
+    ``loss_n = -weight[target_n] * input[n, target_n]``; ``'mean'`` divides the sum by ``sum_n weight[target_n]``,
+    not by the number of targets.
+
+    Args:
+        weight: a ``(C,)`` tensor of per-class weights, registered as a buffer (moved by ``to()``, saved in
+            ``state_dict``). Default: None (every class weighs 1).
+        ignore_index: targets equal to it contribute nothing, neither to the loss nor to the ``'mean'`` divisor
+            (a mean over no remaining target is nan). Default: -100.
+        reduction: ``'mean'`` (weighted mean, as above), ``'sum'`` or ``'none'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: ``(N, C)``, ``(C,)`` or ``(N, C, d_1, ..., d_K)``: log-probabilities over the ``C`` classes.
+        - Target: ``(N,)``, ``()`` or ``(N, d_1, ..., d_K)``: integer class indices in ``[0, C)`` or
+          ``ignore_index`` (out-of-range values raise OutOfBoundsError; only checked for CPU tensors).
+        - Output: a 0-d tensor for ``'mean'`` and ``'sum'``; the target's shape for ``'none'``.
+
+    Example::
+
+        >>> log_probs = ug.tensor([[-0.1, -2.3], [-1.2, -0.4]])
+        >>> ug.nn.NLLLoss()(log_probs, ug.tensor([0, 1]))
+        tensor(0.25)
+        >>> ug.nn.NLLLoss(reduction="none")(log_probs, ug.tensor([0, -100]))
+        tensor([0.1, 0. ])
+    """
     def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
         super().__init__(weight, reduction)
         self.ignore_index = ignore_index
@@ -56,6 +153,37 @@ class NLLLoss(_WeightedLoss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
+    """Cross-entropy between unnormalised logits and targets: ``log_softmax`` over the class dimension, then
+    the negative log-likelihood (:class:`NLLLoss`).
+
+    The target is either class indices (an integer tensor; ``weight`` and ``ignore_index`` act as in NLLLoss and
+    ``'mean'`` is the weighted mean) or class probabilities (a float tensor of the input's shape; then
+    ``loss_n = -sum_c weight[c] * target[n, c] * log_softmax(input)[n, c]``, ``ignore_index`` does not apply and
+    ``'mean'`` divides by ``N * d_1 * ... * d_K``).
+
+    Args:
+        weight: a ``(C,)`` tensor of per-class weights, registered as a buffer (moved by ``to()``, saved in
+            ``state_dict``). Default: None (every class weighs 1).
+        ignore_index: targets equal to it contribute nothing, neither to the loss nor to the ``'mean'`` divisor
+            (a mean over no remaining target is nan). Default: -100.
+        reduction: ``'mean'``, ``'sum'`` or ``'none'``. Default: ``'mean'``.
+        label_smoothing: ``eps`` in ``[0, 1]``: the target becomes ``(1 - eps) * target + eps / C``. Default: 0.0.
+
+    Shape:
+        - Input: ``(N, C)``, ``(C,)`` or ``(N, C, d_1, ..., d_K)``: logits over the ``C`` classes (class dim 1,
+          or 0 for ``(C,)``).
+        - Target: class indices of shape ``(N,)``, ``()`` or ``(N, d_1, ..., d_K)`` with values in ``[0, C)`` or
+          ``ignore_index``; or class probabilities of the input's shape.
+        - Output: a 0-d tensor for ``'mean'`` and ``'sum'``; ``(N,)``, ``()`` or ``(N, d_1, ..., d_K)`` for ``'none'``.
+
+    Example::
+
+        >>> logits = ug.tensor([[2., 0., 0.], [0., 0., 3.]])
+        >>> ug.nn.CrossEntropyLoss()(logits, ug.tensor([0, 2]))
+        tensor(0.1672)
+        >>> ug.nn.CrossEntropyLoss()(logits, ug.tensor([[1., 0., 0.], [0., 0., 1.]]))
+        tensor(0.1672)
+    """
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(weight, reduction)
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
@@ -65,11 +193,55 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
+    """Binary cross-entropy of probabilities: ``loss_i = -weight_i * (t_i * log(x_i) + (1 - t_i) * log(1 - x_i))``.
+
+    As in PyTorch, each log term is clamped to at least -100, so ``x_i`` of exactly 0 or 1 gives a finite loss.
+    For raw scores, :class:`BCEWithLogitsLoss` is more stable.
+
+    Args:
+        weight: rescales each element's loss; a tensor broadcast against the input, registered as a buffer.
+            Default: None.
+        reduction: ``'mean'`` (average over all elements), ``'sum'`` or ``'none'`` (no reduction). Other values
+            raise when the loss is computed. Default: ``'mean'``.
+
+    Shape:
+        - Input: ``(*)``, probabilities in ``[0, 1]`` (not checked).
+        - Target: ``(*)``, exactly the input's shape, values in ``[0, 1]``.
+        - Output: a 0-d tensor for ``'mean'`` and ``'sum'``; ``(*)`` for ``'none'``.
+
+    Example::
+
+        >>> ug.nn.BCELoss()(ug.tensor([0.9, 0.2]), ug.tensor([1., 0.]))
+        tensor(0.1643)
+    """
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)
 
 
 class BCEWithLogitsLoss(_WeightedLoss):
+    """Binary cross-entropy of logits, sigmoid included and computed stably:
+    ``loss_i = -weight_i * (pos_weight * t_i * log(sigmoid(x_i)) + (1 - t_i) * log(1 - sigmoid(x_i)))``.
+
+    Args:
+        weight: rescales each element's loss; a tensor broadcast against the input, registered as a buffer.
+            Default: None.
+        reduction: ``'mean'`` (average over all elements), ``'sum'`` or ``'none'`` (no reduction). Other values
+            raise when the loss is computed. Default: ``'mean'``.
+        pos_weight: weight of the positive term, broadcast against the input (e.g. ``(C,)`` for ``C`` labels in the
+            last dimension); registered as a buffer. Default: None (1).
+
+    Shape:
+        - Input: ``(*)``, logits.
+        - Target: ``(*)``, exactly the input's shape, values in ``[0, 1]``.
+        - Output: a 0-d tensor for ``'mean'`` and ``'sum'``; ``(*)`` for ``'none'``.
+
+    Example::
+
+        >>> ug.nn.BCEWithLogitsLoss()(ug.tensor([2., -1.]), ug.tensor([1., 0.]))
+        tensor(0.2201)
+        >>> ug.nn.BCEWithLogitsLoss(pos_weight=ug.tensor([3., 3.]))(ug.tensor([2., -1.]), ug.tensor([1., 0.]))
+        tensor(0.347)
+    """
     def __init__(self, weight=None, reduction="mean", pos_weight=None):
         super().__init__(weight, reduction)
         if pos_weight is not None:

@@ -14,6 +14,41 @@ IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_k
 
 
 class Module:
+    """Base class of all layers and models: subclass it, build the parts in ``__init__``, define ``forward``.
+
+    Call ``super().__init__()`` before assigning attributes. Assignment then registers what it is given:
+
+    - a :class:`Parameter` becomes a parameter (also ``register_parameter(name, p)``; ``None`` marks an absent one);
+    - a Module becomes a submodule (also ``add_module(name, m)``);
+    - tensors added with ``register_buffer(name, t, persistent=True)`` are buffers: state that is not trained,
+      such as running statistics (left out of ``state_dict`` when ``persistent=False``).
+
+    ``parameters()``, ``buffers()``, ``modules()``, ``children()`` (and their ``named_*`` forms), ``state_dict()``,
+    ``load_state_dict()``, ``train()``/``eval()``, ``requires_grad_()``, ``zero_grad()``, ``apply()`` and
+    ``to()``/``cpu()``/``cuda()``/``float()``/``double()``/``half()`` walk the registries recursively. ``to()``
+    converts in place, keeping the same Parameter objects, and casts only floating-point tensors to a new dtype.
+    Calling the module runs ``forward``; there are no forward or backward hooks.
+
+    Attributes:
+        training: True (the default) in training mode, False after ``eval()``; Dropout and BatchNorm read it.
+
+    Example::
+
+        >>> class Net(ug.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.fc1 = ug.nn.Linear(4, 8)
+        ...         self.fc2 = ug.nn.Linear(8, 2)
+        ...     def forward(self, x):
+        ...         return self.fc2(ug.nn.functional.relu(self.fc1(x)))
+        >>> net = Net()
+        >>> net(ug.randn(3, 4)).shape
+        unigrad.Size([3, 2])
+        >>> [name for name, _ in net.named_parameters()]
+        ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+        >>> net.eval().training, net.fc1.training
+        (False, False)
+    """
     training: bool
 
     def __init__(self):

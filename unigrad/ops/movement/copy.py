@@ -1,7 +1,5 @@
 """clone/contiguous (copies), repeat, and to_device (the one op whose output changes device)."""
-from ...core.grad_mode import state as _grad_state
-from ...core.node import Node
-from ...core.tensor import Tensor, _move
+from ...core.tensor import _move
 from ...backend.device import Device
 from .. import api as F
 from ..dispatch import dispatch
@@ -63,22 +61,19 @@ def _to_device_backward(ctx, g):
 
 
 to_device_op = register(OpDef(
-    name="to_device", saves_inputs=False, forward=lambda xp, x, device: x, backward=_to_device_backward,
-    infer=lambda x, device: Spec(x.shape, x.dtype),
+    name="to_device", saves_inputs=False, forward=lambda xp, x, device: _move(x, device), backward=_to_device_backward,
+    infer=lambda x, device: Spec(x.shape, x.dtype), device_attr="device",
     samples=lambda: [Sample((randn(2, 3),), {"device": "cpu"})],
     torch_ref=lambda torch, x, device: x.to(device), doc="Copy to another device (differentiable)."))
 
 
 def to_device(input, device):
+    """input on `device` ('cpu', 'cuda:N', 'meta'; a Device); input itself when it is there already.
+    Differentiable: the gradient goes back to input's device."""
     device = Device(device)
     if device is input._device:
         return input
-    with device.activate():
-        out = Tensor._make(_move(input._data, device), device, input._dtype)
-    if input.requires_grad and _grad_state.enabled:
-        out._node = Node(to_device_op, (input,), {"device": device}, (out,))
-        out.requires_grad = True
-    return out
+    return dispatch(to_device_op, (input,), {"device": device})
 
 
 to_device_op.public = to_device

@@ -3,7 +3,6 @@ import numpy as np
 
 from ...errors import InvalidArgumentError, InvalidTypeError, ShapeError
 from .. import api as F
-from ..creation import bernoulli_mask
 from ..registry import OpDef, Sample, register
 from ..sampling import randn
 
@@ -15,7 +14,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if p == 1.0:
         return F.mul(input, 0.0)
-    mask = bernoulli_mask(tuple(input.shape), 1.0 - p, input.dtype, input.device)
+    mask = F.bernoulli(input.detach(), p=1.0 - p)  # 1 where an element is kept
     return F.mul(input, F.mul(mask, 1.0 / (1.0 - p)))
 
 

@@ -1,0 +1,56 @@
+"""The 'meta' device: tensors with a shape and a dtype but no data (PyTorch's meta tensors).
+
+Ops on meta tensors run only their shape rule (`infer`): a whole model can be run on the meta
+device to learn its output shapes without computing anything, and TF1 graphs learn their
+static shapes this way (compat/v1/graph.py). A MetaArray refuses every array operation, so an
+op's forward fails at once on it and dispatch answers with the op's shape rule instead.
+Dimensions may be None (unknown).
+"""
+import numpy as np
+
+from ..errors import DeviceError
+
+
+class _Flags:
+    c_contiguous = True
+    f_contiguous = False
+    writeable = False
+
+
+class MetaArray:
+    """Stands where a tensor on the meta device would keep its array: shape and dtype only."""
+    __slots__ = ("shape", "dtype")
+    __array_ufunc__ = None  # NumPy ufuncs refuse it (TypeError), so forwards fail fast
+    flags = _Flags()
+    base = None
+
+    def __init__(self, shape, dtype):
+        self.shape = tuple(None if d is None else int(d) for d in shape)
+        self.dtype = np.dtype(dtype)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        if None in self.shape:
+            return None
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+    def __array__(self, dtype=None, copy=None):
+        raise no_data()
+
+    def __array_function__(self, func, types, args, kwargs):
+        raise no_data()
+
+    def __repr__(self):
+        return f"MetaArray(shape={self.shape}, dtype={self.dtype})"
+
+
+def no_data():
+    return DeviceError("a tensor on the 'meta' device has a shape and a dtype but no values; move real data to "
+                       "'cpu' or 'cuda' to compute with it")
