@@ -4,7 +4,7 @@ from ..core import tensor as _core_tensor
 from ..core.tensor import Tensor
 from ..core.trace_hook import state as _trace
 from ..errors import AutogradError
-from ..ops.elementwise.arithmetic import add as _add_op
+from ..ops.elementwise.add import add as _add_op
 
 
 def _ones_like(t):

@@ -5,11 +5,12 @@ cross_entropy_index_grad(x, t, g): both start with softmax(x). They become one
 cross_entropy_index_with_grad node (two outputs) placed where the gradient was, when nothing
 between the two reads the loss.
 """
+from ..ops.registry import REGISTRY
 from .ir import Node
 
 
 def cross_entropy_fusion(graph):
-    from ..ops.loss.cross_entropy_fused import cross_entropy_index_with_grad_op
+    cross_entropy_index_with_grad_op = REGISTRY["cross_entropy_index_with_grad"]
     losses = {}
     for i, node in enumerate(graph.nodes):
         if node.name == "cross_entropy_index":

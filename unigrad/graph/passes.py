@@ -10,6 +10,8 @@
 - cross_entropy_fusion (loss_fusion.py): a cross-entropy and its gradient share one softmax
 Random nodes are never merged or folded.
 """
+from ..ops.registry import REGISTRY
+from .ir import Node
 from .loss_fusion import cross_entropy_fusion
 from .scaled_add_fusion import scaled_add_fusion
 
@@ -89,7 +91,7 @@ def constant_folding(graph):
 
 def drop_unused_argmax(graph):
     """max_pool2d_windows whose argmax nobody reads becomes the cheaper max_pool2d_values."""
-    from ..ops.conv.max_pool import max_pool2d_values_op
+    max_pool2d_values_op = REGISTRY["max_pool2d_values"]
     used = {v for node in graph.nodes for v in node.inputs} | graph.leaving_values()
     changed = 0
     for node in graph.nodes:
@@ -107,9 +109,7 @@ def channel_add_after_max_pool(graph):
     monotonic), so the result is identical and the add touches 1/(kh*kw) of the elements.
     Matches the chain conv2d leaves: add(M, b (O, 1)) -> reshape (O, OH, OW, N) ->
     permute (3, 0, 1, 2) -> max_pool2d_values, with each intermediate read only once."""
-    from ..ops.movement.shape import reshape_op
-    from ..ops.elementwise.arithmetic import add_op
-    from .ir import Node
+    reshape_op, add_op = REGISTRY["reshape"], REGISTRY["add"]
     users = graph.users()
     protected = graph.leaving_values()
 

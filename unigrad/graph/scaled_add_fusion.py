@@ -12,6 +12,7 @@ CPU only: on CUDA elementwise fusion already makes such a tree one generated ker
 """
 import numpy as np
 
+from ..ops.registry import REGISTRY
 from .ir import Node
 
 
@@ -32,8 +33,7 @@ def _term(v, users, protected, out):
 
 
 def scaled_add_fusion(graph):
-    from ..ops.elementwise.arithmetic import neg_op
-    from ..ops.elementwise.scaled_add import axpby_op
+    neg_op, axpby_op = REGISTRY["neg"], REGISTRY["axpby"]
     if getattr(getattr(graph.device, "xp", None), "__name__", None) != "numpy":
         return 0
     users = graph.users()

@@ -40,7 +40,7 @@ def const(value, dtype, device):
 def cast(t, dtype):
     if t._dtype is dtype:
         return t
-    from .elementwise.cast import to_dtype
+    from .elementwise.to_dtype import to_dtype
     return to_dtype(t, dtype)
 
 

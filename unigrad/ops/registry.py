@@ -6,8 +6,9 @@ registered ops on Tensors (so gradients are differentiable and traceable); compo
 an `impl(*tensors, **attrs)` written over other ops, whose gradient comes from that
 decomposition. What the graph compiler may do with an op is its `compiled` record; how users
 call it (function, Tensor method, in-place method, operator, nn.functional name) is its
-`variants` record; `samples` and `torch_ref` drive the conformance test. Everything else (the
-compiler, Tensor, nn.functional, compat.v1) reads these fields and keeps no table of its own.
+`variants` record, which registering binds (ops/bindings.py); `samples` and `torch_ref` drive
+the conformance test. Everything else (the compiler, Tensor, nn.functional, compat.v1) reads
+these fields and keeps no table of its own.
 """
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
@@ -66,6 +67,26 @@ class Compiled:
 NOTHING_COMPILED = Compiled()
 
 
+@dataclass(frozen=True)
+class Variants:
+    """How users call an op: the names its public function is bound to (ops/bindings.py).
+
+    methods and inplace take names, or {name: function(self, ...)} where a name needs its own
+    signature (Tensor.expand(*sizes) for broadcast_to); an in-place method writes what its
+    function returns into self. Reflected operators call the function with self second."""
+    function: bool = True               # ug.<op name> is the public function (False: an internal op)
+    aliases: tuple = ()                 # more ug.<name>s for it (divide, true_divide)
+    methods: Any = ()                   # Tensor.<name>(self, ...)
+    operators: tuple = ()               # Python operators with self first: "__add__", "__getitem__"
+    reflected: tuple = ()               # Tensor.__radd__(self, other) = function(other, self)
+    inplace: Any = ()                   # Tensor.add_(self, other), "__iadd__": self takes the result
+    properties: Any = ()                # {name: function(self)} read as Tensor attributes (T, mT)
+    functional: Any = ()                # nn.functional names (True: the op's own name)
+
+
+INTERNAL = Variants(function=False)     # called by other ops only (gradients, fused forms)
+
+
 @dataclass(eq=False, slots=True)
 class OpDef:
     name: str
@@ -84,6 +105,7 @@ class OpDef:
                                             # to_device), not on the inputs' device
     random: bool = False                    # draws from a Generator: each run draws anew, never merged or folded
     compiled: Compiled = NOTHING_COMPILED   # what the graph compiler may do with it
+    variants: Variants = Variants()         # how users call it
     samples: Optional[Callable] = None      # () -> iterable of Sample
     torch_ref: Optional[Callable] = None    # (torch, *torch_tensors, **attrs) -> torch output
     reference: Optional[Callable] = None    # independent numpy implementation, (np, *arrays, **attrs)
@@ -121,6 +143,8 @@ def register(op, public=None):
             public.__name__ = op.name
     op.public = public
     REGISTRY[op.name] = op
+    from .bindings import bind
+    bind(op)
     return op
 
 

@@ -11,7 +11,8 @@ from ...backend.cblas import scaled_add_
 from ...errors import DtypeError, ShapeError
 from .. import api as F
 from ..operands import const
-from ..registry import Compiled, InPlace, OpDef, Sample, register
+from ..dispatch import dispatch
+from ..registry import Compiled, InPlace, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, numel
 
@@ -64,20 +65,29 @@ def _samples():
             Sample((randn(5, seed=4), randn(5, seed=5), _scalar(1.0), _scalar(0.9)))]
 
 
-axpby_op = register(OpDef(
-    name="axpby", forward=_forward, backward=_backward, infer=_infer, samples=_samples,
+axpby_op = OpDef(
+    name="axpby", forward=_forward, backward=_backward, infer=_infer, samples=_samples, variants=Variants(),
     compiled=Compiled(in_place=InPlace(over_first=axpby_into, over_second=axpby_over_x), out=axpby_into, fresh=True,
                       flops=lambda inputs, outputs, attrs: 3 * numel(outputs[0].shape)),
     torch_ref=lambda torch, y, x, alpha, beta: y * beta + x * alpha,
     reference=lambda np_, y, x, alpha, beta: alpha * x + beta * y,
-    doc="alpha*x + beta*y for tensors of one shape and scalar alpha, beta (BLAS axpby; what optimizer "
-        "updates compile to)."))
+)
 
 
 def axpby(y, x, alpha=1.0, beta=1.0):
-    """alpha*x + beta*y; alpha and beta are numbers or 0-d tensors."""
+    """``alpha * x + beta * y`` for tensors of one shape and scalar alpha, beta: BLAS's axpby,
+    what optimizer updates compile to (alpha and beta are numbers or 0-d tensors).
+
+    Example::
+
+        >>> ug.axpby(ug.ones(3), ug.tensor([1.0, 2.0, 3.0]), alpha=2.0, beta=0.5)
+        tensor([2.5000, 4.5000, 6.5000])
+    """
     if not hasattr(alpha, "_data"):
         alpha = const(float(alpha), y._dtype, y._device)
     if not hasattr(beta, "_data"):
         beta = const(float(beta), y._dtype, y._device)
-    return axpby_op.public(y, x, alpha, beta)
+    return dispatch(axpby_op, (y, x, alpha, beta), {})
+
+
+register(axpby_op, public=axpby)
