@@ -11,10 +11,10 @@ from .core.random import default_generator_for as _default_generator_for
 from .autograd import Size, Tensor, as_tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from . import autograd
 from .ops import REGISTRY as ops_registry
-from .ops.api import *  # noqa: F401,F403  (every op as ug.<name>)
-from . import tensor_methods as _tensor_methods  # noqa: F401
+from .ops.api import *  # noqa: F401,F403  (every op as ug.<name>, bound as ops register)
+from .ops.spec import broadcast_shapes_of  # noqa: F401  (exported since the first release)
 from . import cuda
-from .core.construct import tensor, from_numpy
+from .core.tensor import from_numpy, tensor
 from .io.safetensors_io import load, save
 from .graph.jit import jit
 from .graph.control_flow import cond, while_loop

@@ -1,6 +1,7 @@
 """One exception family for unigrad, with the user's call site in every message."""
 import os
 import sys
+import threading
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -59,8 +60,34 @@ class DataError(UnigradError, OSError):
     """A dataset or weights file is missing, corrupt or of the wrong format."""
 
 
+class _Site(threading.local):
+    override = None
+
+
+_site = _Site()
+
+
+class calling_site:
+    """Within it, user_frame() is `site`: code run on behalf of a line written earlier (a TF1 op
+    evaluated by Session.run) reports the line that created it, not the one running it."""
+
+    def __init__(self, site):
+        self.site = site
+
+    def __enter__(self):
+        self.previous, _site.override = _site.override, self.site
+        return self
+
+    def __exit__(self, *exc):
+        _site.override = self.previous
+        return False
+
+
 def user_frame():
-    """'file:line' of the innermost stack frame outside the unigrad package."""
+    """'file:line' of the innermost stack frame outside the unigrad package (or of the
+    calling_site in effect)."""
+    if _site.override is not None:
+        return _site.override
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename

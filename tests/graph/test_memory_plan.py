@@ -93,7 +93,8 @@ def test_pooled_and_unpooled_plans_agree_on_a_training_step():
 
 
 def test_pooled_max_pool_kernel_matches_the_op_for_any_memory_layout():
-    from unigrad.ops.conv.max_pool import _argmax_ref, max_values_into_kernel
+    from unigrad.ops.conv.max_pool2d_windows import max_values_into_kernel
+    from unigrad.ops.conv.pool_windows import argmax_ref as _argmax_ref
     rng = np.random.default_rng(3)
     geo = dict(kernel=(2, 3), stride=(2, 3), pads=(0, 0, 0, 0), dilation=(1, 1))
     out = np.empty((1, 4, 3, 2), np.float32)

@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 
-from unigrad.ops.conv import max_pool as mp
+from unigrad.ops.conv import max_pool2d_windows as mp
+from unigrad.ops.conv.pool_windows import argmax_ref
+from unigrad.ops.conv.window_scatter import _window_scatter_forward
 
 
 def _chwn(rng, shape):
@@ -15,7 +17,7 @@ def test_tiled_max_pool_over_chwn_memory_matches_reference(shape, kernel):
     x = _chwn(np.random.default_rng(0), shape)
     geo = dict(kernel=kernel, stride=kernel, pads=(0, 0, 0, 0), dilation=(1, 1))
     assert mp._tiles_chwn(x, **geo)
-    np.testing.assert_array_equal(mp._max_values_forward(np, x, **geo), mp._argmax_ref(np, x, **geo)[0])
+    np.testing.assert_array_equal(mp._max_values_forward(np, x, **geo), argmax_ref(np, x, **geo)[0])
 
 
 @pytest.mark.parametrize("geo", [dict(kernel=(2, 2), stride=(2, 2), pads=(0, 0, 0, 0), dilation=(1, 1)),
@@ -26,8 +28,8 @@ def test_window_scatter_with_gradient_and_argmax_in_different_memory_orders(geo)
     x = _chwn(rng, (4, 3, 8, 8))  # the forward's memory order: CHWN
     _, arg = mp._max_pool_forward(np, x, **geo)
     g_nchw = rng.standard_normal(arg.shape).astype(np.float32)  # e.g. from a Flatten: NCHW
-    got = mp._window_scatter_forward(np, g_nchw, arg, x.shape, **geo)
-    want = mp._window_scatter_forward(np, g_nchw, np.ascontiguousarray(arg), x.shape, **geo)
+    got = _window_scatter_forward(np, g_nchw, arg, x.shape, **geo)
+    want = _window_scatter_forward(np, g_nchw, np.ascontiguousarray(arg), x.shape, **geo)
     np.testing.assert_array_equal(got, want)
     assert got.transpose(1, 2, 3, 0).flags.c_contiguous or any(geo["pads"])  # comes out CHWN
     # every input position is either its window's argmax (gets g) or zero; a stride past the

@@ -47,6 +47,12 @@ class MetaArray:
     def __array_function__(self, func, types, args, kwargs):
         raise no_data()
 
+    def _compare(self, other):  # (object's == would give a Python bool and pass for a result)
+        raise no_data()
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = _compare
+    __hash__ = None
+
     def __repr__(self):
         return f"MetaArray(shape={self.shape}, dtype={self.dtype})"
 

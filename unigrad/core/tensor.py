@@ -217,8 +217,15 @@ class Tensor:
             extras.append("requires_grad=True")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
 
-    def __hash__(self):
+    def __hash__(self):  # identity: == is elementwise
         return id(self)
+
+    def __pos__(self):
+        return self
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        """A new tensor copying `data`, in self's dtype and device unless given."""
+        return tensor(data, dtype=dtype or self._dtype, device=device or self._device, requires_grad=requires_grad)
 
     def __reduce__(self):
         raise InvalidTypeError("unigrad tensors are not picklable by design; use unigrad.save (safetensors)")
@@ -344,3 +351,19 @@ def _move(array, device):
         return _host(array)
     with device.activate():
         return device.xp.asarray(array)
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """A new Tensor that copies `data` (like torch.tensor)."""
+    t = as_tensor(data, dtype=dtype, device=device)
+    if t is data or t._data is getattr(data, "_data", None) or t._data is data or \
+            getattr(t._data, "base", None) is not None:
+        t = Tensor._make(t._data.copy(), t._device, t._dtype)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def from_numpy(array):
+    """A Tensor sharing memory with a NumPy array."""
+    return as_tensor(array)

@@ -12,7 +12,7 @@ from ..backend import dtypes as _dt
 from ..core.trace_hook import state
 from ..errors import InvalidArgumentError, ShapeError
 from ..ops.dispatch import dispatch
-from ..ops.registry import OpDef, Sample, register
+from ..ops.registry import INTERNAL, OpDef, Sample, register
 from ..ops.sampling import randn
 from .executor import Plan
 from .tracer import Tracer, tracing
@@ -149,18 +149,20 @@ def _cond_samples():
             Sample((np.array(False), x), {"true_fn": lambda v: (v * v).sum(1), "false_fn": lambda v: v.exp().sum(1)})]
 
 
-def _cond_impl(pred, *operands, true_fn, false_fn):
-    """The registry's view of cond (used by the conformance test): always build the op."""
+cond_op = OpDef(
+    name="cond", forward=_cond_forward, backward=_cond_backward, n_outputs=-1, diff_outputs=_ALL,
+    nondiff_inputs=(0,), saves_outputs=False, double_backward=False, variants=INTERNAL,  # users call ug.cond
+    samples=_cond_samples,
+    torch_ref=lambda torch, pred, *ops, true_fn, false_fn: true_fn(*ops) if bool(pred) else false_fn(*ops))
+
+
+def _cond_op(pred, *operands, true_fn, false_fn):
+    """Run one of two traced branches, chosen by a boolean scalar when the graph runs: always
+    builds the op (the conformance test's view; users call ug.cond)."""
     return _build_cond(as_tensor(pred), true_fn, false_fn, operands, _enclosing())
 
 
-cond_op = register(OpDef(
-    name="cond", forward=_cond_forward, backward=_cond_backward, n_outputs=-1, diff_outputs=_ALL,
-    nondiff_inputs=(0,), saves_outputs=False, double_backward=False,
-    samples=_cond_samples,
-    torch_ref=lambda torch, pred, *ops, true_fn, false_fn: true_fn(*ops) if bool(pred) else false_fn(*ops),
-    doc="Run one of two traced branches, chosen by a boolean scalar at run time."))
-cond_op.public = _cond_impl
+register(cond_op, public=_cond_op)
 
 
 def _build_cond(pred, true_fn, false_fn, operands, parent):
@@ -211,15 +213,19 @@ def _while_samples():
                    grad=False)]
 
 
-def _while_impl(*loop_vars, cond_fn, body_fn):
+while_op = OpDef(
+    name="while_loop", forward=_while_forward, n_outputs=-1, diff_outputs=(), samples=_while_samples,
+    variants=INTERNAL,  # users call ug.while_loop
+    torch_ref=lambda torch, *vs, cond_fn, body_fn: _python_while(cond_fn, body_fn, vs))
+
+
+def _while_op(*loop_vars, cond_fn, body_fn):
+    """Repeat a traced body while a traced condition holds (not differentiable): always builds
+    the op (the conformance test's view; users call ug.while_loop)."""
     return _build_while(cond_fn, body_fn, loop_vars, _enclosing())
 
 
-while_op = register(OpDef(
-    name="while_loop", forward=_while_forward, n_outputs=-1, diff_outputs=(), samples=_while_samples,
-    torch_ref=lambda torch, *vs, cond_fn, body_fn: _python_while(cond_fn, body_fn, vs),
-    doc="Repeat a traced body while a traced condition holds (not differentiable)."))
-while_op.public = _while_impl
+register(while_op, public=_while_op)
 
 
 def _python_while(cond_fn, body_fn, loop_vars):

@@ -7,7 +7,7 @@ product with autograd, so a traced model can be trained eagerly like a PyTorch t
 """
 from ..core.grad_mode import is_grad_enabled
 from ..ops.dispatch import dispatch
-from ..ops.registry import OpDef, Sample, register
+from ..ops.registry import INTERNAL, OpDef, Sample, register
 from ..ops.sampling import randn
 from .control_flow import replay_vjp
 
@@ -50,14 +50,16 @@ def _samples():
     return [Sample((randn(3, 4), randn(4, 2, seed=1)), {"fn": fn, "compiled": CompiledFunction(fn)})]
 
 
-def _impl(*inputs, fn, compiled):
-    """The registry's view (conformance test): run the compiled function on these inputs."""
+graph_call_op = OpDef(
+    name="graph_call", forward=_forward, backward=_backward, n_outputs=-1, diff_outputs=_ALL,
+    saves_inputs=False, double_backward=False, samples=_samples, variants=INTERNAL,
+    torch_ref=lambda torch, *inputs, fn, compiled: fn(*inputs))
+
+
+def _graph_call(*inputs, fn, compiled):
+    """Run a compiled graph as one differentiable op (the conformance test's view: call the
+    compiled function on these inputs)."""
     return compiled(*inputs)
 
 
-graph_call_op = register(OpDef(
-    name="graph_call", forward=_forward, backward=_backward, n_outputs=-1, diff_outputs=_ALL,
-    saves_inputs=False, double_backward=False, samples=_samples,
-    torch_ref=lambda torch, *inputs, fn, compiled: fn(*inputs),
-    doc="Run a compiled graph as one differentiable op."))
-graph_call_op.public = _impl
+register(graph_call_op, public=_graph_call)

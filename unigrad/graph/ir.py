@@ -108,7 +108,8 @@ class Graph:
         # results live where the op puts them (to_device, factories) or where its first operand lives
         device = attrs[op.device_attr] if op.device_attr else inputs[0].device if inputs else None
         device = None if device is self.device else device
-        node.outputs = [self.new_value(shape, dtype, node, i, device=device) for i, (shape, dtype) in enumerate(out_specs)]
+        node.outputs = [self.new_value(shape, dtype, node, i, device=device)
+                        for i, (shape, dtype) in enumerate(out_specs)]
         self.nodes.append(node)
         return node
 

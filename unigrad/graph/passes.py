@@ -3,8 +3,8 @@
 - dead_code_elimination: drop nodes whose outputs reach no output or effect
 - common_subexpression_elimination: merge nodes with the same op, inputs and attrs
 - constant_folding: evaluate nodes whose inputs are all constants
-- algebraic_simplification: x*1, x+0, x-0, x/1, reshape to the same shape or of a reshape, identity
-  permutes
+- algebraic_simplification: what the ops declare neutral or identity (x*1, x+0, x-0, x/1, a reshape to
+  the same shape, identity permutes), and a reshape of a reshape
 - channel_add_after_max_pool: a convolution's bias added after its max pooling (4x fewer adds)
 - scaled_add_fusion (scaled_add_fusion.py): b*y + a*x as one axpby node (optimizer updates)
 - cross_entropy_fusion (loss_fusion.py): a cross-entropy and its gradient share one softmax
@@ -155,27 +155,25 @@ def _const_equals(graph, v, number):
 
 
 def algebraic_simplification(graph):
+    """Drop nodes that give an operand unchanged: a neutral constant operand (the op's
+    `compiled.neutral`: x + 0, x * 1, x / 1) or an identity the op declares (`compiled.identity`:
+    a reshape to the same shape, an identity permute); and a reshape of a reshape becomes one."""
     changed = 0
     kept = []
     for node in graph.nodes:
-        name = node.name
+        facts = node.op.compiled
         out = node.outputs[0] if node.outputs else None
         replacement = None
-        if name in ("mul", "div") and _const_equals(graph, node.inputs[1], 1.0):
+        if len(node.inputs) == 2:
+            for index, number in facts.neutral:
+                if _const_equals(graph, node.inputs[index], number):
+                    replacement = node.inputs[1 - index]
+                    break
+        if replacement is None and facts.identity is not None and node.inputs and facts.identity(node):
             replacement = node.inputs[0]
-        elif name == "mul" and _const_equals(graph, node.inputs[0], 1.0):
-            replacement = node.inputs[1]
-        elif name in ("add", "sub") and _const_equals(graph, node.inputs[1], 0.0):
-            replacement = node.inputs[0]
-        elif name == "add" and _const_equals(graph, node.inputs[0], 0.0):
-            replacement = node.inputs[1]
-        elif name in ("reshape", "broadcast_to", "sum_to", "contiguous") and node.inputs and \
-                node.inputs[0].shape == out.shape:
-            replacement = node.inputs[0]
-        elif name == "permute" and tuple(node.attrs.get("dims", ())) == tuple(range(len(out.shape))):
-            replacement = node.inputs[0]
-        if name == "reshape" and node.inputs[0].producer is not None and node.inputs[0].producer.name == "reshape" \
-                and replacement is None:  # reshape of a reshape: one reshape of the original
+        producer = node.inputs[0].producer if node.inputs else None
+        if replacement is None and node.name == "reshape" and producer is not None and producer.name == "reshape":
+            # a reshape of a reshape: one reshape of the original
             node.inputs = [node.inputs[0].producer.inputs[0]]
             changed += 1
         if replacement is not None and replacement.shape == out.shape and replacement.dtype is out.dtype:

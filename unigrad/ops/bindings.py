@@ -11,26 +11,42 @@ FUNCTIONAL = {}  # nn.functional name -> function
 
 
 def bind(op):
-    v = op.variants
-    public = op.public
+    """Bind op's public function under every name its variants give; nothing is bound when a
+    name is taken by another op (the error names both)."""
+    bindings = list(_bindings(op))
+    for name, _, _ in bindings:
+        owner = OWNERS.get(name)
+        if owner is not None and owner is not op:
+            raise InvalidArgumentError(f"op {op.name!r} binds {name}, which op {owner.name!r} already binds")
+    for name, holder, fn in bindings:
+        OWNERS[name] = op
+        attr = name.partition(".")[2]
+        if holder is api:
+            setattr(api, attr, fn)
+            api.__all__.append(attr)
+        elif holder is FUNCTIONAL:
+            FUNCTIONAL[attr] = fn
+        else:
+            setattr(holder, attr, fn)
+
+
+def _bindings(op):
+    """(qualified name, where it goes, what is bound) for each name op's variants give."""
+    v, public = op.variants, op.public
     for name in ((op.name,) if v.function else ()) + tuple(v.aliases):
-        _claim(f"ug.{name}", op)
-        setattr(api, name, public)
-        api.__all__.append(name)
+        yield f"ug.{name}", api, public
     for name, fn in _named(v.methods, public):
-        _tensor(name, fn, op)
+        yield f"Tensor.{name}", Tensor, fn
     for name in v.operators:
-        _tensor(name, public, op)
+        yield f"Tensor.{name}", Tensor, public
     for name in v.reflected:
-        _tensor(name, _reflected(public, name), op)
+        yield f"Tensor.{name}", Tensor, _reflected(public, name)
     for name, fn in _named(v.inplace, public):
-        _tensor(name, in_place(fn, name), op)
+        yield f"Tensor.{name}", Tensor, in_place(fn, name)
     for name, fn in _named(v.properties, None):
-        _tensor(name, property(fn, doc=fn.__doc__), op)
-    names = (op.name,) if v.functional is True else tuple(v.functional)
-    for name in names:
-        _claim(f"functional.{name}", op)
-        FUNCTIONAL[name] = public
+        yield f"Tensor.{name}", Tensor, property(fn, doc=fn.__doc__)
+    for name in (op.name,) if v.functional is True else tuple(v.functional):
+        yield f"functional.{name}", FUNCTIONAL, public
 
 
 def _named(spec, default):
@@ -38,18 +54,6 @@ def _named(spec, default):
     if isinstance(spec, dict):
         return [(name, default if fn is None else fn) for name, fn in spec.items()]
     return [(name, default) for name in spec]
-
-
-def _tensor(name, fn, op):
-    _claim(f"Tensor.{name}", op)
-    setattr(Tensor, name, fn)
-
-
-def _claim(name, op):
-    owner = OWNERS.get(name)
-    if owner is not None and owner is not op:
-        raise InvalidArgumentError(f"op {op.name!r} binds {name}, which op {owner.name!r} already binds")
-    OWNERS[name] = op
 
 
 def _reflected(fn, name):

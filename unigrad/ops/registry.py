@@ -62,6 +62,9 @@ class Compiled:
     view_inverse: Optional[Callable] = None  # (base, view's new value, attrs) -> base's new value
     flops: Optional[Callable] = None      # (input specs, output specs, attrs) -> floating-point operations
     blas: bool = False                    # its kernel is a BLAS call (plans of small ones use one BLAS thread)
+    neutral: tuple = ()                   # (operand index, number): op gives the other operand when that
+                                          # operand is this constant (x + 0, x * 1, x / 1)
+    identity: Optional[Callable] = None   # (node) -> whether the node gives its first input unchanged
 
 
 NOTHING_COMPILED = Compiled()
@@ -142,9 +145,9 @@ def register(op, public=None):
                 return dispatch(op, inputs, attrs)
             public.__name__ = op.name
     op.public = public
-    REGISTRY[op.name] = op
     from .bindings import bind
     bind(op)
+    REGISTRY[op.name] = op
     return op
 
 

@@ -26,7 +26,7 @@ def broadcast_shapes(op_name, *shapes):
             if d != 1:
                 if size != 1 and d != size:
                     raise ShapeError(f"op '{op_name}': shapes {' and '.join(str(tuple(s)) for s in shapes)} "
-                                     f"cannot broadcast (dimension {i - ndim}: {size} vs {d})")
+                                     f"do not broadcast (dimension {i - ndim}: {size} vs {d})")
                 size = d
         out.append(size)
     return tuple(out)
@@ -61,3 +61,8 @@ def numel(shape):
 def elementwise_flops(inputs, outputs, attrs):
     """One operation per output element."""
     return numel(outputs[0].shape)
+
+
+def same_shape(node):
+    """Whether a graph node's result has its first input's shape (for Compiled.identity/may_alias)."""
+    return node.inputs[0].shape == node.outputs[0].shape

@@ -42,7 +42,7 @@ globals()["range"] = range_  # tf.range, likewise
 
 def set_random_seed(seed):
     """tf.set_random_seed: seeds unigrad's generator (graph-level seeding)."""
-    from ... import manual_seed
+    from ...core.random import manual_seed
     manual_seed(int(seed))
 
 

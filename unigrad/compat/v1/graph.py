@@ -9,6 +9,7 @@ import threading
 
 from ...backend import dtypes as _dt
 from ...errors import InvalidArgumentError, UnigradError, user_frame
+from . import static_shape
 
 
 class FailedPreconditionError(UnigradError, RuntimeError):
@@ -112,6 +113,7 @@ def name_scope(name, default_name=None, values=None):
 class Node:
     """Something Session.run can fetch: a Tensor (has a value) or an Operation (runs for effect)."""
     is_operation = False
+    meta = (None, None)  # its value in each static-shape probe (static_shape.py): None for an Operation
 
     def __init__(self, kind, inputs, fn, name, graph=None):
         self.graph = graph or get_default_graph()
@@ -127,13 +129,23 @@ class Node:
         self.site = user_frame()
 
 
-class Tensor(Node):
-    """A symbolic value: `fn(*input_values)` computes it from its inputs' values."""
+INFER = object()  # a Tensor's shape default: inferred from the op registry's shape rules
 
-    def __init__(self, kind, inputs, fn, name, dtype, shape=None, graph=None):
+
+class Tensor(Node):
+    """A symbolic value: `fn(*input_values)` computes it from its inputs' values. Its static
+    shape (None dimensions unknown) is given, for placeholders, constants and variables, or
+    inferred by running fn on the meta device (static_shape.py)."""
+
+    def __init__(self, kind, inputs, fn, name, dtype, shape=INFER, graph=None):
         super().__init__(kind, inputs, fn, name, graph)
         self.dtype = _dt.to_dtype(dtype)
-        self.shape = None if shape is None else tuple(None if d is None else int(d) for d in shape)
+        if shape is INFER:
+            shape, self.meta = static_shape.infer(self.fn, self.inputs)
+        else:
+            shape = None if shape is None else tuple(None if d is None else int(d) for d in shape)
+            self.meta = static_shape.meta_values(shape, self.dtype)
+        self.shape = shape
 
     @property
     def op_name(self):

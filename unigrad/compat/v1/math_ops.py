@@ -6,7 +6,6 @@ import numpy as np
 from ...core.tensor import Tensor as EagerTensor
 from ...backend import dtypes as _dt
 from ...ops import api as F
-from . import static_shapes as static
 from .graph import Tensor
 from .ops import _axis, _binary, _reduce, convert_to_tensor, elementwise_node
 
@@ -47,5 +46,5 @@ def count_nonzero(input_tensor, axis=None, keepdims=False, dtype=_dt.int64, name
     dims = _axis(axis)
     out = _dt.to_dtype(dtype)
     return Tensor("op", [x], lambda v: F.to_dtype(F.sum(F.to_dtype(F.ne(v, 0), out), dim=dims, keepdim=keepdims), out),
-                  name or "count_nonzero", out, static.reduce(x.shape, dims, keepdims))
+                  name or "count_nonzero", out)
 

@@ -1,7 +1,6 @@
 """tf.nn: activations, losses, convolution and pooling with TF's layouts and padding rules."""
 from ...errors import InvalidArgumentError
 from ...ops import api as F
-from . import static_shapes as static
 from .graph import Tensor
 from .ops import convert_to_tensor, elementwise_node, subtract
 
@@ -29,7 +28,7 @@ def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1, name=Non
     labels, logits = convert_to_tensor(labels), convert_to_tensor(logits)
     axis = dim if axis is None else axis
     return Tensor("op", [labels, logits], lambda y, z: F.neg(F.sum(F.mul(y, F.log_softmax(z, axis)), dim=axis)),
-                  name or "softmax_cross_entropy_with_logits", logits.dtype, static.reduce(logits.shape, axis, False))
+                  name or "softmax_cross_entropy_with_logits", logits.dtype)
 
 
 softmax_cross_entropy_with_logits_v2 = softmax_cross_entropy_with_logits
@@ -39,14 +38,14 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     labels, logits = convert_to_tensor(labels), convert_to_tensor(logits)
     return Tensor("op", [labels, logits],
                   lambda y, z: F.cross_entropy(z, F.to_dtype(y, "int64"), reduction="none"),
-                  name or "SparseSoftmaxCrossEntropyWithLogits", logits.dtype, static.reduce(logits.shape, -1, False))
+                  name or "SparseSoftmaxCrossEntropyWithLogits", logits.dtype)
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     labels, logits = convert_to_tensor(labels), convert_to_tensor(logits)
     return Tensor("op", [labels, logits],
                   lambda y, z: F.binary_cross_entropy_with_logits(z, y, reduction="none"),
-                  name or "logistic_loss", logits.dtype, logits.shape)
+                  name or "logistic_loss", logits.dtype)
 
 
 def bias_add(value, bias, data_format="NHWC", name=None):
@@ -56,7 +55,7 @@ def bias_add(value, bias, data_format="NHWC", name=None):
         if data_format == "NCHW" and v.ndim > 2:
             return F.add(v, F.reshape(b, (-1,) + (1,) * (v.ndim - 2)))
         return F.add(v, b)
-    return Tensor("op", [value, bias], fn, name or "BiasAdd", value.dtype, value.shape)
+    return Tensor("op", [value, bias], fn, name or "BiasAdd", value.dtype)
 
 
 def dropout(x, keep_prob=None, rate=None, name=None):
@@ -72,9 +71,9 @@ def dropout(x, keep_prob=None, rate=None, name=None):
         def fn(v, k):
             k = F.to_dtype(k, v.dtype)
             return F.where(F.lt(F.rand_like(v), k), F.div(v, k), F.zeros_like(v))
-        return Tensor("random", [x, keep], fn, name or "dropout", x.dtype, x.shape)
+        return Tensor("random", [x, keep], fn, name or "dropout", x.dtype)
     p = rate if rate is not None else 1.0 - keep_prob
-    return Tensor("random", [x], lambda v: F.dropout(v, p, True), name or "dropout", x.dtype, x.shape)
+    return Tensor("random", [x], lambda v: F.dropout(v, p, True), name or "dropout", x.dtype)
 
 
 def _same_pads(size, k, s, d=1):
@@ -123,30 +122,7 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
         weight = F.permute(k, (3, 2, 0, 1))  # TF filters are HWIO, unigrad's OIHW
         nchw = _padded(nchw, padding, (k.shape[0], k.shape[1]), stride, dil)
         return _from_nchw(F.conv2d(nchw, weight, None, stride, 0, dil), data_format)
-    return Tensor("op", [x, w], fn, name or "Conv2D", x.dtype, _conv_shape(x.shape, w.shape, stride, dil,
-                                                                               padding, data_format))
-
-
-def _channels(shape, data_format):
-    if shape is None or len(shape) != 4:
-        return None
-    return shape[3] if data_format == "NHWC" else shape[1]
-
-
-def _conv_shape(x_shape, w_shape, stride, dil, padding, data_format):
-    """Static output shape when the input's spatial size and the filter are known (else None)."""
-    if x_shape is None or w_shape is None or len(x_shape) != 4:
-        return None
-    n, h, w, _ = x_shape if data_format == "NHWC" else (x_shape[0], x_shape[2], x_shape[3], x_shape[1])
-    if h is None or w is None:
-        return None
-    if padding == "SAME":
-        oh, ow = -(-h // stride[0]), -(-w // stride[1])
-    else:
-        oh = (h - dil[0] * (w_shape[0] - 1) - 1) // stride[0] + 1
-        ow = (w - dil[1] * (w_shape[1] - 1) - 1) // stride[1] + 1
-    c = w_shape[3]
-    return (n, oh, ow, c) if data_format == "NHWC" else (n, c, oh, ow)
+    return Tensor("op", [x, w], fn, name or "Conv2D", x.dtype)
 
 
 def _pool(kind):
@@ -162,8 +138,7 @@ def _pool(kind):
             else:
                 out = _avg_same(nchw, padding, k, s)
             return _from_nchw(out, data_format)
-        shape = _conv_shape(x.shape, k + (None, _channels(x.shape, data_format)), s, (1, 1), padding, data_format)
-        return Tensor("op", [x], fn, name or ("MaxPool" if kind == "max_pool" else "AvgPool"), x.dtype, shape)
+        return Tensor("op", [x], fn, name or ("MaxPool" if kind == "max_pool" else "AvgPool"), x.dtype)
     return op
 
 
@@ -189,7 +164,7 @@ avg_pool = _pool("avg_pool")
 
 def l2_loss(t, name=None):
     x = convert_to_tensor(t)
-    return Tensor("op", [x], lambda v: F.div(F.sum(F.mul(v, v)), 2.0), name or "L2Loss", x.dtype, ())
+    return Tensor("op", [x], lambda v: F.div(F.sum(F.mul(v, v)), 2.0), name or "L2Loss", x.dtype)
 
 
 def embedding_lookup(params, ids, name=None):

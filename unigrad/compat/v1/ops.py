@@ -7,7 +7,6 @@ from ... import ops as _registry  # noqa: F401  (registers every op)
 from ...core.tensor import Tensor as EagerTensor
 from ...backend import dtypes as _dt
 from ...ops import api as F
-from . import static_shapes as static
 from .graph import Tensor
 
 _builtin_slice = builtins.slice  # this module defines tf.slice
@@ -42,16 +41,15 @@ def _binary(name, fn):
     def op(x, y, name=None):
         a = convert_to_tensor(x, dtype=y.dtype if isinstance(y, Tensor) and not isinstance(x, Tensor) else None)
         b = convert_to_tensor(y, dtype=a.dtype if not isinstance(y, Tensor) else None)
-        shape = static.broadcast(name or op.__name__, a.shape, b.shape)
-        return Tensor("op", [a, b], fn, name or op.__name__, _dt.promote(a.dtype, b.dtype), shape)
+        return Tensor("op", [a, b], fn, name or op.__name__, _dt.promote(a.dtype, b.dtype))
     op.__name__ = name
     return op
 
 
 def elementwise_node(x, fn, name):
-    """A node applying `fn` to one input, keeping its dtype and static shape."""
+    """A node applying `fn` to one input, keeping its dtype."""
     x = convert_to_tensor(x)
-    return Tensor("op", [x], fn, name, x.dtype, x.shape)
+    return Tensor("op", [x], fn, name, x.dtype)
 
 
 def _unary(name, fn):
@@ -101,8 +99,7 @@ def _reduce(name, fn):
         x = convert_to_tensor(input_tensor)
         dims = _axis(axis if axis is not None else reduction_indices)
         keep = keepdims if keep_dims is None else keep_dims
-        return Tensor("op", [x], lambda v: fn(v, dims, keep), name or op.__name__, x.dtype,
-                      static.reduce(x.shape, dims, keep))
+        return Tensor("op", [x], lambda v: fn(v, dims, keep), name or op.__name__, x.dtype)
     op.__name__ = name
     return op
 
@@ -126,53 +123,46 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
 
     def fn(x, y):
         return F.matmul(F.transpose(x, -1, -2) if transpose_a else x, F.transpose(y, -1, -2) if transpose_b else y)
-    shape = None
-    if a.shape is not None and b.shape is not None and len(a.shape) == 2 and len(b.shape) == 2:
-        shape = (a.shape[1] if transpose_a else a.shape[0], b.shape[0] if transpose_b else b.shape[1])
-    return Tensor("op", [a, b], fn, name or "MatMul", a.dtype, shape)
+    return Tensor("op", [a, b], fn, name or "MatMul", a.dtype)
 
 
 def reshape(tensor, shape, name=None):
     x = convert_to_tensor(tensor)
     shape = tuple(int(s) for s in shape)
-    return Tensor("op", [x], lambda v: F.reshape(v, shape), name or "Reshape", x.dtype,
-                  static.reshape(name or "Reshape", x.shape, shape))
+    return Tensor("op", [x], lambda v: F.reshape(v, shape), name or "Reshape", x.dtype)
 
 
 def transpose(a, perm=None, name=None):
     x = convert_to_tensor(a)
     return Tensor("op", [x], lambda v: F.permute(v, perm if perm is not None else tuple(reversed(range(v.ndim)))),
-                  name or "transpose", x.dtype, static.permute(x.shape, perm))
+                  name or "transpose", x.dtype)
 
 
 def cast(x, dtype, name=None):
     x = convert_to_tensor(x)
     dtype = _dt.to_dtype(dtype)
-    return Tensor("op", [x], lambda v: F.to_dtype(v, dtype), name or "Cast", dtype, x.shape)
+    return Tensor("op", [x], lambda v: F.to_dtype(v, dtype), name or "Cast", dtype)
 
 
 def concat(values, axis, name=None):
     xs = [convert_to_tensor(v) for v in values]
-    return Tensor("op", xs, lambda *vs: F.cat(vs, axis), name or "concat", xs[0].dtype,
-                  static.concat([x.shape for x in xs], axis))
+    return Tensor("op", xs, lambda *vs: F.cat(vs, axis), name or "concat", xs[0].dtype)
 
 
 def stack(values, axis=0, name=None):
     xs = [convert_to_tensor(v) for v in values]
-    return Tensor("op", xs, lambda *vs: F.stack(vs, axis), name or "stack", xs[0].dtype,
-                  static.stack([x.shape for x in xs], axis))
+    return Tensor("op", xs, lambda *vs: F.stack(vs, axis), name or "stack", xs[0].dtype)
 
 
 def argmax(input, axis=None, name=None, output_type=_dt.int64):
     x = convert_to_tensor(input)
     return Tensor("op", [x], lambda v: F.argmax(v, dim=axis if axis is not None else 0), name or "ArgMax",
-                  output_type, static.reduce(x.shape, axis if axis is not None else 0, False))
+                  output_type)
 
 
 def where(condition, x, y, name=None):
     c, a, b = convert_to_tensor(condition), convert_to_tensor(x), convert_to_tensor(y)
-    return Tensor("op", [c, a, b], F.where, name or "Select", a.dtype,
-                  static.broadcast("where", static.broadcast("where", c.shape, a.shape), b.shape))
+    return Tensor("op", [c, a, b], F.where, name or "Select", a.dtype)
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
@@ -225,12 +215,12 @@ def fill(dims, value, name=None):
 
 def zeros_like(tensor, dtype=None, name=None):
     x = convert_to_tensor(tensor)
-    return Tensor("op", [x], lambda v: F.zeros_like(v), name or "zeros_like", dtype or x.dtype, x.shape)
+    return Tensor("op", [x], lambda v: F.zeros_like(v), name or "zeros_like", dtype or x.dtype)
 
 
 def ones_like(tensor, dtype=None, name=None):
     x = convert_to_tensor(tensor)
-    return Tensor("op", [x], lambda v: F.ones_like(v), name or "ones_like", dtype or x.dtype, x.shape)
+    return Tensor("op", [x], lambda v: F.ones_like(v), name or "ones_like", dtype or x.dtype)
 
 
 def shape_of(input, name=None):
@@ -260,13 +250,12 @@ _install_operators()
 
 def expand_dims(input, axis, name=None):
     x = convert_to_tensor(input)
-    return Tensor("op", [x], lambda v: F.unsqueeze(v, axis), name or "ExpandDims", x.dtype,
-                  None if x.shape is None else static.stack([x.shape], axis))
+    return Tensor("op", [x], lambda v: F.unsqueeze(v, axis), name or "ExpandDims", x.dtype)
 
 
 def squeeze(input, axis=None, name=None):
     x = convert_to_tensor(input)
-    shape = None
+    shape = None  # TF's rule: without an axis, an unknown dimension might be 1, so the shape is unknown
     if x.shape is not None and (axis is not None or None not in x.shape):
         axes = {a % len(x.shape) for a in ((axis,) if isinstance(axis, int) else axis or ())}
         shape = tuple(d for i, d in enumerate(x.shape) if not (i in axes if axes else d == 1))
@@ -281,7 +270,7 @@ def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype=_dt.float32, name
         hot = F.eq(F.unsqueeze(F.to_dtype(v, _dt.int64), -1), F.arange(depth, device=v.device))
         return F.where(hot, F.full((), on_value, dtype=dtype, device=v.device),
                        F.full((), off_value, dtype=dtype, device=v.device))
-    return Tensor("op", [x], fn, name or "one_hot", dtype, None if x.shape is None else x.shape + (int(depth),))
+    return Tensor("op", [x], fn, name or "one_hot", dtype)
 
 
 def gather(params, indices, axis=0, name=None):
@@ -292,14 +281,13 @@ def gather(params, indices, axis=0, name=None):
 
 def tile(input, multiples, name=None):
     x = convert_to_tensor(input)
-    shape = None if x.shape is None else tuple(None if d is None else d * int(m) for d, m in zip(x.shape, multiples))
-    return Tensor("op", [x], lambda v: F.repeat(v, tuple(multiples)), name or "Tile", x.dtype, shape)
+    return Tensor("op", [x], lambda v: F.repeat(v, tuple(multiples)), name or "Tile", x.dtype)
 
 
 def argmin(input, axis=None, name=None, output_type=_dt.int64):
     x = convert_to_tensor(input)
     return Tensor("op", [x], lambda v: F.argmin(v, dim=axis if axis is not None else 0), name or "ArgMin",
-                  output_type, static.reduce(x.shape, axis if axis is not None else 0, False))
+                  output_type)
 
 
 def split(value, num_or_size_splits, axis=0, name=None):
@@ -325,7 +313,7 @@ def _bool_reduce(kind):
         x = convert_to_tensor(input_tensor)
         fn = F.all if kind == "all" else F.any
         return Tensor("op", [x], lambda v: fn(v, dim=_axis(axis), keepdim=keepdims), name or f"Reduce{kind}",
-                      _dt.bool_, static.reduce(x.shape, _axis(axis), keepdims))
+                      _dt.bool_)
     return op
 
 

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ...core.tensor import Tensor as EagerTensor
-from ...errors import InvalidArgumentError
+from ...errors import InvalidArgumentError, UnigradError, calling_site, user_frame
 from ...graph.jit import CompiledFunction
 from .graph import Node, Operation, Tensor, get_default_graph
 
@@ -93,8 +93,33 @@ def _evaluate(order, fetched, feeds):
     memo = dict(feeds)
     for node in order:
         if id(node) not in memo:
-            memo[id(node)] = node.fn(*[memo[id(i)] for i in node.inputs])
+            # the ops this node runs (and the graph nodes a trace records for them) name the line
+            # that created it; an error here says which TF op it was and where it was defined
+            with calling_site(node.site):
+                try:
+                    memo[id(node)] = node.fn(*[memo[id(i)] for i in node.inputs])
+                except UnigradError as exc:
+                    raise _caused_by(exc, node) from None
     return tuple(None if n.is_operation else memo[id(n)] for n in fetched)
+
+
+def _run_from(exc, order, run_site):
+    """The error, its message also naming the Session.run call (and, for an error of a compiled
+    run, which names only the line, the TF op defined there)."""
+    text = exc.args[0] if exc.args else str(exc)
+    if "Caused by op" not in text:
+        culprit = next((n for n in order if n.site in text), None)
+        if culprit is not None:
+            text += f"\n\nCaused by op '{culprit.name}', defined at:\n  {culprit.site}"
+    exc.args = (f"{text}\n  (Session.run called at {run_site})",) + tuple(exc.args[1:])
+    return exc
+
+
+def _caused_by(exc, node):
+    """The error, its message naming the TF op that failed and the line that defined it, as TF's do."""
+    exc.args = (f"{exc.args[0] if exc.args else exc}\n\nCaused by op '{node.name}', defined at:\n  {node.site}",
+                ) + tuple(exc.args[1:])
+    return exc
 
 
 class Session:
@@ -121,6 +146,13 @@ class Session:
         needs_grad = any(n.kind == "gradients" for n in order)
         if needs_grad:  # fed values must be on the tape so gradients can reach them
             feed_values = [v.detach().requires_grad_(True) if v.dtype.is_floating_point else v for v in feed_values]
+        try:
+            values = self._run(order, fetched, feed_nodes, feed_values, needs_grad)
+        except UnigradError as exc:
+            raise _run_from(exc, order, user_frame()) from None
+        return _rebuild(spec, [_to_numpy(v) for v in values])
+
+    def _run(self, order, fetched, feed_nodes, feed_values, needs_grad):
         # initializer ops run eagerly; `is True` because a Variable's .initializer is its init op
         if any(getattr(n, "initializer", None) is True for n in order):
             values = _evaluate(order, fetched, {id(n): v for n, v in zip(feed_nodes, feed_values)})
@@ -134,7 +166,7 @@ class Session:
                     return _evaluate(order, fetched, {id(n): v for n, v in zip(feed_nodes, vals)})
                 compiled = self.compiled[key] = CompiledFunction(run_graph)
             values = compiled(*feed_values)
-        return _rebuild(spec, [_to_numpy(v) for v in values])
+        return values
 
     def _by_name(self, name):
         """The placeholder called `name` or `name:0` in this session's graph."""

@@ -11,15 +11,13 @@ import numpy as np
 
 from ...errors import ShapeError
 from ..dispatch import dispatch
-from ..registry import BuildOut, Compiled, OpDef, Sample, register
+from ..registry import BuildOut, Compiled, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
+from .common import out_size, window_attrs
 
 
-def out_size(size, k, stride, pad_lo, pad_hi, dilation):
-    return (size + pad_lo + pad_hi - dilation * (k - 1) - 1) // stride + 1
-
-
+# ---- the window geometry both ops walk -------------------------------------------------------
 def _geometry(shape, kernel, stride, pads, dilation):
     n, c, h, w = shape
     oh = out_size(h, kernel[0], stride[0], pads[0], pads[1], dilation[0])
@@ -61,6 +59,11 @@ def _windows(xp, x, kernel, stride, pads, dilation):
     return xp.lib.stride_tricks.as_strided(xt, shape, strides)
 
 
+_GEOMS = [((2, 3, 5, 5), dict(kernel=(3, 3), stride=(1, 1), pads=(0, 0, 0, 0), dilation=(1, 1))),
+          ((1, 2, 6, 7), dict(kernel=(2, 3), stride=(2, 1), pads=(1, 0, 2, 1), dilation=(2, 1)))]
+
+
+# ---- im2col --------------------------------------------------------------------------------
 def _im2col_forward(xp, x, kernel, stride, pads, dilation):
     windows = _windows(xp, x, kernel, stride, pads, dilation)
     c, kh, kw, oh, ow, n = windows.shape
@@ -94,6 +97,68 @@ def im2col_into_kernel(shape, dtype, out, kernel, stride, pads, dilation):
     return kernel_fn
 
 
+def _im2col_backward(ctx, g):
+    return (col2im(g, tuple(ctx.inputs[0].shape), **window_attrs(ctx.attrs)),)
+
+
+def _im2col_infer(x, kernel, stride, pads, dilation):
+    if len(x.shape) != 4:
+        raise ShapeError(f"op 'im2col': expected a 4-D input (N, C, H, W), got shape {x.shape}")
+    oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
+    return Spec((x.shape[1] * kernel[0] * kernel[1], oh * ow * x.shape[0]), x.dtype)
+
+
+def _may_alias(node):
+    """A 1x1 window with stride 1 and no padding over CHWN memory: the columns are the input's
+    own memory (ascontiguousarray has nothing to copy)."""
+    a = node.attrs
+    return tuple(a["kernel"]) == (1, 1) and tuple(a["stride"]) == (1, 1) and not any(a["pads"])
+
+
+def _torch_im2col(torch, x, kernel, stride, pads, dilation):
+    padded = torch.nn.functional.pad(x, (pads[2], pads[3], pads[0], pads[1]))
+    u = torch.nn.functional.unfold(padded, kernel, dilation=dilation, stride=stride)  # (N, K, L)
+    return u.permute(1, 2, 0).reshape(u.shape[1], -1)
+
+
+im2col_op = OpDef(
+    name="im2col", forward=_im2col_forward, backward=_im2col_backward, infer=_im2col_infer, saves_inputs=False,
+    compiled=Compiled(out=BuildOut(lambda inputs, attrs, out: True if out is None else im2col_into_kernel(
+        inputs[0].shape, inputs[0].dtype.np, out, **attrs)), may_alias=_may_alias),
+    variants=Variants(),
+    samples=lambda: [Sample((randn(*shape),), geo) for shape, geo in _GEOMS],
+    torch_ref=_torch_im2col, reference=_im2col_forward,
+    doc="Unfold sliding windows into columns (C*kh*kw, OH*OW*N).")
+
+
+def im2col(input, kernel, stride, pads, dilation):
+    """The sliding windows of input unfolded into columns: (C*kh*kw, OH*OW*N), one column per
+    output pixel, ordered (oh, ow, n) with the batch innermost (``unfold``, laid out for GEMM).
+
+    A convolution is then one matrix product: weight.reshape(O, C*kh*kw) @ cols.
+
+    Args:
+        input: (N, C, H, W).
+        kernel, stride, dilation: (h, w) pairs.
+        pads: zero padding as (top, bottom, left, right).
+
+    Example::
+
+        >>> x = ug.arange(9.0).reshape(1, 1, 3, 3)
+        >>> ug.im2col(x, (2, 2), (1, 1), (0, 0, 0, 0), (1, 1))
+        tensor([[0., 1., 3., 4.],
+                [1., 2., 4., 5.],
+                [3., 4., 6., 7.],
+                [4., 5., 7., 8.]])
+    """
+    return dispatch(im2col_op, (input,), {"kernel": tuple(kernel), "stride": tuple(stride), "pads": tuple(pads),
+                                          "dilation": tuple(dilation)})
+
+
+register(im2col_op, public=im2col)
+
+
+# ---- col2im --------------------------------------------------------------------------------
 def _col2im_forward(xp, cols, shape, kernel, stride, pads, dilation):
     n, c, h, w = shape
     oh, ow = _geometry(shape, kernel, stride, pads, dilation)
@@ -106,49 +171,12 @@ def _col2im_forward(xp, cols, shape, kernel, stride, pads, dilation):
     return out[:, pads[0]:pads[0] + h, pads[2]:pads[2] + w].transpose(3, 0, 1, 2)
 
 
-def _im2col_infer(x, kernel, stride, pads, dilation):
-    if len(x.shape) != 4:
-        raise ShapeError(f"op 'im2col': expected a 4-D input (N, C, H, W), got shape {x.shape}")
-    oh, ow = _geometry(x.shape, kernel, stride, pads, dilation)
-    return Spec((x.shape[1] * kernel[0] * kernel[1], oh * ow * x.shape[0]), x.dtype)
+def _col2im_backward(ctx, g):
+    return (im2col(g, **window_attrs(ctx.attrs)),)
 
 
-def _geo(attrs):
-    return {k: attrs[k] for k in ("kernel", "stride", "pads", "dilation")}
-
-
-def _torch_im2col(torch, x, kernel, stride, pads, dilation):
-    padded = torch.nn.functional.pad(x, (pads[2], pads[3], pads[0], pads[1]))
-    u = torch.nn.functional.unfold(padded, kernel, dilation=dilation, stride=stride)  # (N, K, L)
-    return u.permute(1, 2, 0).reshape(u.shape[1], -1)
-
-
-def _torch_col2im(torch, cols, shape, kernel, stride, pads, dilation):
-    n = shape[0]
-    u = cols.reshape(cols.shape[0], -1, n).permute(2, 0, 1)
-    full = torch.nn.functional.fold(u, (shape[2] + pads[0] + pads[1], shape[3] + pads[2] + pads[3]), kernel,
-                                    dilation=dilation, stride=stride)
-    return full[:, :, pads[0]:pads[0] + shape[2], pads[2]:pads[2] + shape[3]]
-
-
-def _may_alias(node):
-    """A 1x1 window with stride 1 and no padding over CHWN memory: the columns are the input's
-    own memory (ascontiguousarray has nothing to copy)."""
-    a = node.attrs
-    return tuple(a["kernel"]) == (1, 1) and tuple(a["stride"]) == (1, 1) and not any(a["pads"])
-
-
-_GEOMS = [((2, 3, 5, 5), dict(kernel=(3, 3), stride=(1, 1), pads=(0, 0, 0, 0), dilation=(1, 1))),
-          ((1, 2, 6, 7), dict(kernel=(2, 3), stride=(2, 1), pads=(1, 0, 2, 1), dilation=(2, 1)))]
-
-im2col_op = register(OpDef(
-    name="im2col", forward=_im2col_forward, infer=_im2col_infer, saves_inputs=False,
-    compiled=Compiled(out=BuildOut(lambda inputs, attrs, out: True if out is None else im2col_into_kernel(
-        inputs[0].shape, inputs[0].dtype.np, out, **attrs)), may_alias=_may_alias),
-    backward=lambda ctx, g: (col2im(g, tuple(ctx.inputs[0].shape), **_geo(ctx.attrs)),),
-    samples=lambda: [Sample((randn(*shape),), geo) for shape, geo in _GEOMS],
-    torch_ref=_torch_im2col, reference=_im2col_forward,
-    doc="Unfold sliding windows into columns (C*kh*kw, OH*OW*N)."))
+def _col2im_infer(cols, shape, **geo):
+    return Spec(shape, cols.dtype)
 
 
 def _col2im_samples():
@@ -160,23 +188,40 @@ def _col2im_samples():
     return out
 
 
-col2im_op = register(OpDef(
-    name="col2im", forward=_col2im_forward, saves_inputs=False, compiled=Compiled(fresh=True),
-    infer=lambda cols, shape, **geo: Spec(shape, cols.dtype),
-    backward=lambda ctx, g: (im2col(g, **_geo(ctx.attrs)),),
+def _torch_col2im(torch, cols, shape, kernel, stride, pads, dilation):
+    n = shape[0]
+    u = cols.reshape(cols.shape[0], -1, n).permute(2, 0, 1)
+    full = torch.nn.functional.fold(u, (shape[2] + pads[0] + pads[1], shape[3] + pads[2] + pads[3]), kernel,
+                                    dilation=dilation, stride=stride)
+    return full[:, :, pads[0]:pads[0] + shape[2], pads[2]:pads[2] + shape[3]]
+
+
+col2im_op = OpDef(
+    name="col2im", forward=_col2im_forward, backward=_col2im_backward, infer=_col2im_infer, saves_inputs=False,
+    compiled=Compiled(fresh=True), variants=Variants(),
     samples=_col2im_samples, torch_ref=_torch_col2im, reference=_col2im_forward,
-    doc="Adjoint of im2col: sum columns back into an image of `shape`."))
-
-
-def im2col(input, kernel, stride, pads, dilation):
-    return dispatch(im2col_op, (input,), {"kernel": tuple(kernel), "stride": tuple(stride), "pads": tuple(pads),
-                                          "dilation": tuple(dilation)})
+    doc="Adjoint of im2col: sum columns back into an image of `shape`.")
 
 
 def col2im(cols, shape, kernel, stride, pads, dilation):
+    """The adjoint of im2col (``fold``): columns (C*kh*kw, OH*OW*N) summed back into an image
+    of `shape` (N, C, H, W); where windows overlap, their values add up.
+
+    Args:
+        cols: (C*kh*kw, OH*OW*N), in im2col's order.
+        shape: the image's (N, C, H, W).
+        kernel, stride, dilation: (h, w) pairs.
+        pads: (top, bottom, left, right), dropped from the result.
+
+    Example::
+
+        >>> ug.col2im(ug.ones(4, 4), (1, 1, 3, 3), (2, 2), (1, 1), (0, 0, 0, 0), (1, 1))
+        tensor([[[[1., 2., 1.],
+                  [2., 4., 2.],
+                  [1., 2., 1.]]]])
+    """
     return dispatch(col2im_op, (cols,), {"shape": tuple(shape), "kernel": tuple(kernel), "stride": tuple(stride),
                                          "pads": tuple(pads), "dilation": tuple(dilation)})
 
 
-im2col_op.public = im2col
-col2im_op.public = col2im
+register(col2im_op, public=col2im)

@@ -28,7 +28,7 @@ def abs(input):
     Example::
 
         >>> ug.abs(ug.tensor([-1.5, 2.0]))
-        tensor([1.5000, 2.    ])
+        tensor([1.5, 2. ])
     """
     return dispatch(abs_op, (input,), NO_ATTRS)
 

@@ -25,7 +25,7 @@ def _backward(ctx, g):
 add_op = OpDef(
     name="add", forward=_forward, array_fn=operator.add, backward=_backward, infer=binary_infer("add"),
     saves_inputs=False,
-    compiled=ufunc_facts("add", "({0} + {1})", commutative=True),
+    compiled=ufunc_facts("add", "({0} + {1})", commutative=True, neutral=((0, 0.0), (1, 0.0))),
     variants=Variants(methods=("add",), operators=("__add__",), reflected=("__radd__",), inplace=("add_", "__iadd__")),
     samples=binary_samples(), torch_ref=lambda torch, a, b: a + b, reference=_forward)
 
@@ -44,7 +44,7 @@ def add(input, other, alpha=1):
         tensor([[11., 12.],
                 [21., 22.]])
         >>> ug.tensor([1, 2]) + 0.5
-        tensor([1.5000, 2.5000])
+        tensor([1.5, 2.5])
     """
     if alpha != 1:
         other = mul(other, alpha)

@@ -81,7 +81,7 @@ def axpby(y, x, alpha=1.0, beta=1.0):
     Example::
 
         >>> ug.axpby(ug.ones(3), ug.tensor([1.0, 2.0, 3.0]), alpha=2.0, beta=0.5)
-        tensor([2.5000, 4.5000, 6.5000])
+        tensor([2.5, 4.5, 6.5])
     """
     if not hasattr(alpha, "_data"):
         alpha = const(float(alpha), y._dtype, y._device)

@@ -25,7 +25,7 @@ def _backward(ctx, g):
 
 div_op = OpDef(
     name="div", forward=_forward, backward=_backward, infer=binary_infer("div"),
-    compiled=ufunc_facts("true_divide", "({0} / {1})", in_place=False, fresh=True),
+    compiled=ufunc_facts("true_divide", "({0} / {1})", in_place=False, fresh=True, neutral=((1, 1.0),)),
     variants=Variants(aliases=("divide", "true_divide"), methods=("div", "divide", "true_divide"),
                       operators=("__truediv__",), reflected=("__rtruediv__",), inplace=("div_", "__itruediv__")),
     samples=binary_samples(second=positive), torch_ref=lambda torch, a, b: a / b, reference=_forward)
@@ -40,7 +40,7 @@ def div(input, other, rounding_mode=None):
     Example::
 
         >>> ug.div(ug.tensor([1, 7]), 2)
-        tensor([0.5000, 3.5000])
+        tensor([0.5, 3.5])
         >>> ug.div(ug.tensor([-7.0, 7.0]), 2, rounding_mode="trunc")
         tensor([-3.,  3.])
     """

@@ -27,7 +27,7 @@ def _backward(ctx, g):
 
 mul_op = OpDef(
     name="mul", forward=_forward, array_fn=operator.mul, backward=_backward, infer=binary_infer("mul"),
-    compiled=ufunc_facts("multiply", "({0} * {1})", commutative=True),
+    compiled=ufunc_facts("multiply", "({0} * {1})", commutative=True, neutral=((0, 1.0), (1, 1.0))),
     variants=Variants(aliases=("multiply",), methods=("mul",), operators=("__mul__",), reflected=("__rmul__",),
                       inplace=("mul_", "__imul__")),
     samples=binary_samples(), torch_ref=lambda torch, a, b: a * b, reference=_forward)

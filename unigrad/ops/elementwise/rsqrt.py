@@ -28,7 +28,7 @@ def rsqrt(input):
     Example::
 
         >>> ug.rsqrt(ug.tensor([4.0, 0.25]))
-        tensor([0.5000, 2.    ])
+        tensor([0.5, 2. ])
     """
     return dispatch(rsqrt_op, (as_float_tensor(input),), NO_ATTRS)
 

@@ -22,7 +22,7 @@ def _backward(ctx, g):
 sub_op = OpDef(
     name="sub", forward=_forward, array_fn=operator.sub, backward=_backward, infer=binary_infer("sub"),
     saves_inputs=False,
-    compiled=ufunc_facts("subtract", "({0} - {1})"),
+    compiled=ufunc_facts("subtract", "({0} - {1})", neutral=((1, 0.0),)),
     variants=Variants(aliases=("subtract",), methods=("sub",), operators=("__sub__",), reflected=("__rsub__",),
                       inplace=("sub_", "__isub__")),
     samples=binary_samples(), torch_ref=lambda torch, a, b: a - b, reference=_forward)
@@ -36,7 +36,7 @@ def sub(input, other, alpha=1):
         >>> ug.sub(ug.tensor([5.0, 7.0]), 2)
         tensor([3., 5.])
         >>> 1 - ug.tensor([0.25])
-        tensor([0.7500])
+        tensor([0.75])
     """
     if alpha != 1:
         other = mul(other, alpha)

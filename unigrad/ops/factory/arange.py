@@ -18,7 +18,7 @@ def _infer(start, end, step, dtype=None, device=None):
     return Spec((_count(start, end, step),), dtype or _dt.result_dtype([], [start, end, step]))
 
 
-arange_op = register(OpDef(
+arange_op = OpDef(
     name="arange", forward=lambda xp, start, end, step, dtype, device: xp.arange(start, end, step, dtype=dtype.np),
     diff_outputs=(), infer=_infer, device_attr="device",
     samples=lambda: [Sample((), {"start": 0, "end": 5, "step": 1}, grad=False),
@@ -26,7 +26,7 @@ arange_op = register(OpDef(
                      Sample((), {"start": 10, "end": 1, "step": -3}, grad=False)],
     torch_ref=lambda torch, start, end, step, dtype=None: torch.arange(
         start, end, step, dtype=None if dtype is None else torch_dtype(torch, dtype)),
-    reference=lambda np, start, end, step, dtype=None: np.arange(start, end, step)))
+    reference=lambda np, start, end, step, dtype=None: np.arange(start, end, step))
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
@@ -39,7 +39,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         >>> ug.arange(4)
         tensor([0, 1, 2, 3])
         >>> ug.arange(0, 1, 0.25)
-        tensor([0.0000, 0.2500, 0.5000, 0.7500])
+        tensor([0.  , 0.25, 0.5 , 0.75])
     """
     if end is None:
         start, end = 0, start
@@ -52,4 +52,4 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     return made(out, requires_grad)
 
 
-arange_op.public = arange
+register(arange_op, public=arange)

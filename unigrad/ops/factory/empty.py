@@ -11,12 +11,12 @@ def _infer(size, dtype=None, device=None):
     return Spec(tuple(size), dtype or _dt.get_default_dtype())
 
 
-empty_op = register(OpDef(
+empty_op = OpDef(
     name="empty", forward=lambda xp, size, dtype, device: xp.empty(size, dtype=dtype.np), diff_outputs=(),
     infer=_infer, device_attr="device",
     # values are unspecified: the samples are empty or compared through a zero-size shape only
     samples=lambda: [Sample(((0, 3),), grad=False), Sample(((2, 0),), grad=False)],
-    torch_ref=lambda torch, size: torch.empty(size)))
+    torch_ref=lambda torch, size: torch.empty(size))
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
@@ -39,6 +39,6 @@ def empty_like(input, dtype=None, device=None, requires_grad=False):
     return empty(tuple(input.shape), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-empty_op.public = empty
+register(empty_op, public=empty)
 register(OpDef(name="empty_like", impl=empty_like, samples=lambda: [Sample((randn(0, 3),), grad=False)],
                torch_ref=lambda torch, x: torch.empty_like(x)))

@@ -5,11 +5,11 @@ from ..registry import OpDef, Sample, register
 from ..spec import Spec
 from .common import device_and_dtype, made
 
-eye_op = register(OpDef(
+eye_op = OpDef(
     name="eye", forward=lambda xp, n, m, dtype, device: xp.eye(n, m, dtype=dtype.np), diff_outputs=(),
     infer=lambda n, m, dtype=None, device=None: Spec((n, m), dtype or _dt.get_default_dtype()), device_attr="device",
     samples=lambda: [Sample((), {"n": 3, "m": 3}, grad=False), Sample((), {"n": 2, "m": 4}, grad=False)],
-    torch_ref=lambda torch, n, m: torch.eye(n, m), reference=lambda np, n, m: np.eye(n, m)))
+    torch_ref=lambda torch, n, m: torch.eye(n, m), reference=lambda np, n, m: np.eye(n, m))
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
@@ -26,4 +26,4 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return made(out, requires_grad)
 
 
-eye_op.public = eye
+register(eye_op, public=eye)

@@ -1,7 +1,9 @@
 """full (a tensor of one value) and the fills built on it: zeros, ones, and their *_like forms."""
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, register
+from ...core.grad_mode import state as _grad_state
+from ...core.trace_hook import state as _trace
+from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .common import device_and_dtype, like, made, size_of, torch_dtype
@@ -15,14 +17,25 @@ def _infer(size, fill_value, dtype=None, device=None):
     return Spec(tuple(size), dtype or _dt.result_dtype([], [fill_value]))
 
 
-full_op = register(OpDef(
+def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor of shape `size` filled with fill_value, in self's dtype and device unless given."""
+    return full(size, fill_value, dtype or self.dtype, device or self.device, requires_grad)
+
+
+def fill_(self, value):
+    """The value self.fill_(value) writes: value everywhere."""
+    return full_like(self, value)
+
+
+full_op = OpDef(
     name="full", forward=_forward, diff_outputs=(), infer=_infer, device_attr="device",
+    variants=Variants(methods={"new_full": new_full}, inplace={"fill_": fill_}),
     samples=lambda: [Sample((), {"size": (2, 3), "fill_value": 1.5, "dtype": _dt.float64}, grad=False),
                      Sample((), {"size": (4,), "fill_value": 7}, grad=False),
                      Sample((), {"size": (), "fill_value": True}, grad=False)],
     torch_ref=lambda torch, size, fill_value, dtype=None: torch.full(
         size, fill_value, dtype=None if dtype is None else torch_dtype(torch, dtype)),
-    reference=lambda np, size, fill_value, dtype=None: np.full(size, fill_value)))
+    reference=lambda np, size, fill_value, dtype=None: np.full(size, fill_value))
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -38,8 +51,8 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     Example::
 
         >>> ug.full((2, 2), 0.5)
-        tensor([[0.5000, 0.5000],
-                [0.5000, 0.5000]])
+        tensor([[0.5, 0.5],
+                [0.5, 0.5]])
     """
     if dtype is None:
         dtype = _dt.result_dtype([], [fill_value])
@@ -49,7 +62,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     return made(out, requires_grad)
 
 
-full_op.public = full
+register(full_op, public=full)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
@@ -95,10 +108,30 @@ def ones_like(input, dtype=None, device=None, requires_grad=False):
     return full(tuple(input.shape), 1, dtype, device, requires_grad)
 
 
-register(OpDef(name="zeros", impl=zeros, samples=lambda: [Sample((2, 3), grad=False), Sample(((4,),), grad=False)],
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    """Zeros of shape `size`, in self's dtype and device unless given."""
+    return zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    """Ones of shape `size`, in self's dtype and device unless given."""
+    return ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def zero_(self):
+    """What self.zero_() writes: zeros (filled straight into self's memory when no tape or trace
+    needs to see it)."""
+    if not (_grad_state.enabled and self.requires_grad) and not _trace.tracer.active:
+        self._data.fill(0)
+        return self
+    return full_like(self, 0)
+
+
+register(OpDef(name="zeros", impl=zeros, variants=Variants(methods={"new_zeros": new_zeros}, inplace={"zero_": zero_}),
+               samples=lambda: [Sample((2, 3), grad=False), Sample(((4,),), grad=False)],
                torch_ref=lambda torch, *size: torch.zeros(*size)))
-register(OpDef(name="ones", impl=ones, samples=lambda: [Sample((2, 3), grad=False)],
-               torch_ref=lambda torch, *size: torch.ones(*size)))
+register(OpDef(name="ones", impl=ones, variants=Variants(methods={"new_ones": new_ones}),
+               samples=lambda: [Sample((2, 3), grad=False)], torch_ref=lambda torch, *size: torch.ones(*size)))
 register(OpDef(name="full_like", impl=full_like, samples=lambda: [Sample((randn(2, 3), 2.5), grad=False)],
                torch_ref=lambda torch, x, value: torch.full_like(x, value)))
 register(OpDef(name="zeros_like", impl=zeros_like, samples=lambda: [Sample((randn(2, 3),), grad=False)],

@@ -5,7 +5,7 @@ from ..registry import OpDef, Sample, register
 from ..spec import Spec
 from .common import device_and_dtype, made
 
-linspace_op = register(OpDef(
+linspace_op = OpDef(
     name="linspace",
     forward=lambda xp, start, end, steps, dtype, device: xp.linspace(start, end, steps, dtype=dtype.np),
     diff_outputs=(), infer=lambda start, end, steps, dtype=None, device=None: Spec(
@@ -13,7 +13,7 @@ linspace_op = register(OpDef(
     samples=lambda: [Sample((), {"start": 0.0, "end": 1.0, "steps": 5}, grad=False),
                      Sample((), {"start": -2, "end": 3, "steps": 1}, grad=False)],
     torch_ref=lambda torch, start, end, steps: torch.linspace(start, end, steps),
-    reference=lambda np, start, end, steps: np.linspace(start, end, steps)))
+    reference=lambda np, start, end, steps: np.linspace(start, end, steps))
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
@@ -22,7 +22,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     Example::
 
         >>> ug.linspace(0, 1, 5)
-        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+        tensor([0.  , 0.25, 0.5 , 0.75, 1.  ])
     """
     device, dtype = device_and_dtype(device, dtype)
     out = dispatch(linspace_op, (), {"start": start, "end": end, "steps": int(steps), "dtype": dtype,
@@ -30,4 +30,4 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     return made(out, requires_grad)
 
 
-linspace_op.public = linspace
+register(linspace_op, public=linspace)

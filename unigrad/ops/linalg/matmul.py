@@ -1,68 +1,17 @@
-"""matmul with NumPy/PyTorch semantics (1-D promotion, batching, broadcasting), and linear."""
+"""matmul with NumPy/PyTorch semantics (1-D promotion, batching, broadcasting), also mm, bmm and
+Tensor.dot; with the split-inner-dimension path for tiny results of long products, and the GEMM
+FLOP count that linear shares."""
 import functools
 
 import numpy as np
 
-from ...backend import cblas
 from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import BuildOut, Compiled, OpDef, Sample, register
+from ..registry import BuildOut, Compiled, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes
-
-
-def _matmul_infer(a, b):
-    if not a.shape or not b.shape:
-        raise ShapeError(f"op 'matmul': both operands need at least 1 dim, got {a.shape} and {b.shape}")
-    a2 = (1,) + a.shape if len(a.shape) == 1 else a.shape
-    b2 = b.shape + (1,) if len(b.shape) == 1 else b.shape
-    if a2[-1] != b2[-2]:
-        raise ShapeError(f"op 'matmul': shapes {a.shape} and {b.shape} cannot be multiplied "
-                         f"({a2[-1]} != {b2[-2]})")
-    batch = broadcast_shapes("matmul", a2[:-2], b2[:-2])
-    out = batch + (a2[-2], b2[-1])
-    if len(a.shape) == 1:
-        out = out[:-2] + out[-1:]
-    if len(b.shape) == 1:
-        out = out[:-1]
-    return Spec(out, a.dtype)
-
-
-def _mT(x):
-    return F.transpose(x, -1, -2)
-
-
-def _matmul_backward(ctx, g):
-    a, b = ctx.inputs
-    a_vec, b_vec = a.ndim == 1, b.ndim == 1
-    if a_vec and b_vec:
-        return (F.mul(g, b) if ctx.needs_input_grad(0) else None, F.mul(g, a) if ctx.needs_input_grad(1) else None)
-    a2 = F.unsqueeze(a, 0) if a_vec else a
-    b2 = F.unsqueeze(b, -1) if b_vec else b
-    g2 = g
-    if a_vec:
-        g2 = F.unsqueeze(g2, -2)
-    if b_vec:
-        g2 = F.unsqueeze(g2, -1)
-    ga = gb = None
-    if ctx.needs_input_grad(0):
-        ga = F.sum_to(F.matmul(g2, _mT(b2)), tuple(a2.shape))
-        ga = F.reshape(ga, tuple(a.shape))
-    if ctx.needs_input_grad(1):
-        if b2.ndim == 2 and a2.ndim == 2 and not b._data.flags.c_contiguous and b._data.flags.f_contiguous:
-            # b is a transposed view (x @ W.t() in linear): build (g.T @ a).T so that, after the
-            # transpose's own backward, W's gradient is contiguous for the optimizer's update
-            gb = _mT(F.matmul(_mT(g2), a2))
-        elif b2.ndim == 2 and a2.ndim > 2:
-            # (B.., m, k) @ (k, n): fold the batch into one GEMM instead of summing B products
-            gb = F.matmul(_mT(F.reshape(a2, (-1, a2.shape[-1]))), F.reshape(g2, (-1, g2.shape[-1])))
-        else:
-            gb = F.sum_to(F.matmul(_mT(a2), g2), tuple(b2.shape))
-        gb = F.reshape(gb, tuple(b.shape))
-    return ga, gb
-
 
 # A 2-D product with a tiny result and a long inner dimension (a convolution's weight gradient:
 # (20, 36864) @ (36864, 25)) runs at ~35 GFLOPS as one OpenBLAS call; split into a batch of
@@ -92,10 +41,61 @@ def split_k_matmul(a, b, out=None):
     return out
 
 
-def _matmul_forward(xp, a, b):
+def _forward(xp, a, b):
     if xp is np and splits_inner_dim(a.shape, b.shape):
         return split_k_matmul(a, b)
     return xp.matmul(a, b)
+
+
+def _mT(x):
+    return F.transpose(x, -1, -2)
+
+
+def _backward(ctx, g):
+    a, b = ctx.inputs
+    a_vec, b_vec = a.ndim == 1, b.ndim == 1
+    if a_vec and b_vec:
+        return (F.mul(g, b) if ctx.needs_input_grad(0) else None, F.mul(g, a) if ctx.needs_input_grad(1) else None)
+    a2 = F.unsqueeze(a, 0) if a_vec else a
+    b2 = F.unsqueeze(b, -1) if b_vec else b
+    g2 = g
+    if a_vec:
+        g2 = F.unsqueeze(g2, -2)
+    if b_vec:
+        g2 = F.unsqueeze(g2, -1)
+    ga = gb = None
+    if ctx.needs_input_grad(0):
+        ga = F.sum_to(F.matmul(g2, _mT(b2)), tuple(a2.shape))
+        ga = F.reshape(ga, tuple(a.shape))
+    if ctx.needs_input_grad(1):
+        if b2.ndim == 2 and a2.ndim == 2 and not b._data.flags.c_contiguous and b._data.flags.f_contiguous:
+            # b is a transposed view (x @ W.t() in linear): build (g.T @ a).T so that, after the
+            # transpose's own backward, W's gradient is contiguous for the optimizer's update
+            gb = _mT(F.matmul(_mT(g2), a2))
+        elif b2.ndim == 2 and a2.ndim > 2:
+            # (B.., m, k) @ (k, n): fold the batch into one GEMM instead of summing B products
+            gb = F.matmul(_mT(F.reshape(a2, (-1, a2.shape[-1]))), F.reshape(g2, (-1, g2.shape[-1])))
+        else:
+            gb = F.sum_to(F.matmul(_mT(a2), g2), tuple(b2.shape))
+        gb = F.reshape(gb, tuple(b.shape))
+    return ga, gb
+
+
+def _infer(a, b):
+    if not a.shape or not b.shape:
+        raise ShapeError(f"op 'matmul': both operands need at least 1 dim, got {a.shape} and {b.shape}")
+    a2 = (1,) + a.shape if len(a.shape) == 1 else a.shape
+    b2 = b.shape + (1,) if len(b.shape) == 1 else b.shape
+    if a2[-1] != b2[-2]:
+        raise ShapeError(f"op 'matmul': shapes {a.shape} and {b.shape} cannot be multiplied "
+                         f"({a2[-1]} != {b2[-2]})")
+    batch = broadcast_shapes("matmul", a2[:-2], b2[:-2])
+    out = batch + (a2[-2], b2[-1])
+    if len(a.shape) == 1:
+        out = out[:-2] + out[-1:]
+    if len(b.shape) == 1:
+        out = out[:-1]
+    return Spec(out, a.dtype)
 
 
 def gemm_flops(inputs, outputs, attrs):
@@ -108,14 +108,16 @@ def gemm_flops(inputs, outputs, attrs):
     return 2 * k * n
 
 
-def _matmul_out(inputs, attrs, out):
+def _out(inputs, attrs, out):
     a, b = inputs
     return functools.partial(split_k_matmul if splits_inner_dim(a.shape, b.shape) else np.matmul, out=out)
 
 
-matmul_op = register(OpDef(
-    name="matmul", forward=_matmul_forward, backward=_matmul_backward, infer=_matmul_infer,
-    compiled=Compiled(out=BuildOut(_matmul_out), fresh=True, blas=True, flops=gemm_flops),
+matmul_op = OpDef(
+    name="matmul", forward=_forward, backward=_backward, infer=_infer,
+    compiled=Compiled(out=BuildOut(_out), fresh=True, blas=True, flops=gemm_flops),
+    variants=Variants(aliases=("mm", "bmm"), methods=("matmul", "mm", "bmm", "dot"), operators=("__matmul__",),
+                      reflected=("__rmatmul__",)),
     samples=lambda: [Sample((randn(3, 4), randn(4, 5, seed=1)), name="2d"),
                      Sample((randn(2, 3, 4), randn(4, 5, seed=1)), name="batched-2d"),
                      Sample((randn(3, 4), randn(2, 4, 5, seed=1)), name="2d-batched"),
@@ -124,76 +126,32 @@ matmul_op = register(OpDef(
                      Sample((randn(3, 4), randn(4, seed=1)), name="mat-vec"),
                      Sample((randn(4), randn(4, seed=1)), name="dot"),
                      Sample((randn(4, 3).T, randn(4, 2, seed=1)), name="strided")],
-    torch_ref=lambda torch, a, b: torch.matmul(a, b), reference=lambda np, a, b: np.matmul(a, b)))
+    torch_ref=lambda torch, a, b: torch.matmul(a, b), reference=lambda np, a, b: np.matmul(a, b))
 
 
 def matmul(input, other):
+    """The matrix product ``input @ other`` (also ``ug.mm``, ``ug.bmm`` and ``Tensor.dot``), as np.matmul:
+
+    - 2-D @ 2-D: (n, k) @ (k, m) -> (n, m);
+    - a 1-D operand is a row (first) or a column (second) vector, its dim dropped from the
+      result; 1-D @ 1-D is the dot product, a 0-d tensor;
+    - more dims are batch dims, which broadcast: (b, n, k) @ (k, m) -> (b, n, m).
+
+    Example::
+
+        >>> a = ug.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> a @ a
+        tensor([[ 7., 10.],
+                [15., 22.]])
+        >>> ug.matmul(a, ug.tensor([1.0, -1.0]))
+        tensor([-1., -1.])
+        >>> ug.tensor([1.0, -1.0]).dot(ug.tensor([2.0, 1.0]))
+        tensor(1.)
+        >>> ug.matmul(ug.ones(5, 2, 3), ug.ones(3, 4)).shape
+        unigrad.Size([5, 2, 4])
+    """
     a, b = tensor_operands(input, other)
     return dispatch(matmul_op, (a, b), {})
 
 
-matmul_op.public = matmul
-mm = bmm = matmul
-
-
-def _linear_infer(x, w, b=None):
-    if len(w.shape) != 2 or not x.shape or x.shape[-1] != w.shape[1]:
-        raise ShapeError(f"linear: input has {x.shape[-1] if x.shape else 0} features (shape {x.shape}) but weight "
-                         f"expects {w.shape[-1] if w.shape else 0} (weight shape {w.shape}, (out, in))")
-    if b is not None and tuple(b.shape) != (w.shape[0],):
-        raise ShapeError(f"linear: bias of shape {b.shape} does not match {w.shape[0]} output features")
-    return Spec(tuple(x.shape[:-1]) + (w.shape[0],), x.dtype)
-
-
-def _linear_forward(xp, x, w, b=None):
-    if xp is np and x.ndim == 2:
-        return linear_into(x, w, b, np.empty((x.shape[0], w.shape[0]), dtype=x.dtype))
-    out = xp.matmul(x, w.T)  # BLAS reads the transposed weight in place
-    if b is not None:
-        out += b  # into the fresh product: no second array
-    return out
-
-
-def linear_into(x, w, b=None, out=None):
-    """linear written into `out` (a compiled plan's buffer, or a new array), NumPy."""
-    if b is not None and cblas.linear_into(x, w, b, out):  # one GEMM accumulating onto the bias
-        return out
-    np.matmul(x, w.T, out=out)
-    if b is not None:
-        out += b
-    return out
-
-
-def _linear_backward(ctx, g):
-    x, w = ctx.inputs[0], ctx.inputs[1]
-    gx = gw = gb = None
-    if ctx.needs_input_grad(0):
-        gx = F.matmul(g, w)
-    if ctx.needs_input_grad(1):
-        # g.T @ x: the weight's gradient comes out (out, in) and contiguous, owned by nobody else,
-        # so it becomes .grad without a copy (a transposed product would need one)
-        g2 = F.reshape(g, (-1, w.shape[0]))
-        gw = F.matmul(_mT(g2), F.reshape(x, (-1, w.shape[1])))
-    if len(ctx.inputs) == 3 and ctx.needs_input_grad(2):
-        gb = F.sum_to(g, (w.shape[0],))
-    return (gx, gw, gb) if len(ctx.inputs) == 3 else (gx, gw)
-
-
-linear_op = register(OpDef(
-    name="linear", forward=_linear_forward, backward=_linear_backward, infer=_linear_infer,
-    compiled=Compiled(out=linear_into, fresh=True, blas=True, flops=gemm_flops),
-    samples=lambda: [Sample((randn(3, 4), randn(5, 4, seed=1), randn(5, seed=2)), name="bias"),
-                     Sample((randn(2, 3, 4), randn(5, 4, seed=1)), name="batched"),
-                     Sample((randn(4), randn(5, 4, seed=1), randn(5, seed=2)), name="vector")],
-    torch_ref=lambda torch, x, w, b=None: torch.nn.functional.linear(x, w, b),
-    reference=lambda np, x, w, b=None: np.matmul(x, w.T) + (0 if b is None else b),
-    doc="input @ weight.T + bias with weight (out_features, in_features), as one op."))
-
-
-def linear(input, weight, bias=None):
-    """input @ weight.T + bias, with weight of shape (out_features, in_features)."""
-    operands = tensor_operands(input, weight) if bias is None else tensor_operands(input, weight, bias)
-    return dispatch(linear_op, tuple(operands), {})
-
-
-linear_op.public = linear
+register(matmul_op, public=matmul)

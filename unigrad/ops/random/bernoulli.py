@@ -27,11 +27,11 @@ def _reference(np_, probs, p=None, generator=None):
     return (replay(generator).random(probs.shape) < (probs if p is None else p)).astype(probs.dtype)
 
 
-bernoulli_op = register(OpDef(
+bernoulli_op = OpDef(
     name="bernoulli", forward=_forward, diff_outputs=(), nondiff_inputs=(0,), random=True,
     infer=lambda probs, p=None, generator=None: Spec(probs.shape, probs.dtype), samples=_samples,
     torch_ref=lambda torch, probs, p=None, generator=None: torch.bernoulli(probs) if p is None else
-    torch.bernoulli(probs, p), reference=_reference))
+    torch.bernoulli(probs, p), reference=_reference)
 
 
 def bernoulli(input, p=None, generator=None):
@@ -52,4 +52,4 @@ def bernoulli(input, p=None, generator=None):
                                             "generator": checked(generator, input._device)})
 
 
-bernoulli_op.public = bernoulli
+register(bernoulli_op, public=bernoulli)

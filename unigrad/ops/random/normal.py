@@ -2,14 +2,25 @@
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
 from ..factory.common import device_and_dtype, like, made, size_of, torch_dtype
-from ..registry import OpDef, Sample, register
+from .. import api as F
+from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn as sample_randn
 from ..spec import Spec
 from .common import checked, floats, replay, seeded, stream
 
-randn_op = register(OpDef(
-    name="randn", forward=lambda xp, size, dtype, device, generator: floats(
-        stream(device, generator), "standard_normal", size, dtype),
+
+def _forward(xp, size, dtype, device, generator):
+    return floats(stream(device, generator), "standard_normal", size, dtype)
+
+
+def normal_(self, mean=0.0, std=1.0, generator=None):
+    """What self.normal_(mean, std) writes: normal draws in self's shape, dtype and device."""
+    draws = randn(*self.shape, generator=generator, dtype=self.dtype, device=self.device)
+    return F.add(F.mul(draws, std), mean).detach()
+
+
+randn_op = OpDef(
+    name="randn", forward=_forward, variants=Variants(inplace={"normal_": normal_}),
     diff_outputs=(), random=True, device_attr="device",
     infer=lambda size, dtype=None, device=None, generator=None: Spec(tuple(size), dtype or _dt.get_default_dtype()),
     samples=lambda: [Sample(((3000,),), {"dtype": _dt.float64, "generator": seeded(3)}, grad=False),
@@ -17,7 +28,7 @@ randn_op = register(OpDef(
     torch_ref=lambda torch, size, dtype=None, generator=None: torch.randn(
         size, dtype=torch_dtype(torch, dtype or _dt.get_default_dtype())),
     reference=lambda np, size, dtype=None, generator=None: replay(generator).standard_normal(
-        size, dtype=(dtype or _dt.get_default_dtype()).np)))
+        size, dtype=(dtype or _dt.get_default_dtype()).np))
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
@@ -47,7 +58,7 @@ def randn_like(input, dtype=None, device=None, requires_grad=False, generator=No
     return randn(tuple(input.shape), generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-randn_op.public = randn
+register(randn_op, public=randn)
 register(OpDef(name="randn_like", impl=randn_like, random=True,
                samples=lambda: [Sample((sample_randn(3000),), grad=False)],
                torch_ref=lambda torch, x: torch.randn_like(x)))

@@ -13,7 +13,7 @@ def _forward(xp, low, high, size, dtype, device, generator):
     return stream(device, generator).integers(low, high, size=size).astype(dtype.np, copy=False)
 
 
-randint_op = register(OpDef(
+randint_op = OpDef(
     name="randint", forward=_forward, diff_outputs=(), random=True, device_attr="device",
     infer=lambda low, high, size, dtype=None, device=None, generator=None: Spec(tuple(size), dtype or _dt.int64),
     samples=lambda: [Sample((), {"low": 0, "high": 10, "size": (3000,), "generator": seeded(5)}, grad=False),
@@ -21,7 +21,7 @@ randint_op = register(OpDef(
                             grad=False)],
     torch_ref=lambda torch, low, high, size, dtype=None, generator=None: torch.randint(
         low, high, size, dtype=torch_dtype(torch, dtype or _dt.int64)),
-    reference=lambda np, low, high, size, dtype=None, generator=None: replay(generator).integers(low, high, size=size)))
+    reference=lambda np, low, high, size, dtype=None, generator=None: replay(generator).integers(low, high, size=size))
 
 
 def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -60,7 +60,7 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, generator=Non
     return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype, device=device)
 
 
-randint_op.public = randint
+register(randint_op, public=randint)
 register(OpDef(name="randint_like", impl=randint_like, random=True,
                samples=lambda: [Sample((randn(3000), 5), grad=False)],
                torch_ref=lambda torch, x, high: torch.randint_like(x, high)))

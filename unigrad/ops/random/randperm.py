@@ -14,13 +14,14 @@ def _forward(xp, n, dtype, device, generator):
     return xp.argsort(rng.random(n)).astype(dtype.np)  # CuPy's Generator has no permutation
 
 
-randperm_op = register(OpDef(
+randperm_op = OpDef(
     name="randperm", forward=_forward, diff_outputs=(), random=True, device_attr="device",
     infer=lambda n, dtype=None, device=None, generator=None: Spec((n,), dtype or _dt.int64),
     samples=lambda: [Sample((), {"n": 3000, "generator": seeded(7)}, grad=False),
                      Sample((), {"n": 1, "generator": seeded(8)}, grad=False)],
-    torch_ref=lambda torch, n, dtype=None, generator=None: torch.randperm(n, dtype=torch_dtype(torch, dtype or _dt.int64)),
-    reference=lambda np, n, dtype=None, generator=None: replay(generator).permutation(n)))
+    torch_ref=lambda torch, n, dtype=None, generator=None: torch.randperm(
+        n, dtype=torch_dtype(torch, dtype or _dt.int64)),
+    reference=lambda np, n, dtype=None, generator=None: replay(generator).permutation(n))
 
 
 def randperm(n, generator=None, dtype=None, device=None):
@@ -36,4 +37,4 @@ def randperm(n, generator=None, dtype=None, device=None):
                                       "generator": checked(generator, device)})
 
 
-randperm_op.public = randperm
+register(randperm_op, public=randperm)

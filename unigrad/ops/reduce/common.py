@@ -1,4 +1,7 @@
-"""Shape helpers shared by the reductions."""
+"""What the reductions share: their shape rule and attrs, the broadcast of a reduced gradient back
+to the input's shape, and the conformance samples of sum/mean and var/std."""
+from ..registry import Sample
+from ..sampling import randn
 from ..spec import Spec, normalize_dims
 
 
@@ -13,6 +16,16 @@ def reduce_infer(name, out_dtype=None):
         axes = normalize_dims(name, dim, len(x.shape))
         return Spec(reduced_shape(x.shape, axes, keepdim), out_dtype or x.dtype)
     return infer
+
+
+def reduce_attrs(dim, keepdim):
+    """The attrs of a reduction call: dim (a list becomes a tuple) and keepdim, each only when given."""
+    attrs = {}
+    if dim is not None:
+        attrs["dim"] = tuple(dim) if isinstance(dim, list) else dim
+    if keepdim:
+        attrs["keepdim"] = True
+    return attrs
 
 
 def axes_of(x, dim):
@@ -40,3 +53,22 @@ def count(x_shape, dim):
     for a in axes:
         n *= x_shape[a]
     return n
+
+
+def reduce_samples():
+    """All dims, one dim, several with keepdim, a negative dim, an empty input and a 0-d one."""
+    return [Sample((randn(3, 4),), {}), Sample((randn(3, 4),), {"dim": 1}),
+            Sample((randn(2, 3, 4),), {"dim": (0, 2), "keepdim": True}), Sample((randn(2, 3),), {"dim": -1}),
+            Sample((randn(0, 3),), {"dim": 0}), Sample((randn(()),), {})]
+
+
+def var_samples():
+    return [Sample((randn(3, 4),), {}), Sample((randn(3, 4),), {"dim": 1}),
+            Sample((randn(2, 3, 4),), {"dim": (0, 2), "keepdim": True, "correction": 0})]
+
+
+def torch_var(fn):
+    """The PyTorch reference of var, std or var_mean (torch.<fn>)."""
+    def ref(torch, x, dim=None, keepdim=False, correction=1, unbiased=None):
+        return getattr(torch, fn)(x, dim=dim, keepdim=keepdim, correction=correction)
+    return ref

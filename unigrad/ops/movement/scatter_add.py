@@ -1,0 +1,68 @@
+"""scatter_add: input with src added at positions `index` along one dim (torch.scatter_add)."""
+import numpy as np
+
+from .. import api as F
+from ..dispatch import dispatch
+from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..sampling import randn
+from ..spec import Spec, normalize_dim
+from .indexing import add_at, along, fill_in
+
+
+def _forward(xp, x, index, src, dim, unique=False):
+    out = x.copy()
+    src = src[tuple(slice(0, s) for s in index.shape)]
+    key = along(xp, index, dim)
+    if unique:
+        out[key] += src  # no repeated positions: plain fancy-index add is exact and much faster
+    else:
+        add_at(xp, out, key, src)
+    return out
+
+
+def _backward(ctx, g):
+    x, index, src = ctx.inputs
+    gsrc = None
+    if ctx.needs_input_grad(2):
+        gsrc = F.gather(g, ctx.attrs["dim"], index)
+        if tuple(gsrc.shape) != tuple(src.shape):
+            gsrc = F.pad(gsrc, [p for s_src, s_idx in zip(reversed(src.shape), reversed(index.shape))
+                                for p in (0, s_src - s_idx)])
+    return g, None, gsrc
+
+
+scatter_add_op = OpDef(
+    name="scatter_add", forward=_forward, backward=_backward, nondiff_inputs=(1,),
+    compiled=Compiled(fresh=True),
+    infer=lambda x, index, src, dim, unique=False: Spec(x.shape, x.dtype),
+    variants=Variants(methods=("scatter_add",)),
+    samples=lambda: [Sample((randn(3, 4), np.array([[0, 3, 3], [1, 1, 1], [2, 0, 1]]), randn(3, 3, seed=1)),
+                            {"dim": 1}),
+                     Sample((randn(3, 4), np.array([[0, 1, 2, 0]]), randn(1, 4, seed=2)), {"dim": 0})],
+    torch_ref=lambda torch, x, index, src, dim, unique=False: torch.scatter_add(x, dim, index, src),
+    reference=lambda np, x, index, src, dim, unique=False: _forward(np, x, index, src, dim))
+
+
+def scatter_add(input, *args, dim=None, index=None, src=None, _unique=False):
+    """input with ``src[i][j]`` added at ``[index[i][j]][j]`` for dim 0, ``[i][index[i][j]]`` for
+    dim 1, and so on (repeated positions each add): called as ``scatter_add(input, dim, index,
+    src)``, as in PyTorch, the adjoint of gather.
+
+    index is an integer tensor of input's number of dims; src is at least index's shape (its
+    part of index's shape is used). The op's order, ``scatter_add(input, index, src, dim=d)``,
+    works too.
+
+    Example::
+
+        >>> ug.scatter_add(ug.zeros(3), 0, ug.tensor([0, 2, 0]), ug.tensor([1.0, 2.0, 3.0]))
+        tensor([4., 0., 2.])
+    """
+    dim, index, src = fill_in("scatter_add", args, dim=dim, index=index, src=src)
+    dim = normalize_dim("scatter_add", dim, input._data.ndim)
+    attrs = {"dim": dim}
+    if _unique:
+        attrs["unique"] = True
+    return dispatch(scatter_add_op, (input, index, src), attrs)
+
+
+register(scatter_add_op, public=scatter_add)
