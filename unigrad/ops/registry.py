@@ -114,7 +114,6 @@ class OpDef:
     reference: Optional[Callable] = None    # independent numpy implementation, (np, *arrays, **attrs)
     double_backward: bool = True            # conformance checks grad-of-grad
     tolerance: dict = field(default_factory=dict)   # overrides of rtol/atol in conformance
-    doc: str = ""
     public: Any = None                      # the user-facing function, set by register
 
     @property

@@ -127,8 +127,7 @@ im2col_op = OpDef(
         inputs[0].shape, inputs[0].dtype.np, out, **attrs)), may_alias=_may_alias),
     variants=Variants(),
     samples=lambda: [Sample((randn(*shape),), geo) for shape, geo in _GEOMS],
-    torch_ref=_torch_im2col, reference=_im2col_forward,
-    doc="Unfold sliding windows into columns (C*kh*kw, OH*OW*N).")
+    torch_ref=_torch_im2col, reference=_im2col_forward)
 
 
 def im2col(input, kernel, stride, pads, dilation):
@@ -199,8 +198,7 @@ def _torch_col2im(torch, cols, shape, kernel, stride, pads, dilation):
 col2im_op = OpDef(
     name="col2im", forward=_col2im_forward, backward=_col2im_backward, infer=_col2im_infer, saves_inputs=False,
     compiled=Compiled(fresh=True), variants=Variants(),
-    samples=_col2im_samples, torch_ref=_torch_col2im, reference=_col2im_forward,
-    doc="Adjoint of im2col: sum columns back into an image of `shape`.")
+    samples=_col2im_samples, torch_ref=_torch_col2im, reference=_col2im_forward)
 
 
 def col2im(cols, shape, kernel, stride, pads, dilation):

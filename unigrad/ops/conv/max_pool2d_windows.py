@@ -66,8 +66,7 @@ max_pool2d_windows_op = OpDef(
     n_outputs=2, saves_outputs=True, saves_inputs=False,
     variants=Variants(),
     samples=lambda: [Sample((randn(2, 3, 6, 7, seed=i),), g) for i, g in enumerate(GEOMS)],
-    torch_ref=_torch_pool, reference=argmax_ref,
-    doc="Max over pooling windows; second output is the window-local argmax (row-major in the window).")
+    torch_ref=_torch_pool, reference=argmax_ref)
 
 
 def max_pool2d_windows(x, kernel, stride, pads, dilation):
@@ -192,8 +191,7 @@ max_pool2d_values_op = OpDef(
     samples=lambda: [Sample((randn(2, 3, 6, 7, seed=i),), g) for i, g in enumerate(GEOMS)]
     + [Sample((randn(1, 3, 6, 9, seed=7),), dict(kernel=(2, 3), stride=(2, 3), pads=(0, 0, 0, 0), dilation=(1, 1)))],
     torch_ref=lambda torch, x, **geo: _torch_pool(torch, x, **geo)[0],
-    reference=lambda np, x, **geo: argmax_ref(np, x, **geo)[0],
-    doc="Max pooling values only (inference); its gradient recomputes the argmax.")
+    reference=lambda np, x, **geo: argmax_ref(np, x, **geo)[0])
 
 
 def max_pool2d_values(x, kernel, stride, pads, dilation):

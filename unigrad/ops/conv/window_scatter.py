@@ -69,8 +69,7 @@ window_scatter_op = OpDef(
     compiled=Compiled(fresh=True), variants=Variants(),
     samples=lambda: [Sample((randn(2, 3, *pooled_size((6, 7), **g), seed=i), _arg_sample(i, (2, 3, 6, 7), g)),
                             {"shape": (2, 3, 6, 7), **g}) for i, g in enumerate(GEOMS)],
-    torch_ref=_torch_scatter, reference=_window_scatter_forward,
-    doc="Gradient of max pooling: route each window's gradient to its argmax.")
+    torch_ref=_torch_scatter, reference=_window_scatter_forward)
 
 
 def window_scatter(g, arg, shape, kernel, stride, pads, dilation):
@@ -132,8 +131,7 @@ window_select_op = OpDef(
     nondiff_inputs=(1,), saves_inputs=False, variants=Variants(),
     samples=lambda: [Sample((randn(2, 3, 6, 7, seed=i + 5), _arg_sample(i, (2, 3, 6, 7), g)), g)
                      for i, g in enumerate(GEOMS)],
-    torch_ref=_torch_select, reference=_window_select_forward,
-    doc="Pick each window's argmax element (adjoint of window_scatter).")
+    torch_ref=_torch_select, reference=_window_select_forward)
 
 
 def window_select(x, arg, kernel, stride, pads, dilation):

@@ -63,8 +63,7 @@ linear_op = OpDef(
                      Sample((randn(2, 3, 4), randn(5, 4, seed=1)), name="batched"),
                      Sample((randn(4), randn(5, 4, seed=1), randn(5, seed=2)), name="vector")],
     torch_ref=lambda torch, x, w, b=None: torch.nn.functional.linear(x, w, b),
-    reference=lambda np, x, w, b=None: np.matmul(x, w.T) + (0 if b is None else b),
-    doc="input @ weight.T + bias with weight (out_features, in_features), as one op.")
+    reference=lambda np, x, w, b=None: np.matmul(x, w.T) + (0 if b is None else b))
 
 
 def linear(input, weight, bias=None):

@@ -87,8 +87,7 @@ def _reference(np_, x, target, ignore_index, reduction):
 cross_entropy_index_op = OpDef(
     name="cross_entropy_index", forward=_forward, backward=_backward, infer=_infer, nondiff_inputs=(1,),
     variants=Variants(),
-    samples=_samples, torch_ref=_torch_ce, reference=_reference,
-    doc="Mean or summed cross-entropy of logits (N, C) against class indices (N,), as one op.")
+    samples=_samples, torch_ref=_torch_ce, reference=_reference)
 
 
 def cross_entropy_index(x, target, ignore_index=-100, reduction="mean"):
@@ -164,8 +163,7 @@ cross_entropy_index_grad_op = OpDef(
     name="cross_entropy_index_grad", forward=_grad_forward, backward=_grad_backward,
     infer=lambda x, target, g, **attrs: Spec(x.shape, x.dtype), nondiff_inputs=(1,),
     variants=Variants(),
-    samples=_grad_samples, torch_ref=_torch_grad,
-    doc="Gradient of cross_entropy_index: (softmax(x) - onehot(target)) * valid * scale.")
+    samples=_grad_samples, torch_ref=_torch_grad)
 
 
 def cross_entropy_index_grad(x, target, g, ignore_index, reduction):
@@ -245,8 +243,7 @@ cross_entropy_index_with_grad_op = OpDef(
     name="cross_entropy_index_with_grad", forward=_fused_forward, backward=_fused_backward, infer=_fused_infer,
     n_outputs=2, diff_outputs=(0, 1), nondiff_inputs=(1,),
     variants=Variants(),
-    samples=_grad_samples, torch_ref=_fused_torch_ref,
-    doc="cross_entropy_index and cross_entropy_index_grad of the same logits, sharing one softmax.")
+    samples=_grad_samples, torch_ref=_fused_torch_ref)
 
 
 def cross_entropy_index_with_grad(x, target, g, ignore_index=-100, reduction="mean"):

@@ -49,7 +49,6 @@ broadcast_to_op = OpDef(
                      Sample((randn(()),), {"shape": (2, 2)})],
     torch_ref=lambda torch, x, shape: x.expand(*shape),
     reference=lambda np, x, shape: np.broadcast_to(x, _expand_shape(x.shape, shape)),
-    doc="Broadcast to a larger shape without copying (-1 keeps a dim).",
 )
 
 
@@ -103,7 +102,6 @@ sum_to_op = OpDef(
                      Sample((randn(2, 3),), {"shape": (2, 3)})],
     torch_ref=lambda torch, x, shape: x.sum_to_size(*shape) if shape else x.sum(),
     reference=lambda np, x, shape: _sum_to_forward(np, x, shape),
-    doc="Sum a tensor down to `shape` (the gradient of broadcasting).",
 )
 
 

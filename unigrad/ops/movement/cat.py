@@ -42,13 +42,10 @@ cat_op = OpDef(
     torch_ref=lambda torch, *xs, dim: torch.cat(xs, dim), reference=lambda np, *xs, dim: np.concatenate(xs, dim))
 
 
-def cat(tensors, *more, dim=0):
-    """The tensors joined along dim `dim` (also ``ug.concat``, ``ug.concatenate``): they need one
-    number of dims and equal sizes outside `dim`, and are promoted to one dtype. One tensor
-    comes back as it is.
-
-    Called as ``cat(tensors, dim=0)`` with a sequence of tensors; the op's own order, the tensors
-    one by one and dim by keyword (``cat(a, b, dim=0)``), works too.
+def cat(tensors, dim=0):
+    """The tensors (a sequence) joined along dim `dim` (also ``ug.concat``, ``ug.concatenate``):
+    they need one number of dims and equal sizes outside `dim`, and are promoted to one dtype.
+    One tensor comes back as it is.
 
     Example::
 
@@ -57,12 +54,9 @@ def cat(tensors, *more, dim=0):
         tensor([[0., 0., 0., 1.],
                 [0., 0., 0., 1.]])
     """
-    if isinstance(tensors, Tensor):  # the op's order: cat(a, b, ..., dim=d)
-        tensors = (tensors,) + more
-    elif more:
-        if len(more) > 1:
-            raise InvalidTypeError(f"cat: takes a sequence of tensors and a dim, got {len(more)} more arguments")
-        dim = more[0]
+    if isinstance(tensors, Tensor):
+        raise InvalidTypeError("cat: expected a sequence of tensors (cat([a, b], dim)), got one Tensor")
+    tensors = tuple(tensors)
     if not tensors:
         raise ShapeError("cat: expected a non-empty sequence of tensors")
     tensors = tensor_operands(*tensors)

@@ -7,7 +7,7 @@ from ..dispatch import dispatch
 from ..registry import Compiled, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
-from .indexing import along, fill_in
+from .indexing import along
 
 
 def _forward(xp, x, index, dim):
@@ -35,12 +35,12 @@ gather_op = OpDef(
     reference=lambda np, x, index, dim: x[along(np, index, dim)])
 
 
-def gather(input, *args, dim=None, index=None):
+def gather(input, dim, index):
     """``out[i][j] = input[index[i][j]][j]`` for dim 0, ``input[i][index[i][j]]`` for dim 1, and
-    so on: called as ``gather(input, dim, index)``, as in PyTorch.
+    so on, as torch.gather.
 
     index is an integer tensor with input's number of dims, no larger than input outside `dim`;
-    the result has index's shape. The op's order, ``gather(input, index, dim=d)``, works too.
+    the result has index's shape.
 
     Example::
 
@@ -49,7 +49,6 @@ def gather(input, *args, dim=None, index=None):
         tensor([[1., 1.],
                 [4., 3.]])
     """
-    dim, index = fill_in("gather", args, dim=dim, index=index)
     dim = normalize_dim("gather", dim, input._data.ndim)
     return dispatch(gather_op, (input, index), {"dim": dim})
 

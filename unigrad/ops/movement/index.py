@@ -90,8 +90,7 @@ index_grad_op = OpDef(
                              np.array([0, 2, 2, 1])), {"shape": (3,), "index": (Slot(0),), "accumulate": True}),
                      Sample((randn(2, 5),), {"shape": (4, 5), "index": (slice(1, 3),), "accumulate": False})],
     torch_ref=lambda torch, g, *idx, shape, index, accumulate: torch.zeros(shape, dtype=g.dtype).index_put(
-        plain_index(index, idx), g, accumulate=True) if idx else _torch_slice_set(torch, g, shape, index),
-    doc="Adjoint of indexing: scatter g into zeros of `shape` (summing repeats when accumulate).")
+        plain_index(index, idx), g, accumulate=True) if idx else _torch_slice_set(torch, g, shape, index))
 
 
 def index_grad(grad, *indices, shape, index, accumulate):

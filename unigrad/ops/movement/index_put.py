@@ -8,7 +8,7 @@ from ..registry import Compiled, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .getitem import take
-from .indexing import Slot, add_at, build_index, fill_in, plain_index, split_index
+from .indexing import Slot, add_at, build_index, plain_index, split_index
 
 
 def _forward(xp, x, v, *idx, index, accumulate=False):
@@ -55,14 +55,12 @@ index_put_op = OpDef(
     torch_ref=lambda torch, x, v, *idx, index, accumulate=False: _torch_index_put(torch, x, v, idx, index, accumulate))
 
 
-def index_put(input, *args, index=None, values=None, accumulate=False):
+def index_put(input, index, values, accumulate=False):
     """``input`` with ``input[index] = values`` applied, out of place (``+=`` when accumulate, where
-    repeated positions each add). Called as ``index_put(input, index, values, accumulate=False)``;
-    ``self[index] = value`` writes its result into self.
+    repeated positions each add); ``self[index] = value`` writes its result into self.
 
     index is anything x[...] takes; values (a tensor, converted to input's dtype, or a number)
-    broadcast to the shape of ``input[index]``. The op's own order, values and the index's
-    tensors positionally and the index spec by keyword, works too.
+    broadcast to the shape of ``input[index]``.
 
     Example::
 
@@ -74,14 +72,6 @@ def index_put(input, *args, index=None, values=None, accumulate=False):
         tensor([[0., 5., 0.],
                 [0., 5., 0.]])
     """
-    if index is not None and values is None and args:  # the op's order: values, *index tensors, index=spec
-        values, *tensors = args
-        if tensors:
-            index = plain_index(index, tensors)
-    else:
-        if len(args) == 3:
-            *args, accumulate = args
-        index, values = fill_in("index_put", args, index=index, values=values)
     spec, tensors = split_index(index, input._device)
     if not isinstance(values, Tensor):
         values = F.full((), values, dtype=input.dtype, device=input.device)

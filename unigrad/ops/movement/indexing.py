@@ -6,7 +6,7 @@ index tensors, which travel as op inputs so graphs and devices see them like any
 import numpy as np
 
 from ...core.tensor import Tensor, as_tensor
-from ...errors import InvalidTypeError, OutOfBoundsError
+from ...errors import OutOfBoundsError
 
 MANY = tuple(range(1, 64))  # every input after the first: the index tensors, never differentiated
 
@@ -103,19 +103,3 @@ def along(xp, index, dim):
     key = list(grids)
     key[dim] = index
     return tuple(key)
-
-
-def fill_in(name, args, **named):
-    """The values of `named`, in order, those still None taken from the positional `args` in turn.
-
-    gather, scatter_add and index_put take PyTorch's order (gather(input, dim, index)) and, as
-    every op's public function does, the op's own order: its tensors positionally, then its
-    attributes by keyword (gather(input, index, dim=d)), which is how the registry calls it."""
-    empty = [k for k, v in named.items() if v is None]
-    if len(args) > len(empty):
-        raise InvalidTypeError(f"{name}: got {len(args)} positional arguments for {len(empty)} "
-                               f"({', '.join(empty) or 'none'})")
-    named.update(zip(empty, args))
-    if len(args) < len(empty):
-        raise InvalidTypeError(f"{name}: missing argument(s) {', '.join(empty[len(args):])}")
-    return tuple(named.values())

@@ -6,7 +6,7 @@ from ..dispatch import dispatch
 from ..registry import Compiled, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
-from .indexing import add_at, along, fill_in
+from .indexing import add_at, along
 
 
 def _forward(xp, x, index, src, dim, unique=False):
@@ -43,26 +43,20 @@ scatter_add_op = OpDef(
     reference=lambda np, x, index, src, dim, unique=False: _forward(np, x, index, src, dim))
 
 
-def scatter_add(input, *args, dim=None, index=None, src=None, _unique=False):
+def scatter_add(input, dim, index, src):
     """input with ``src[i][j]`` added at ``[index[i][j]][j]`` for dim 0, ``[i][index[i][j]]`` for
-    dim 1, and so on (repeated positions each add): called as ``scatter_add(input, dim, index,
-    src)``, as in PyTorch, the adjoint of gather.
+    dim 1, and so on (repeated positions each add), as torch.scatter_add: the adjoint of gather.
 
     index is an integer tensor of input's number of dims; src is at least index's shape (its
-    part of index's shape is used). The op's order, ``scatter_add(input, index, src, dim=d)``,
-    works too.
+    part of index's shape is used).
 
     Example::
 
         >>> ug.scatter_add(ug.zeros(3), 0, ug.tensor([0, 2, 0]), ug.tensor([1.0, 2.0, 3.0]))
         tensor([4., 0., 2.])
     """
-    dim, index, src = fill_in("scatter_add", args, dim=dim, index=index, src=src)
     dim = normalize_dim("scatter_add", dim, input._data.ndim)
-    attrs = {"dim": dim}
-    if _unique:
-        attrs["unique"] = True
-    return dispatch(scatter_add_op, (input, index, src), attrs)
+    return dispatch(scatter_add_op, (input, index, src), {"dim": dim})
 
 
 register(scatter_add_op, public=scatter_add)

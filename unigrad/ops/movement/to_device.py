@@ -62,7 +62,7 @@ to_device_op = OpDef(
     infer=lambda x, device: Spec(x.shape, x.dtype), device_attr="device",
     variants=Variants(methods={"to": to, "cpu": cpu, "cuda": cuda}, inplace={"copy_": copy_}),
     samples=lambda: [Sample((randn(2, 3),), {"device": "cpu"})],
-    torch_ref=lambda torch, x, device: x.to(device), doc="Copy to another device (differentiable).")
+    torch_ref=lambda torch, x, device: x.to(device))
 
 
 def to_device(input, device):
