@@ -168,3 +168,15 @@ def test_cross_entropy_and_its_gradient_share_one_node():
     assert loss.item() == pytest.approx(expected.item(), rel=1e-6)
     np.testing.assert_allclose(m.weight.grad.numpy(), twin.weight.grad.numpy(), rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(m.weight.detach().numpy(), before - 0.1 * twin.weight.grad.numpy(), rtol=1e-5)
+
+
+def test_an_op_fuses_as_its_fields_say(cpu_fusion):
+    """hardswish is one file; its `compiled.fusion` template puts it in fused kernels."""
+    from unigrad.graph.fusion import elementwise_fusion
+    x = ug.randn(256, 256) * 4
+    g = trace_graph(lambda a: ug.hardswish(a * 2.0) + 1.0, x)
+    passes.optimize(g, fuse=False)
+    assert elementwise_fusion(g) == 2 and len(g.nodes) == 1
+    a = x.numpy() * 2.0
+    expected = a * np.clip(a + 3, 0, 6) / 6 + 1.0
+    np.testing.assert_allclose(_run(g, x), expected, rtol=1e-5, atol=1e-5)
