@@ -104,3 +104,16 @@ def test_every_user_error_is_a_unigrad_error():
         ug.optim.SGD([ug.nn.Parameter(ug.ones(1))], lr=-1)
     with pytest.raises(IndexError):
         ug.ones(3)[7]
+
+
+def test_assigning_over_parameters_and_submodules_follows_pytorch():
+    m = ug.nn.Linear(2, 2)
+    m.bias = None  # keeps the name, as None (no bias)
+    assert "bias" in m._parameters and m.bias is None and [n for n, _ in m.named_parameters()] == ["weight"]
+    with pytest.raises(ug.InvalidTypeError, match="parameter 'weight'"):
+        m.weight = ug.zeros(2, 2)  # a plain Tensor is not a parameter
+    m.weight = ug.nn.Linear(2, 2)  # a Module takes the name over from the parameter
+    assert isinstance(m.weight, ug.nn.Module) and [n for n, _ in m.named_parameters()] == ["weight.weight",
+                                                                                             "weight.bias"]
+    m.weight = ug.nn.Parameter(ug.ones(2))  # and back
+    assert "weight" not in m._modules and m.weight.shape == (2,)

@@ -94,3 +94,15 @@ def test_tensor_methods_are_the_ops_functions():
     y.add_(1).relu_()
     assert y.tolist() == [2.0, 0.0]
     assert x.T.shape == x.shape and ug.ones(2, 3).mT.shape == (3, 2)
+
+
+def test_dispatch_sets_every_tensor_field_as_the_one_constructor_does():
+    """dispatch builds its result inline (the hot path); it must set what init_fields sets."""
+    from unigrad.core.tensor import Tensor, init_fields
+    reference = init_fields(object.__new__(Tensor), None, None, None, [0], False)
+    for out in (ug.ones(2) + 1, ug.ones(2, 3).reshape(3, 2), ug.ones(3).exp()):
+        for slot in Tensor.__slots__:
+            if slot in ("__weakref__", "_data", "_device", "_dtype", "_vc", "_is_view"):
+                continue
+            assert getattr(out, slot) == getattr(reference, slot), slot
+    assert (ug.ones(2, 3).reshape(3, 2))._is_view and not (ug.ones(2) + 1)._is_view

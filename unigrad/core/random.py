@@ -44,8 +44,15 @@ class Generator:
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
             raise InvalidTypeError(f"Generator.manual_seed expects an int seed, got {type(seed).__name__}")
         self._seed = int(seed) % (1 << 64)
-        self.rng = self._new_stream(self._seed)
+        self._rng = None  # made on the first draw: seeding NumPy's PCG64 costs ~1 ms, and most generators never draw
         return self
+
+    @property
+    def rng(self):
+        """The NumPy (or CuPy) Generator the random ops draw from."""
+        if self._rng is None:
+            self._rng = self._new_stream(self._seed)
+        return self._rng
 
     def seed(self):
         """Restart the stream from a seed taken from the OS's entropy; returns that seed."""
@@ -75,7 +82,7 @@ class Generator:
         state["state"] = {"state": int.from_bytes(raw[:16], "little"), "inc": int.from_bytes(raw[16:32], "little")}
         state["has_uint32"] = int.from_bytes(raw[32:36], "little")
         state["uinteger"] = int.from_bytes(raw[36:40], "little")
-        self.rng.bit_generator.state = state
+        self.rng.bit_generator.state = state  # (after _bit_state made the stream)
         self._seed = int.from_bytes(raw[40:48], "little")
         return self
 

@@ -7,7 +7,7 @@ from ..backend.dtypes import DType
 from ..backend.meta import MetaArray, no_data
 from ..core.grad_mode import state as _grad_state
 from ..core.node import Node
-from ..core.tensor import Tensor, init_fields as _init
+from ..core.tensor import Tensor
 from ..core.trace_hook import state as _trace
 from ..errors import DeviceError, UnigradError
 from .spec import Spec
@@ -61,9 +61,21 @@ def dispatch(op, inputs, attrs):
                 return _on_meta(op, inputs, attrs)
             result = np.asarray(result)
         rdt = result.dtype
-        view = op.view
-        out = _init(_new(Tensor), result, device, first._dtype if rdt is first._data.dtype else _DTYPES[rdt],
-                    first._vc if view else [0], view)
+        # the fields core.tensor.init_fields sets, set inline: a call here costs ~8 % of an eager
+        # op (callgrind); tests/test_registry.py checks the two stay the same
+        out = _new(Tensor)
+        out._data = result
+        out._device = device
+        out._dtype = first._dtype if rdt is first._data.dtype else _DTYPES[rdt]
+        if op.view:
+            out._vc = first._vc
+            out._is_view = True
+        else:
+            out._vc = [0]
+            out._is_view = False
+        out.requires_grad = out._retains_grad = False
+        out._grad = out._node = out._hooks = None
+        out._idx = 0
         if needs_grad and op.diff_outputs:
             # the tape record of a single-output op, built inline (this runs for every recorded op;
             # Node.__init__ is the general form)

@@ -70,21 +70,27 @@ class Module:
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"call super().__init__() in {type(self).__name__}.__init__ before assigning "
                                  f"attribute '{name}'")
-        for store in (self._parameters, self._buffers, self._modules):
-            if name in store and not isinstance(value, (Parameter, Module)) and store is not self._buffers:
-                del store[name]
-        if isinstance(value, Parameter):
-            self._parameters[name] = value
+        # as in PyTorch: a Parameter or Module takes the name over from whatever held it; a name
+        # that holds a parameter, submodule or buffer takes only its own kind, or None
+        if isinstance(value, (Parameter, Module)):
+            store = self._parameters if isinstance(value, Parameter) else self._modules
+            for other in (self._parameters, self._buffers, self._modules):
+                if other is not store:
+                    other.pop(name, None)
             self.__dict__.pop(name, None)
-        elif isinstance(value, Module):
-            self._modules[name] = value
-            self.__dict__.pop(name, None)
+            store[name] = value
+        elif name in self._parameters or name in self._modules:
+            kind = "parameter" if name in self._parameters else "submodule"
+            if value is not None:
+                expected = "ug.nn.Parameter" if kind == "parameter" else "a Module"
+                raise InvalidTypeError(f"cannot assign {type(value).__name__} as {kind} '{name}' of "
+                                       f"{type(self).__name__} ({expected} or None expected)")
+            (self._parameters if kind == "parameter" else self._modules)[name] = None
         elif name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
-                raise InvalidTypeError(f"cannot assign {type(value).__name__} to buffer '{name}' (Tensor or None expected)")
+                raise InvalidTypeError(f"cannot assign {type(value).__name__} to buffer '{name}' (Tensor or None "
+                                       "expected)")
             self._buffers[name] = value
-        elif name in self._parameters and value is None:
-            self._parameters[name] = None
         else:
             object.__setattr__(self, name, value)
 

@@ -4,6 +4,7 @@ import numpy as np
 
 from ...backend.device import scalar
 from ...backend.zero_arrays import zeros_of
+from ...core.tensor import Tensor
 from ..dispatch import dispatch
 from ..registry import INTERNAL, Compiled, InPlace, OpDef, Sample, Variants, register
 from ..sampling import away_from, randn
@@ -77,7 +78,9 @@ def relu(input):
         >>> ug.relu(ug.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
     """
-    return dispatch(relu_op, (floating(input),), NO_ATTRS)
+    if input.__class__ is not Tensor or input._dtype.category != 2:  # (inline: relu is on the hot path)
+        input = floating(input)
+    return dispatch(relu_op, (input,), NO_ATTRS)
 
 
 register(relu_op, public=relu)

@@ -1,6 +1,7 @@
 """sigmoid: 1 / (1 + exp(-input)), and its gradient op sigmoid_backward (g * y * (1 - y))."""
 from ...backend.device import scalar
 from .. import api as F
+from ...core.tensor import Tensor
 from ..dispatch import dispatch
 from ..registry import INTERNAL, Compiled, OpDef, Sample, Variants, register
 from ..sampling import randn
@@ -64,7 +65,9 @@ def sigmoid(input):
         >>> ug.sigmoid(ug.tensor([0.0, 2.0]))
         tensor([0.5   , 0.8808])
     """
-    return dispatch(sigmoid_op, (floating(input),), NO_ATTRS)
+    if input.__class__ is not Tensor or input._dtype.category != 2:  # (inline: sigmoid is on the hot path)
+        input = floating(input)
+    return dispatch(sigmoid_op, (input,), NO_ATTRS)
 
 
 register(sigmoid_op, public=sigmoid)

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .. import api as F
+from ...core.tensor import Tensor
 from ..dispatch import dispatch
 from ..registry import INTERNAL, Compiled, OpDef, Sample, Variants, register
 from ..sampling import randn
@@ -64,7 +65,9 @@ def tanh(input):
         >>> ug.tanh(ug.tensor([0.0, 1.0]))
         tensor([0.    , 0.7616])
     """
-    return dispatch(tanh_op, (floating(input),), NO_ATTRS)
+    if input.__class__ is not Tensor or input._dtype.category != 2:  # (inline: tanh is on the hot path)
+        input = floating(input)
+    return dispatch(tanh_op, (input,), NO_ATTRS)
 
 
 register(tanh_op, public=tanh)

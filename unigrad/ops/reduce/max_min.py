@@ -53,10 +53,12 @@ def _dim_backward(ctx, g, _gi=None):
     return (F.scatter_add(F.zeros_like(x), dim, idx, g),)
 
 
-def _dim_infer(x, dim, keepdim=False):
-    d = normalize_dim("max_dim", dim, len(x.shape))
-    shape = reduced_shape(x.shape, (d,), keepdim)
-    return Spec(shape, x.dtype), Spec(shape, _dt.int64)
+def _dim_infer_for(name):
+    def infer(x, dim, keepdim=False):
+        d = normalize_dim(name, dim, len(x.shape))
+        shape = reduced_shape(x.shape, (d,), keepdim)
+        return Spec(shape, x.dtype), Spec(shape, _dt.int64)
+    return infer
 
 
 def _dim_samples():
@@ -73,7 +75,8 @@ def _samples():
 
 def _extremum(kind, whole, pairwise, example):
     dim_op = OpDef(
-        name=f"{kind}_dim", forward=_dim_forward(kind), backward=_dim_backward, infer=_dim_infer, n_outputs=2,
+        name=f"{kind}_dim", forward=_dim_forward(kind), backward=_dim_backward, infer=_dim_infer_for(f"{kind}_dim"),
+        n_outputs=2,
         saves_outputs=True,
         variants=INTERNAL,
         samples=_dim_samples,
