@@ -25,8 +25,11 @@ from ..core.grad_mode import is_grad_enabled
 from ..core.tensor import Tensor
 from ..core.trace_hook import state as _trace_state
 from ..backend.device import cpu
-from ..errors import InvalidArgumentError, InvalidTypeError
+from ..errors import DataError, InvalidArgumentError, InvalidTypeError
+from . import serialize
 from .executor import Plan, wrap_outputs
+from .graph_call import call_with_autograd
+from .structure import flatten, unflatten
 from .trace_guards import after_run, before_run, changed_scalars, guarded_state, guards_hold
 from .passes import optimize as run_passes
 from .tracer import Tracer, tracing
@@ -34,31 +37,6 @@ from .tracer import Tracer, tracing
 
 class _Keywords(dict):
     """A call's keyword arguments, carried as its last positional argument."""
-
-
-def _flatten(obj, tensors):
-    """Structure of obj with Tensors replaced by their index in `tensors`."""
-    if isinstance(obj, Tensor):
-        tensors.append(obj)
-        return ("T", len(tensors) - 1)
-    if isinstance(obj, (tuple, list)):
-        return (type(obj).__name__, [_flatten(o, tensors) for o in obj])
-    if isinstance(obj, dict):
-        return ("dict", [(k, _flatten(v, tensors)) for k, v in obj.items()])
-    return ("py", obj)
-
-
-def _unflatten(spec, tensors):
-    kind, body = spec
-    if kind == "T":
-        return tensors[body]
-    if kind == "tuple":
-        return tuple(_unflatten(s, tensors) for s in body)
-    if kind == "list":
-        return [_unflatten(s, tensors) for s in body]
-    if kind == "dict":
-        return {k: _unflatten(s, tensors) for k, s in body}
-    return body
 
 
 def _signature(spec, tensors):
@@ -149,7 +127,7 @@ class CompiledFunction:
             if entry is not None and guards_hold(entry[0].graph, args):
                 return self._run(entry, args)
         tensors = []
-        spec = _flatten(list(args), tensors)
+        spec = flatten(list(args), tensors)
         key = _signature(spec, tensors)
         entry = self.cache.get(key)
         if entry is None:
@@ -214,11 +192,10 @@ class CompiledFunction:
         plan, out_spec, device = entry
         before_run(plan.graph, tensors)
         if is_grad_enabled() and plan.graph_needs_grad(tensors):
-            from .graph_call import call_with_autograd
             outs = call_with_autograd(plan, tensors)
         else:
             outs = wrap_outputs(plan, plan.run([t._data for t in tensors]))
-        return _unflatten(out_spec, after_run(plan.graph, outs, tensors))
+        return unflatten(out_spec, after_run(plan.graph, outs, tensors))
 
     def _trace(self, args, tensors):
         device = tensors[0].device if tensors else cpu
@@ -230,7 +207,7 @@ class CompiledFunction:
         if tracer.value_reads:
             self._fall_back_to_eager(tracer.value_reads)
         out_tensors = []
-        out_spec = _flatten(result, out_tensors)
+        out_spec = flatten(result, out_tensors)
         graph = tracer.graph
         graph.outputs = [tracer.output(t) for t in out_tensors]
         tracer.finish(tensors)
@@ -252,7 +229,7 @@ class CompiledFunction:
     def graph_for(self, *args):
         """The optimised graph for these inputs (tracing if needed)."""
         tensors = []
-        key = _signature(_flatten(list(args), tensors), tensors)
+        key = _signature(flatten(list(args), tensors), tensors)
         if key not in self.cache:
             self(*args)
         return self.cache[key][0].graph
@@ -318,18 +295,39 @@ class _Jit:
 
     @staticmethod
     def save(compiled, path):
-        from .serialize import save
-        return save(compiled, path)
+        """Write a compiled function's graph (one input signature, or a shape-generic one) and its
+        weights to `path` (docs/graph-format.md)."""
+        if not isinstance(compiled, CompiledFunction):
+            return serialize.save_graph(compiled, ("T", 0), path)
+        generic = _saveable_generic(compiled)
+        if generic is not None:
+            return serialize.save_generic(generic, next(iter(compiled.families.values())).out_spec, path)
+        if len(compiled.cache) != 1:
+            raise DataError(f"jit.save: the function has been compiled for {len(compiled.cache)} input signatures "
+                            "and has not been generalised over them; save needs one signature (ug.jit.trace with "
+                            "the example inputs) or a shape-generic function (ug.jit.trace(..., dynamic_batch=True))")
+        plan, out_spec, _device = next(iter(compiled.cache.values()))
+        return serialize.save_graph(plan.graph, out_spec, path)
 
     @staticmethod
     def load(path, device=None):
-        from .serialize import load
-        return load(path, device)
+        """Load a graph saved by jit.save; it runs without the code that produced it."""
+        return serialize.load(path, device)
 
     def __call__(self, fn=None, *, optimize=True, dynamic=True):
         if fn is None:
             return lambda f: CompiledFunction(f, optimize, dynamic)
         return CompiledFunction(fn, optimize, dynamic)
+
+
+def _saveable_generic(compiled):
+    """The verified shape-generic graph of a function compiled for one kind of call, if any."""
+    if len(compiled.families) != 1:
+        return None
+    family = next(iter(compiled.families.values()))
+    if not family.verified or any(hasattr(op, "originals") for op, *_ in family.generic.nodes):
+        return None  # (fused CUDA kernels are saved from concrete graphs only)
+    return family.generic
 
 
 jit = _Jit()

@@ -1,4 +1,4 @@
-"""ug.jit.save / ug.jit.load: a compiled graph and its weights in one safetensors file.
+"""Saved graphs (ug.jit.save / ug.jit.load): a graph and its weights in one safetensors file.
 
 The format is documented in docs/graph-format.md.
 
@@ -28,6 +28,7 @@ from ..ops.movement.indexing import Slot
 from ..ops.registry import REGISTRY
 from .executor import Plan, wrap_outputs
 from .ir import Graph
+from .structure import unflatten
 from .symbolic_sizes import Dim, Ratio
 
 FORMAT = "unigrad.graph/1"
@@ -122,21 +123,8 @@ def _decode(obj, symbols=()):
     raise DataError(f"jit.load: unknown attribute encoding {kind!r}")
 
 
-def save(compiled, path):
-    """Write the graph of a compiled function (one input signature) and its weights to `path`."""
-    from .jit import CompiledFunction
-    if isinstance(compiled, CompiledFunction):
-        generic = _saveable_generic(compiled)
-        if generic is not None:
-            return _save_generic(generic, next(iter(compiled.families.values())).out_spec, path)
-        if len(compiled.cache) != 1:
-            raise DataError(f"jit.save: the function has been compiled for {len(compiled.cache)} input signatures "
-                            "and has not been generalised over them; save needs one signature (ug.jit.trace with "
-                            "the example inputs) or a shape-generic function (ug.jit.trace(..., dynamic_batch=True))")
-        plan, out_spec, _device = next(iter(compiled.cache.values()))
-        graph = plan.graph
-    else:
-        graph, out_spec = compiled, ("T", 0)
+def save_graph(graph, out_spec, path):
+    """Write a graph and its weights to `path`; out_spec is how its outputs nest (structure.py)."""
     names, tensors = {}, {}
     for i, (v, t) in enumerate(graph.captures):
         names[v] = f"capture.{i}"
@@ -167,18 +155,8 @@ def save(compiled, path):
     save_tensors(tensors, path, metadata={"unigrad.graph": json.dumps(doc)})
 
 
-def _saveable_generic(compiled):
-    """The verified shape-generic graph of a function compiled for one kind of call, if any."""
-    if len(compiled.families) != 1:
-        return None
-    family = next(iter(compiled.families.values()))
-    if not family.verified or any(hasattr(op, "originals")
-                                  for op, *_ in family.generic.nodes):
-        return None  # (fused CUDA kernels are saved from concrete graphs only)
-    return family.generic
-
-
-def _save_generic(generic, out_spec, path):
+def save_generic(generic, out_spec, path):
+    """Write a shape-generic graph (generalize.py) and its weights to `path`."""
     names = {}
     tensors = {}
     for i, (_, _, name) in enumerate(generic.placeholders):
@@ -231,7 +209,6 @@ class LoadedGraph:
             self.plans[tuple(v.shape for v in graph.placeholders)] = Plan(graph)
 
     def __call__(self, *inputs):
-        from .jit import _unflatten
         specs = [(s, d) for s, d, _ in self.generic.placeholders] if self.generic is not None \
             else [(v.shape, v.dtype) for v in self.graph.placeholders]
         if len(inputs) != len(specs):
@@ -244,7 +221,7 @@ class LoadedGraph:
         if plan is None:
             plan = self.plans[shapes] = self._plan_for(shapes, specs)
         arrays = plan.run([t._data for t in inputs])
-        return _unflatten(self.out_spec, wrap_outputs(plan, arrays))
+        return unflatten(self.out_spec, wrap_outputs(plan, arrays))
 
     def _plan_for(self, shapes, specs):
         from .fusion import elementwise_fusion
