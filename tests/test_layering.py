@@ -12,7 +12,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "unigrad"
 LAYERS = {
     "errors": 0, "_allocator": 0,
     "backend": 1,
-    "cuda": 2,
+    "cuda": 2, "accelerator": 2,
     "core": 2,
     "ops": 3,
     "autograd": 4, "io": 4, "data": 4,
