@@ -1,12 +1,9 @@
-import os
-
 import pytest
 
 import unigrad as ug
 
 DEVICES = ["cpu"] + (["cuda"] if ug.cuda.is_available() else [])
-MNIST_DIR = os.environ.get("UNIGRAD_TEST_MNIST") or os.path.join(os.path.dirname(__file__), "..", "..", "shared",
-                                                               "datasets", "mnist")
+MNIST_DIR = ug.data.mnist.SUBSET_DIR  # shipped with unigrad: the tests need no download and no ../shared
 
 
 @pytest.fixture(params=DEVICES)

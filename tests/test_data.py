@@ -9,11 +9,11 @@ import unigrad as ug
 from .conftest import MNIST_DIR
 
 
-def test_mnist_reads_shared_copy_with_checksums():
+def test_mnist_reads_the_shipped_subset_with_checksums():
     test = ug.data.MNIST(MNIST_DIR, train=False, verify=True)
-    assert len(test) == 10000
+    assert len(test) == 1000
     counts = np.bincount(test.targets.numpy(), minlength=10)
-    assert counts.tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    assert counts.tolist() == [85, 126, 116, 107, 110, 87, 87, 99, 89, 94]
     x, y = test[0]
     assert tuple(x.shape) == (1, 28, 28) and x.dtype is ug.float32
 
@@ -66,26 +66,28 @@ def test_dataloader_surfaces_dataset_errors():
         list(ug.data.DataLoader(Broken(), batch_size=2))
 
 
-def test_one_epoch_mlp_reaches_95_percent():
+def test_three_epochs_on_the_subset_reach_91_percent():
     ug.manual_seed(0)
     train = ug.data.MNIST(MNIST_DIR, train=True)
     test = ug.data.MNIST(MNIST_DIR, train=False)
     model = ug.nn.Sequential(ug.nn.Flatten(), ug.nn.Linear(784, 512), ug.nn.ReLU(), ug.nn.Linear(512, 512),
                              ug.nn.ReLU(), ug.nn.Linear(512, 10))
     opt = ug.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    for x, y in ug.data.DataLoader(train, batch_size=128, shuffle=True):
-        loss = ug.nn.functional.cross_entropy(model(x), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+    for _ in range(3):  # 6,000 images: 3 epochs reach 92.1% of the 1,000 test images (seed 0)
+        for x, y in ug.data.DataLoader(train, batch_size=128, shuffle=True):
+            loss = ug.nn.functional.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
     with ug.no_grad():
         acc = (model(test.data).argmax(1) == test.targets).float().mean().item()
-    assert acc >= 0.95
+    assert acc >= 0.91
 
 
 def test_download_fetches_and_verifies_from_a_mirror(tmp_path):
-    # the shared copy serves as the mirror (file://), so the real download code path runs offline
+    # the shipped subset serves as the mirror (file://), so the real download code path runs offline
     root = tmp_path / "mnist"
-    ug.data.download_mnist(str(root), mirrors=["file://" + os.path.abspath(MNIST_DIR) + "/"])
+    ug.data.download_mnist(str(root), mirrors=["file://" + os.path.abspath(MNIST_DIR) + "/"],
+                           files=ug.data.mnist.SUBSET_FILES)
     assert sorted(p.name for p in root.iterdir()) == sorted(n + ".gz" for n in ug.data.mnist.FILES)
-    assert len(ug.data.MNIST(str(root), train=False, verify=True)) == 10000
+    assert len(ug.data.MNIST(str(root), train=False)) == 1000

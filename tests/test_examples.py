@@ -3,27 +3,66 @@ import re
 import subprocess
 import sys
 
+import pytest
+
+import unigrad as ug
+
 ROOT = os.path.join(os.path.dirname(__file__), "..")
+OFFLINE = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
+           "http_proxy": "http://127.0.0.1:9"}  # a proxy nobody listens on: every download fails at once
+
+
+def run(script, *args, env=None, timeout=300):
+    """The example's stdout; a failing example fails the test with its stderr (not just CalledProcessError)."""
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "examples", script), *args], capture_output=True,
+                          text=True, timeout=timeout, env=env)
+    if proc.returncode != 0:
+        pytest.fail(f"examples/{script} {' '.join(args)} exited with status {proc.returncode}; its stderr:\n"
+                    f"{proc.stderr[-6000:]}", pytrace=False)
+    return proc.stdout
 
 
 def test_dynamic_graph_example_loss_falls():
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "dynamic_graph.py")], capture_output=True,
-                         text=True, check=True, timeout=300).stdout
+    out = run("dynamic_graph.py")
     first, last = map(float, re.search(r"MSE fell from ([\d.]+) to ([\d.]+)", out).groups())
     assert last < 0.05 * first
 
 
 def test_lenet_example_runs_a_few_steps_and_exports(tmp_path):
     out_file = tmp_path / "lenet.safetensors"
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "mnist_lenet.py"), "--epochs", "1",
-                          "--limit", "30", "--out", str(out_file)], capture_output=True, text=True, check=True,
-                         timeout=600).stdout
+    out = run("mnist_lenet.py", "--data", ug.data.mnist.SUBSET_DIR, "--epochs", "1", "--limit", "30",
+              "--out", str(out_file), timeout=600)
     acc = float(re.search(r"final test accuracy ([\d.]+)%", out).group(1))
     assert acc > 60.0 and out_file.exists()
 
 
 def test_static_graph_example_converges():
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "static_graph.py")], capture_output=True,
-                         text=True, check=True, timeout=300).stdout
+    out = run("static_graph.py")
     w, b = map(float, re.search(r"W = ([-\d.]+) .* b = ([-\d.]+)", out).groups())
     assert abs(w - 0.1) < 1e-3 and abs(b - 0.3) < 1e-3
+
+
+def test_main_job_offline_falls_back_to_the_shipped_subset_and_says_so(tmp_path):
+    """The README's main job on a machine with no MNIST and no network: it trains on the subset."""
+    env = {k: v for k, v in os.environ.items() if k != "UNIGRAD_DATA"}
+    env.update(OFFLINE, HOME=str(tmp_path))  # an empty home: no cached MNIST
+    out = run("mnist_mlp.py", "--epochs", "1", "--limit", "40", "--out", str(tmp_path / "mlp.safetensors"), env=env)
+    assert "data: 6000 training / 1000 test images: the MNIST subset shipped with unigrad" in out
+    assert "the download failed" in out and "UNIGRAD_DATA" in out
+    assert float(re.search(r"final test accuracy ([\d.]+)%", out).group(1)) > 80.0
+
+
+def test_a_data_folder_without_mnist_is_one_clear_line(tmp_path):
+    env = dict(os.environ, **OFFLINE)
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "mnist_mlp.py"), "--data", str(tmp_path),
+                           "--epochs", "1"], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert f"could not download MNIST file 'train-images-idx3-ubyte' into '{tmp_path}'" in proc.stderr
+    assert "UNIGRAD_DATA" in proc.stderr
+
+
+def test_a_failing_example_shows_its_stderr(tmp_path):
+    script = tmp_path / "broken.py"
+    script.write_text("import sys\nsys.stderr.write('the real reason\\n')\nsys.exit(3)\n")
+    with pytest.raises(pytest.fail.Exception, match=r"(?s)exited with status 3.*the real reason"):
+        run(str(script))
