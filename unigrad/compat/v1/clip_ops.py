@@ -20,7 +20,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name="clip_by_global_n
     clip = convert_to_tensor(clip_norm, dtype=norm.dtype)
     scale = Tensor("op", [norm, clip], lambda n, c: F.div(c, F.maximum(n, c)), f"{name}/scale", norm.dtype, ())
     clipped = iter([Tensor("op", [t, scale], lambda v, s: F.mul(v, F.to_dtype(s, v.dtype)), f"{name}/clipped",
-                           t.dtype, t.shape) for t in present])
+                           t.dtype, t._shape) for t in present])
     return [None if t is None else next(clipped) for t in t_list], norm
 
 
@@ -31,4 +31,4 @@ def clip_by_norm(t, clip_norm, axes=None, name="clip_by_norm"):
     def fn(v, c):
         norm = F.sqrt(F.sum(F.mul(v, v), dim=axes, keepdim=axes is not None))
         return F.mul(v, F.div(c, F.maximum(norm, c)))
-    return Tensor("op", [t, convert_to_tensor(clip_norm, dtype=t.dtype)], fn, name, t.dtype, t.shape)
+    return Tensor("op", [t, convert_to_tensor(clip_norm, dtype=t.dtype)], fn, name, t.dtype, t._shape)

@@ -60,7 +60,7 @@ def cond(pred, true_fn, false_fn, name="cond"):
         return tuple(result) if isinstance(result, (list, tuple)) else (result,)
     node = Tensor("op", [pred] + outer, fn, name, true_outs[0].dtype)
     outs = [Tensor("op", [node], lambda t, i=i: t[i], f"{node.name}/output_{i}", t.dtype,
-                   t.shape if t.shape == f.shape else None)
+                   t._shape if t._shape == f._shape else None)
             for i, (t, f) in enumerate(zip(true_outs, false_outs))]
     return outs[0] if single else outs
 
@@ -73,7 +73,7 @@ def while_loop(cond, body, loop_vars, name="while", **unused):
 
     def unfed():
         raise InvalidArgumentError("internal: a tf.while_loop variable was evaluated outside its loop")
-    own = [Tensor("loop_var", [], unfed, f"{name}/var_{i}", v.dtype, v.shape) for i, v in enumerate(initial)]
+    own = [Tensor("loop_var", [], unfed, f"{name}/var_{i}", v.dtype, v._shape) for i, v in enumerate(initial)]
     test_nodes, test_outs, _ = _build(cond, graph, *own)
     body_nodes, body_outs, body_single = _build(body, graph, *own)
     if len(body_outs) != len(own):
@@ -94,6 +94,6 @@ def while_loop(cond, body, loop_vars, name="while", **unused):
         result = ug_while_loop(test, step, start)
         return tuple(result) if isinstance(result, (list, tuple)) else (result,)  # one variable: a tensor
     node = Tensor("op", initial + outer, fn, name, initial[0].dtype)
-    outs = [Tensor("op", [node], lambda t, i=i: t[i], f"{node.name}/exit_{i}", v.dtype, v.shape)
+    outs = [Tensor("op", [node], lambda t, i=i: t[i], f"{node.name}/exit_{i}", v.dtype, v._shape)
             for i, v in enumerate(initial)]
     return outs[0] if single else outs

@@ -8,8 +8,9 @@ import contextlib
 import threading
 
 from ...backend import dtypes as _dt
-from ...errors import InvalidArgumentError, UnigradError, user_frame
+from ...errors import InvalidArgumentError, InvalidTypeError, UnigradError, user_frame
 from . import static_shape
+from .tensor_shape import TensorShape, as_dims
 
 
 class FailedPreconditionError(UnigradError, RuntimeError):
@@ -42,11 +43,19 @@ class Graph:
 
     @contextlib.contextmanager
     def name_scope(self, name):
-        self.scope.append(name)
+        """Ops made inside are named `scope/op`. As in TF, opening a scope name again opens a new
+        scope (`a_1`); a name ending in '/' re-enters that exact scope; None (or '') the top."""
+        saved = self.scope
+        if not name:
+            self.scope = []
+        elif name.endswith("/"):
+            self.scope = [p for p in name[:-1].split("/") if p]
+        else:
+            self.scope = self.unique_name(name).split("/")
         try:
-            yield "/".join(self.scope) + "/"
+            yield "/".join(self.scope) + "/" if self.scope else ""
         finally:
-            self.scope.pop()
+            self.scope = saved
 
     @contextlib.contextmanager
     def control_dependencies(self, control_inputs):
@@ -87,14 +96,20 @@ def control_dependencies(control_inputs):
 
 
 class GraphKeys:
-    GLOBAL_VARIABLES = "variables"
+    """The standard collection names (TF's own strings, so collections made by name match)."""
+    GLOBAL_VARIABLES = VARIABLES = "variables"
     TRAINABLE_VARIABLES = "trainable_variables"
     LOCAL_VARIABLES = "local_variables"
+    MODEL_VARIABLES = "model_variables"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
     UPDATE_OPS = "update_ops"
     LOSSES = "losses"
     REGULARIZATION_LOSSES = "regularization_losses"
     GLOBAL_STEP = "global_step"
     SUMMARIES = "summaries"
+    TRAIN_OP = "train_op"
+    INIT_OP = "init_op"
+    ACTIVATIONS = "activations"
 
 
 def get_collection(key, scope=None):
@@ -107,7 +122,9 @@ def add_to_collection(name, value):
 
 
 def name_scope(name, default_name=None, values=None):
-    return get_default_graph().name_scope(name or default_name)
+    """tf.name_scope: `with tf.name_scope("layer1") as scope:` names the ops made inside
+    `layer1/...` (`scope` is "layer1/")."""
+    return get_default_graph().name_scope(name if name is not None else default_name)
 
 
 class Node:
@@ -135,7 +152,11 @@ INFER = object()  # a Tensor's shape default: inferred from the op registry's sh
 class Tensor(Node):
     """A symbolic value: `fn(*input_values)` computes it from its inputs' values. Its static
     shape (None dimensions unknown) is given, for placeholders, constants and variables, or
-    inferred by running fn on the meta device (static_shape.py)."""
+    inferred by running fn on the meta device (static_shape.py). `const_value` is its value
+    when the graph already knows it (small int shapes: tf.shape of a known shape, a constant),
+    None dimensions unknown, so shapes given as tensors keep what is known statically."""
+    const_value = None
+    __array_ufunc__ = None  # NumPy operands defer to the Tensor's reflected operators (np.float32(2) * x)
 
     def __init__(self, kind, inputs, fn, name, dtype, shape=INFER, graph=None):
         super().__init__(kind, inputs, fn, name, graph)
@@ -143,27 +164,58 @@ class Tensor(Node):
         if shape is INFER:
             shape, self.meta = static_shape.infer(self.fn, self.inputs)
         else:
-            shape = None if shape is None else tuple(None if d is None else int(d) for d in shape)
+            shape = as_dims(shape)
             self.meta = static_shape.meta_values(shape, self.dtype)
-        self.shape = shape
+        self._shape = shape  # a tuple of ints and None, or None for an unknown rank
+
+    @property
+    def shape(self):
+        """The static shape, a tf.TensorShape (`x.shape[1].value`, `x.shape.as_list()`)."""
+        return TensorShape(self._shape)
 
     @property
     def op_name(self):
         return self.name
 
+    @property
+    def op(self):
+        return self
+
+    @property
+    def value_index(self):
+        return 0
+
     def get_shape(self):
-        return TensorShape(self.shape)
+        return TensorShape(self._shape)
+
+    def set_shape(self, shape):
+        """Narrow the static shape (TF's set_shape): unknown dimensions may become known."""
+        merged = TensorShape(self._shape).merge_with(shape)
+        self._shape = merged.dims_or_none()
+        self.meta = static_shape.meta_values(self._shape, self.dtype)
 
     def __repr__(self):
-        shape = "<unknown>" if self.shape is None else "(" + ", ".join("?" if d is None else str(d)
-                                                                      for d in self.shape) + ")"
-        return f"<tf.Tensor '{self.name}:0' shape={shape} dtype={self.dtype.name}>"
+        return f"<tf.Tensor '{self.name}:0' shape={TensorShape(self._shape)} dtype={self.dtype.name}>"
 
     def __hash__(self):
         return id(self)
 
     def __bool__(self):
         raise InvalidArgumentError("a symbolic Tensor has no truth value; use tf.cond or run it in a Session")
+
+    def __iter__(self):
+        raise InvalidTypeError(f"Tensor objects are only iterable when eager execution is enabled, and graph "
+                               f"Tensor '{self.name}:0' (shape {TensorShape(self._shape)}) is a symbolic value: "
+                               "to get its pieces as tensors use tf.unstack(x) or tf.split(x, n); to get its "
+                               "values, run it in a Session")
+
+    def __len__(self):
+        raise InvalidTypeError(f"len is not well defined for symbolic Tensor '{self.name}:0': use x.shape[0] "
+                               "(static, may be None) or tf.shape(x)[0] (at run time)")
+
+    def __array__(self, dtype=None, copy=None):
+        raise InvalidTypeError(f"cannot convert symbolic Tensor '{self.name}:0' to a NumPy array: run it in a "
+                               "Session (sess.run(x)) to get its value")
 
     # operators are attached in ops.py
 
@@ -178,19 +230,3 @@ class Operation(Node):
 
     def __repr__(self):
         return f"<tf.Operation '{self.name}'>"
-
-
-class TensorShape(tuple):
-    def __new__(cls, dims):
-        self = super().__new__(cls, () if dims is None else dims)
-        self.known = dims is not None
-        return self
-
-    def as_list(self):
-        if not self.known:
-            raise InvalidArgumentError("as_list() is not defined on an unknown TensorShape")
-        return list(self)
-
-    @property
-    def ndims(self):
-        return len(self) if self.known else None

@@ -1,6 +1,7 @@
 """tf.losses: the common TF1 losses, mean-reduced over the batch (weights as a scalar)."""
 from . import nn
 from .graph import add_to_collection
+from .not_covered import module_getattr
 from .ops import convert_to_tensor, multiply, reduce_mean, square, subtract
 
 
@@ -38,3 +39,5 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, scope=None, l
 def get_losses(scope=None, loss_collection="losses"):
     from .graph import get_collection
     return get_collection(loss_collection, scope)
+
+__getattr__ = module_getattr("tf.losses", lambda: list(globals()))

@@ -2,6 +2,7 @@
 from ...errors import InvalidArgumentError
 from ...ops import api as F
 from .graph import Tensor
+from .not_covered import module_getattr
 from .ops import convert_to_tensor, elementwise_node, subtract
 
 relu = lambda features, name=None: elementwise_node(features, F.relu, name or "Relu")  # noqa: E731
@@ -16,11 +17,13 @@ def leaky_relu(features, alpha=0.2, name=None):
     return elementwise_node(features, lambda v: F.leaky_relu(v, alpha), name or "LeakyRelu")
 
 
-def softmax(logits, axis=-1, name=None):
+def softmax(logits, axis=None, name=None, dim=None):
+    axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
     return elementwise_node(logits, lambda v: F.softmax(v, axis), name or "Softmax")
 
 
-def log_softmax(logits, axis=-1, name=None):
+def log_softmax(logits, axis=None, name=None, dim=None):
+    axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
     return elementwise_node(logits, lambda v: F.log_softmax(v, axis), name or "LogSoftmax")
 
 
@@ -58,7 +61,7 @@ def bias_add(value, bias, data_format="NHWC", name=None):
     return Tensor("op", [value, bias], fn, name or "BiasAdd", value.dtype)
 
 
-def dropout(x, keep_prob=None, rate=None, name=None):
+def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
     """Zero each element with probability 1 - keep_prob (or `rate`), scale the rest by 1/keep_prob;
     keep_prob may be a Tensor (a placeholder fed 0.5 in training and 1.0 in evaluation)."""
     x = convert_to_tensor(x)
@@ -196,3 +199,57 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
             out = F.mul(out, rest.pop(0))
         return F.add(out, off) if off is not None else out
     return Tensor("op", parts + extra, fn, name or "batchnorm", parts[0].dtype)
+
+
+def in_top_k(predictions, targets, k, name=None):
+    """Whether each target's prediction is among the k largest of its row (ties at the k-th value
+    count as in, as in TF); a row with a non-finite target prediction is False."""
+    p, t = convert_to_tensor(predictions), convert_to_tensor(targets)
+
+    def fn(pv, tv):
+        target = F.gather(pv, 1, F.unsqueeze(F.to_dtype(tv, "int64"), 1))
+        above = F.sum(F.to_dtype(F.gt(pv, target), "int64"), dim=1)
+        return F.logical_and(F.lt(above, k), F.reshape(F.isfinite(target), (-1,)))
+    return Tensor("op", [p, t], fn, name or "InTopKV2", "bool", None if t._shape is None else t._shape)
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """x / sqrt(max(sum(x**2, axis), epsilon))."""
+    axes = axis if axis is not None else dim
+    dims = tuple(axes) if isinstance(axes, (list, tuple)) else axes
+    return elementwise_node(x, lambda v: F.mul(v, F.rsqrt(F.clamp(F.sum(F.mul(v, v), dim=dims, keepdim=True),
+                                                                  min=epsilon))), name or "l2_normalize")
+
+
+def xw_plus_b(x, weights, biases, name=None):
+    from .ops import matmul
+    return bias_add(matmul(x, weights), biases, name=name or "xw_plus_b")
+
+
+def weighted_cross_entropy_with_logits(targets=None, logits=None, pos_weight=1.0, name=None, labels=None):
+    """TF's formula: (1 - z) * x + (1 + (q - 1) * z) * (log(1 + exp(-|x|)) + max(-x, 0))."""
+    z, x = convert_to_tensor(labels if labels is not None else targets), convert_to_tensor(logits)
+
+    def fn(zv, xv):
+        log_weight = F.add(F.mul(F.sub(pos_weight, 1.0), zv), 1.0)
+        softplus_neg = F.add(F.log(F.add(F.exp(F.neg(F.abs(xv))), 1.0)), F.relu(F.neg(xv)))
+        return F.add(F.mul(F.rsub(zv, 1.0), xv), F.mul(log_weight, softplus_neg))
+    return Tensor("op", [z, x], fn, name or "logistic_loss", x.dtype)
+
+
+def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5, name=None):
+    """TF's LRN over the last (channel) axis of NHWC input: x / (bias + alpha * sqr_sum) ** beta,
+    sqr_sum over the 2 * depth_radius + 1 channels around each one."""
+    size = 2 * depth_radius + 1
+
+    def fn(v):  # the registry's LRN averages over `size` channels (alpha / size): undo that
+        nchw = F.permute(v, (0, 3, 1, 2))
+        return F.permute(F.local_response_norm(nchw, size, alpha * size, beta, bias), (0, 2, 3, 1))
+    return elementwise_node(input, fn, name or "LRN")
+
+
+lrn = local_response_normalization
+from .conv_transpose import conv2d_transpose  # noqa: E402,F401  (tf.nn.conv2d_transpose)
+
+
+__getattr__ = module_getattr("tf.nn", lambda: list(globals()))

@@ -6,8 +6,11 @@ import numpy as np
 from ... import ops as _registry  # noqa: F401  (registers every op)
 from ...core.tensor import Tensor as EagerTensor
 from ...backend import dtypes as _dt
+from ...errors import InvalidTypeError
 from ...ops import api as F
 from .graph import Tensor
+from .shape_args import reshape_static, shape_arg
+from .tensor_shape import as_dims
 
 _builtin_slice = builtins.slice  # this module defines tf.slice
 
@@ -27,10 +30,15 @@ def _dtype_of_value(value, dtype):
 
 def constant(value, dtype=None, shape=None, name="Const"):
     dtype = _dtype_of_value(value, dtype)
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
+        return stack(value, name=name)  # tf.constant([n, 3]) with a tensor n: TF packs it
     arr = np.asarray(value, dtype=dtype.np)
     if shape is not None:
-        arr = np.broadcast_to(arr, tuple(shape)).copy()
-    return Tensor("constant", [], lambda: EagerTensor(arr), name, dtype, arr.shape)
+        arr = np.broadcast_to(arr, tuple(as_dims(shape))).copy()
+    node = Tensor("constant", [], lambda: EagerTensor(arr), name, dtype, arr.shape)
+    if arr.dtype.kind in "iu" and arr.ndim <= 1 and arr.size <= 16:  # a shape the graph knows
+        node.const_value = arr.tolist()
+    return node
 
 
 def convert_to_tensor(value, dtype=None, name="Const"):
@@ -128,8 +136,12 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
 
 def reshape(tensor, shape, name=None):
     x = convert_to_tensor(tensor)
-    shape = tuple(int(s) for s in shape)
-    return Tensor("op", [x], lambda v: F.reshape(v, shape), name or "Reshape", x.dtype)
+    arg = shape_arg(shape, "tf.reshape")
+    if not arg.inputs:  # a static shape: the registry's shape rule checks and infers it
+        target = arg.build()
+        return Tensor("op", [x], lambda v: F.reshape(v, target), name or "Reshape", x.dtype)
+    return Tensor("op", [x] + arg.inputs, lambda v, *s: F.reshape(v, arg.build(*s)), name or "Reshape", x.dtype,
+                  reshape_static(x._shape, arg.static))
 
 
 def transpose(a, perm=None, name=None):
@@ -150,8 +162,17 @@ def concat(values, axis, name=None):
 
 
 def stack(values, axis=0, name=None):
-    xs = [convert_to_tensor(v) for v in values]
-    return Tensor("op", xs, lambda *vs: F.stack(vs, axis), name or "stack", xs[0].dtype)
+    if isinstance(values, Tensor):
+        raise InvalidTypeError(f"tf.stack takes a list of tensors, got the Tensor '{values.name}:0'")
+    first = next((v for v in values if isinstance(v, Tensor)), None)
+    xs = [convert_to_tensor(v, dtype=first.dtype if first is not None and not isinstance(v, Tensor) else None)
+          for v in values]
+    node = Tensor("op", xs, lambda *vs: F.stack(vs, axis), name or "stack", xs[0].dtype)
+    known = [x.const_value for x in xs]
+    if axis == 0 and all(k is None or isinstance(k, int) for k in known) and any(k is not None for k in known) \
+            and all(x._shape == () for x in xs):
+        node.const_value = known  # [tf.shape(x)[0], 3]: (None, 3) as far as the graph knows
+    return node
 
 
 def argmax(input, axis=None, name=None, output_type=_dt.int64):
@@ -169,68 +190,27 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     return elementwise_node(t, lambda v: F.clamp(v, clip_value_min, clip_value_max), name or "clip_by_value")
 
 
-def _factory(name, make):
-    def op(shape, *args, dtype=_dt.float32, name=None, seed=None, **kwargs):
-        shape = tuple(int(s) for s in shape)
-        dt = _dt.to_dtype(dtype)
-        return Tensor("random" if name_is_random(op.__name__) else "factory", [],
-                      lambda: make(shape, dt, *args, **kwargs), name or op.__name__, dt, shape)
-    op.__name__ = name
-    return op
-
-
-def name_is_random(name):
-    return name.startswith("random") or name.startswith("truncated")
-
-
-def _uniform(shape, dtype, minval=0.0, maxval=1.0):
-    return F.add(F.mul(F.rand(*shape, dtype=dtype), maxval - minval), minval)
-
-
-def _normal(shape, dtype, mean=0.0, stddev=1.0):
-    return F.add(F.mul(F.randn(*shape, dtype=dtype), stddev), mean)
-
-
-def _truncated(shape, dtype, mean=0.0, stddev=1.0):
-    # redraw values beyond two standard deviations, as TF does
-    z = F.randn(*shape, dtype=dtype)
-    for _ in range(8):
-        bad = F.gt(F.abs(z), 2.0)
-        if not bool(F.any(bad)):
-            break
-        z = F.where(bad, F.randn(*shape, dtype=dtype), z)
-    return F.add(F.mul(F.clamp(z, -2.0, 2.0), stddev), mean)
-
-
-random_uniform = _factory("random_uniform", _uniform)
-random_normal = _factory("random_normal", _normal)
-truncated_normal = _factory("truncated_normal", _truncated)
-zeros = _factory("zeros", lambda shape, dtype: F.zeros(*shape, dtype=dtype))
-ones = _factory("ones", lambda shape, dtype: F.ones(*shape, dtype=dtype))
-
-
-def fill(dims, value, name=None):
-    return constant(np.full(tuple(dims), value), name=name or "Fill")
-
-
-def zeros_like(tensor, dtype=None, name=None):
-    x = convert_to_tensor(tensor)
-    return Tensor("op", [x], lambda v: F.zeros_like(v), name or "zeros_like", dtype or x.dtype)
-
-
-def ones_like(tensor, dtype=None, name=None):
-    x = convert_to_tensor(tensor)
-    return Tensor("op", [x], lambda v: F.ones_like(v), name or "ones_like", dtype or x.dtype)
-
-
-def shape_of(input, name=None):
+def shape_of(input, name=None, out_type=_dt.int32):
     x = convert_to_tensor(input)
-    return Tensor("op", [x], lambda v: EagerTensor(np.asarray(v.shape, dtype=np.int32)), name or "Shape",
-                  _dt.int32)
+    dt = _dt.to_dtype(out_type)
+    node = Tensor("op", [x], lambda v: EagerTensor(np.asarray(v.shape, dtype=dt.np)), name or "Shape", dt,
+                  None if x._shape is None else (len(x._shape),))
+    node.const_value = None if x._shape is None else list(x._shape)
+    return node
 
 
 def _getitem(self, index):
-    return Tensor("op", [self], lambda v: v[index], "strided_slice", self.dtype)
+    if isinstance(index, Tensor) or (isinstance(index, tuple) and any(isinstance(i, Tensor) for i in index)):
+        raise InvalidTypeError(f"indexing Tensor '{self.name}:0' with a tensor: use tf.gather(x, indices) "
+                               "(or tf.slice with tensor bounds)")
+    node = Tensor("op", [self], lambda v: v[index], "strided_slice", self.dtype)
+    known = self.const_value
+    if isinstance(known, list):
+        try:
+            node.const_value = known[index]
+        except (TypeError, IndexError):
+            pass
+    return node
 
 
 def _install_operators():
@@ -256,9 +236,9 @@ def expand_dims(input, axis, name=None):
 def squeeze(input, axis=None, name=None):
     x = convert_to_tensor(input)
     shape = None  # TF's rule: without an axis, an unknown dimension might be 1, so the shape is unknown
-    if x.shape is not None and (axis is not None or None not in x.shape):
-        axes = {a % len(x.shape) for a in ((axis,) if isinstance(axis, int) else axis or ())}
-        shape = tuple(d for i, d in enumerate(x.shape) if not (i in axes if axes else d == 1))
+    if x._shape is not None and (axis is not None or None not in x._shape):
+        axes = {a % len(x._shape) for a in ((axis,) if isinstance(axis, int) else axis or ())}
+        shape = tuple(d for i, d in enumerate(x._shape) if not (i in axes if axes else d == 1))
     return Tensor("op", [x], lambda v: F.squeeze(v, axis), name or "Squeeze", x.dtype, shape)
 
 

@@ -1,4 +1,6 @@
 """tf.Session: evaluate fetched nodes with feeds; repeated runs are compiled into graphs."""
+import heapq
+
 import numpy as np
 
 from ...core.tensor import Tensor as EagerTensor
@@ -18,7 +20,7 @@ def _default_session():
 def placeholder(dtype, shape=None, name="Placeholder"):
     def missing():
         raise InvalidArgumentError(f"You must feed a value for placeholder tensor '{node.name}' with dtype "
-                                   f"{node.dtype.name} and shape {_shape_text(node.shape)} (created at {node.site})")
+                                   f"{node.dtype.name} and shape {_shape_text(node._shape)} (created at {node.site})")
     node = Tensor("placeholder", [], missing, name, dtype, shape)
     node.graph.placeholders.append(node)
     return node
@@ -37,35 +39,61 @@ def _check_feed(node, value):
         if arr.dtype.kind not in "biuf":
             raise InvalidArgumentError(f"cannot feed a value of dtype {arr.dtype} for Tensor '{node.name}:0' "
                                        f"of dtype {node.dtype.name}")
-        if arr.dtype.kind == "f" and node.dtype.category < 2:
-            raise InvalidArgumentError(f"cannot feed floating-point values for Tensor '{node.name}:0', which has "
-                                       f"integer dtype {node.dtype.name}")
+        if arr.dtype.kind == "f" and node.dtype.category < 2 and not np.array_equal(arr, np.round(arr)):
+            # TF converts (truncating); whole numbers (labels kept as floats) convert, fractions would be lost
+            bad = arr[arr != np.round(arr)].flat[0]
+            raise InvalidArgumentError(f"cannot feed floating-point values such as {bad} for Tensor '{node.name}:0', "
+                                       f"which has integer dtype {node.dtype.name}: they are not whole numbers")
         tensor = EagerTensor(arr.astype(node.dtype.np, copy=False))
-    if node.shape is not None:
-        if tensor.ndim != len(node.shape) or any(d is not None and d != s for d, s in zip(node.shape, tensor.shape)):
+    if node._shape is not None:
+        if tensor.ndim != len(node._shape) or any(d is not None and d != s for d, s in zip(node._shape, tensor.shape)):
             raise InvalidArgumentError(f"Cannot feed value of shape {tuple(tensor.shape)} for Tensor "
-                                       f"'{node.name}:0', which has shape {_shape_text(node.shape)}")
+                                       f"'{node.name}:0', which has shape {_shape_text(node._shape)}")
     if tensor.dtype is not node.dtype:
         tensor = tensor.to(dtype=node.dtype)
     return tensor
 
 
 def _closure(nodes):
-    """All nodes the fetches depend on, inputs before users (iterative DFS)."""
-    order, seen = [], set()
-    for root in nodes:
+    """All nodes the fetches depend on, inputs before users, and nodes with effects (optimizer
+    updates, assignments) as late as their users allow: every value a run computes (the
+    gradients of two optimizers fetched together, as in a GAN step) comes from the variables as
+    they were when the run began, as in TensorFlow, before any update changes them."""
+    found, seen = [], set()
+    for root in nodes:  # the closure, in depth-first post-order (the tie-break below)
         stack = [(root, False)]
         while stack:
             node, done = stack.pop()
             if done:
-                order.append(node)
+                found.append(node)
                 continue
             if id(node) in seen:
                 continue
             seen.add(id(node))
             stack.append((node, True))
             stack.extend((i, False) for i in reversed(node.inputs) if id(i) not in seen)
+    position = {id(n): k for k, n in enumerate(found)}
+    waiting = {id(n): len({id(i) for i in n.inputs}) for n in found}
+    users = {}
+    for n in found:
+        for i in {id(i): i for i in n.inputs}.values():
+            users.setdefault(id(i), []).append(n)
+    ready = [(_effect_rank(n), position[id(n)], n) for n in found if waiting[id(n)] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, _, node = heapq.heappop(ready)
+        order.append(node)
+        for user in users.get(id(node), ()):
+            waiting[id(user)] -= 1
+            if waiting[id(user)] == 0:
+                heapq.heappush(ready, (_effect_rank(user), position[id(user)], user))
     return order
+
+
+def _effect_rank(node):
+    """0 for a pure value, 1 for an assignment (a value with an effect), 2 for an Operation."""
+    return 2 if node.is_operation else 1 if node.kind == "assign" else 0
 
 
 def _flatten(fetches, out):
@@ -150,7 +178,8 @@ class Session:
             values = self._run(order, fetched, feed_nodes, feed_values, needs_grad)
         except UnigradError as exc:
             raise _run_from(exc, order, user_frame()) from None
-        return _rebuild(spec, [_to_numpy(v) for v in values])
+        state = {id(v.storage._data) for v in self.graph.variables if v.storage is not None}
+        return _rebuild(spec, [_to_numpy(v, state) for v in values])
 
     def _run(self, order, fetched, feed_nodes, feed_values, needs_grad):
         # initializer ops run eagerly; `is True` because a Variable's .initializer is its init op
@@ -203,11 +232,15 @@ class InteractiveSession(Session):
         super().close()
 
 
-def _to_numpy(value):
+def _to_numpy(value, state=()):
+    """A fetched value as NumPy. A variable's memory (or a view of it) is copied: the value fetched
+    is the variable's at that run, not one later runs change."""
     if value is None:
         return None
     if isinstance(value, EagerTensor):
         arr = value.detach().cpu().numpy()
+        if id(arr) in state or not arr.flags.owndata:
+            arr = arr.copy()
         return arr[()] if arr.ndim == 0 else arr
     return value
 

@@ -4,6 +4,7 @@ from ...core.grad_mode import no_grad
 from ...errors import InvalidArgumentError
 from ...ops import api as F
 from .graph import GraphKeys, Operation, Tensor, add_to_collection, get_collection
+from .not_covered import module_getattr
 from .ops import convert_to_tensor
 from .variables import Variable, make_slot, trainable_variables
 
@@ -25,7 +26,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients"):
                                    retain_graph=True, allow_unused=True))
         return tuple(next(grads) if x.requires_grad else None for x in x_vals)
     node = Tensor("gradients", ys + xs + seeds, fn, name, ys[0].dtype)
-    return [Tensor("op", [node], lambda t, i=i: t[i], f"{name}/grad_{i}", x.dtype, x.shape) for i, x in enumerate(xs)]
+    return [Tensor("op", [node], lambda t, i=i: t[i], f"{name}/grad_{i}", x.dtype, x._shape) for i, x in enumerate(xs)]
 
 
 class Optimizer:
@@ -191,4 +192,7 @@ def piecewise_constant(x, boundaries, values, name=None):
         return out
     return Tensor("op", [x], fn, name or "PiecewiseConstant", "float32", ())
 
-from .saver import Saver  # noqa: E402,F401  (tf.train.Saver)
+from .saver import (CheckpointState, Saver, checkpoint_exists, get_checkpoint_state, import_meta_graph,  # noqa: E402,F401
+                    latest_checkpoint, update_checkpoint_state)
+
+__getattr__ = module_getattr("tf.train", lambda: list(globals()))

@@ -6,23 +6,38 @@ from ...core.tensor import Tensor as EagerTensor
 from ...core.trace_hook import state as _trace
 from ...nn.parameter import Parameter
 from ...ops import api as F
+from ...backend import dtypes as _dt
+from ...errors import InvalidArgumentError
 from .graph import FailedPreconditionError, GraphKeys, Operation, Tensor, get_default_graph
-from .ops import convert_to_tensor
+from .ops import cast, convert_to_tensor
 
 GLOBAL_VARIABLES, TRAINABLE_VARIABLES = GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES
 
 
 class Variable(Tensor):
-    def __init__(self, initial_value, trainable=True, name="Variable", dtype=None):
+    """tf.Variable: a value that persists across Session.run calls, set by its initializer (and
+    by assign ops and optimizers). In `collections` (default: GLOBAL_VARIABLES) and, when
+    trainable, TRAINABLE_VARIABLES."""
+
+    def __init__(self, initial_value=None, trainable=True, collections=None, validate_shape=True,
+                 caching_device=None, name="Variable", variable_def=None, dtype=None, expected_shape=None,
+                 import_scope=None, constraint=None, use_resource=None, **unused):
+        if initial_value is None:
+            raise InvalidArgumentError("tf.Variable needs an initial_value")
+        if callable(initial_value) and not isinstance(initial_value, Tensor):
+            initial_value = initial_value()
         init = convert_to_tensor(initial_value, dtype=dtype)
-        super().__init__("variable", [], self._read, name, dtype or init.dtype, init.shape)
+        if dtype is not None and init.dtype is not _dt.to_dtype(dtype):
+            init = cast(init, dtype)
+        super().__init__("variable", [], self._read, name or "Variable", dtype or init.dtype, init._shape)
         self.initial_value, self.trainable = init, trainable
         self.storage = None
         self.initializer = Operation([init], self._initialize, self.name + "/Assign", initializer=True)
         graph = get_default_graph()
         graph.variables.append(self)
-        graph.add_to_collection(GLOBAL_VARIABLES, self)
-        if trainable:
+        for key in (collections if collections is not None else [GLOBAL_VARIABLES]):
+            graph.add_to_collection(key, self)
+        if trainable and TRAINABLE_VARIABLES not in (collections or ()):
             graph.add_to_collection(TRAINABLE_VARIABLES, self)
 
     def _read(self):
@@ -47,7 +62,7 @@ class Variable(Tensor):
             with no_grad():
                 var.copy_(combine(var, v).detach())
             return var.detach()
-        return Tensor("assign", [self, value], fn, self.name + "/" + name, self.dtype, self.shape)
+        return Tensor("assign", [self, value], fn, self.name + "/" + name, self.dtype, self._shape)
 
     def assign(self, value, name=None):
         return self._assign_op(value, lambda var, v: v, "Assign")
@@ -84,9 +99,13 @@ def assign_sub(ref, value, name=None):
     return ref.assign_sub(value, name)
 
 
+def local_variables():
+    return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES)
+
+
 def local_variables_initializer():
-    """unigrad keeps no local variables (TF's metric counters): an op that does nothing."""
-    return Operation([], lambda: None, "init_local", initializer=True)
+    """Initializes the variables of the LOCAL_VARIABLES collection."""
+    return variables_initializer(local_variables(), "init_1")
 
 
 def global_variables(graph=None):
