@@ -1,0 +1,22 @@
+"""The HTTP application (Starlette): TF Serving's `/v1`, KServe's `/v2`, `/metrics`, the web page."""
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .http_io import DEFAULT_MAX_BODY
+from .metrics import CONTENT_TYPE_LATEST
+from .rest_tfserving import TFServingAPI
+
+
+def build_app(manager, service, metrics=None, max_body=DEFAULT_MAX_BODY):
+    """The ASGI app serving `manager`'s models through `service`."""
+    tf = TFServingAPI(service, manager, max_body)
+    routes = [
+        Route("/v1/models", tf.list_models, methods=["GET"]),
+        Route("/v1/models/{rest:path}", tf.handle, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+    ]
+    if metrics is not None:
+        async def metrics_page(request):
+            return Response(metrics.text(), media_type=CONTENT_TYPE_LATEST)
+        routes.append(Route("/metrics", metrics_page, methods=["GET"]))
+    return Starlette(routes=routes)
