@@ -5,6 +5,7 @@ from starlette.routing import Route
 
 from .http_io import DEFAULT_MAX_BODY
 from .metrics import CONTENT_TYPE_LATEST
+from .rest_kserve import KServeAPI
 from .rest_tfserving import TFServingAPI
 
 
@@ -15,6 +16,7 @@ def build_app(manager, service, metrics=None, max_body=DEFAULT_MAX_BODY):
         Route("/v1/models", tf.list_models, methods=["GET"]),
         Route("/v1/models/{rest:path}", tf.handle, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
     ]
+    routes += KServeAPI(service, manager, max_body).routes()
     if metrics is not None:
         async def metrics_page(request):
             return Response(metrics.text(), media_type=CONTENT_TYPE_LATEST)
