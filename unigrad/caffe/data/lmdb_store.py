@@ -1,0 +1,103 @@
+"""LMDB databases of Caffe records (the `lmdb` package): a reader that walks the keys in order
+and wraps around, and a writer that commits every 1000 records and grows the map on demand, as
+Caffe's db_lmdb does."""
+import os
+
+from .. import glog
+from ..errors import CaffeFileError
+
+
+def _lmdb():
+    try:
+        import lmdb
+    except ImportError:
+        raise CaffeFileError("LMDB databases need the lmdb package: pip install lmdb") from None
+    return lmdb
+
+
+def check_source(path, layer):
+    """An existing LMDB folder, or a CaffeFileError that says what `path` is instead."""
+    if not os.path.exists(path):
+        raise CaffeFileError(f"layer '{layer}': data source '{path}' does not exist (create it with "
+                             "`unigrad caffe convert-mnist` or `unigrad caffe convert-imageset`)")
+    if os.path.isdir(path) and not os.path.exists(os.path.join(path, "data.mdb")):
+        if os.path.exists(os.path.join(path, "CURRENT")):
+            raise CaffeFileError(f"layer '{layer}': '{path}' is a LevelDB database; unigrad reads LMDB only. "
+                                 "Convert it to LMDB (e.g. convert-imageset --backend=lmdb) and set backend: LMDB")
+        raise CaffeFileError(f"layer '{layer}': '{path}' is a folder without data.mdb, not an LMDB database")
+
+
+class Reader:
+    """Cycles through an LMDB's (key, value) pairs in key order, restarting at the end."""
+
+    def __init__(self, path, layer="<data>"):
+        check_source(path, layer)
+        lmdb = _lmdb()
+        try:
+            self.env = lmdb.open(path, readonly=True, lock=False, readahead=False, subdir=os.path.isdir(path),
+                                 max_readers=126)
+        except lmdb.Error as exc:
+            raise CaffeFileError(f"layer '{layer}': cannot open LMDB '{path}': {exc}") from None
+        self.path, self.layer = path, layer
+        self.txn = self.env.begin(buffers=False)
+        self.cursor = self.txn.cursor()
+        if not self.cursor.first():
+            raise CaffeFileError(f"layer '{layer}': LMDB '{path}' is empty")
+        self.entries = self.txn.stat()["entries"]
+
+    def next(self):
+        """(key, value) of the next record."""
+        key, value = self.cursor.item()
+        if not self.cursor.next():
+            glog.info("Restarting data prefetching from start.")
+            self.cursor.first()
+        return key, value
+
+    def skip(self, n):
+        for _ in range(n):
+            self.next()
+
+    def close(self):
+        self.env.close()
+
+
+class Writer:
+    """Puts records into a new LMDB folder, committing every `batch` puts (Caffe: 1000)."""
+
+    def __init__(self, path, batch=1000, map_size=1 << 26):
+        lmdb = _lmdb()
+        if os.path.exists(os.path.join(path, "data.mdb")):
+            raise CaffeFileError(f"'{path}' already holds an LMDB database; remove it or choose another name")
+        os.makedirs(path, exist_ok=True)
+        self.env = lmdb.open(path, map_size=map_size, subdir=True)
+        self.path, self.batch, self.pending = path, batch, []
+        self.count = 0
+
+    def put(self, key, value):
+        self.pending.append((key if isinstance(key, bytes) else key.encode(), value))
+        if len(self.pending) >= self.batch:
+            self.commit()
+
+    def commit(self):
+        lmdb = _lmdb()
+        while self.pending:
+            try:
+                with self.env.begin(write=True) as txn:
+                    for key, value in self.pending:
+                        txn.put(key, value)
+            except lmdb.MapFullError:  # grow the map, as Caffe's LMDB writer does, and retry
+                self.env.set_mapsize(self.env.info()["map_size"] * 2)
+                continue
+            self.count += len(self.pending)
+            self.pending = []
+
+    def close(self):
+        self.commit()
+        self.env.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
