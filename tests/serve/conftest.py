@@ -87,3 +87,57 @@ def serve():
     yield start
     for server in started:
         server.stop()
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class Spawned:
+    """`unigrad serve` in its own process (clients and server apart, as in production)."""
+
+    def __init__(self, repo, *args):
+        import subprocess
+        import sys
+        self.proc = subprocess.Popen([sys.executable, "-m", "unigrad.cli", "serve", str(repo), "--port", "0",
+                                      "--grpc-port", "0", "--poll-interval", "0.2", *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        rest = self.proc.stdout.readline()
+        grpc = self.proc.stdout.readline()
+        if " on " not in rest or " on " not in grpc:
+            self.stop()
+            raise RuntimeError(f"unigrad serve did not start: {rest}{grpc}{self.proc.stderr.read()}")
+        self.rest_url = rest.split(" on ")[-1].strip()
+        self.grpc_target = grpc.split(" on ")[-1].strip()
+        self.ready_lines = []
+        while True:  # the summary: one line per model, printed once the first load finished
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.ready_lines.append(line.strip())
+            if len(self.ready_lines) >= len([p for p in os.listdir(repo) if not p.startswith(".")]):
+                break
+
+    def stop(self):
+        import signal
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+@pytest.fixture(scope="module")
+def spawn():
+    """spawn(repo, *cli_args) -> Spawned server process; all are stopped at the end of the module."""
+    started = []
+
+    def start(repo, *args):
+        server = Spawned(repo, *args)
+        started.append(server)
+        return server
+    yield start
+    for server in started:
+        server.stop()

@@ -63,7 +63,8 @@ class Server:
         grpc_server = None
         if self.grpc_port is not None:
             from .grpc_service import start_grpc
-            grpc_server, self.grpc_bound_port = await start_grpc(self, self.host, self.grpc_port)
+            grpc_server, self.grpc_bound_port = await start_grpc(self.manager, self.service, self.host,
+                                                                 self.grpc_port, self.max_body)
         self.manager.start()
         task = asyncio.ensure_future(self._uvicorn.serve(sockets=[sock]))
         while not self._uvicorn.started and not task.done():
