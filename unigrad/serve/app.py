@@ -21,4 +21,6 @@ def build_app(manager, service, metrics=None, max_body=DEFAULT_MAX_BODY):
         async def metrics_page(request):
             return Response(metrics.text(), media_type=CONTENT_TYPE_LATEST)
         routes.append(Route("/metrics", metrics_page, methods=["GET"]))
+        # TF Serving's conventional path (prometheus_config { path: ... } in its monitoring config)
+        routes.append(Route("/monitoring/prometheus/metrics", metrics_page, methods=["GET"]))
     return Starlette(routes=routes)
