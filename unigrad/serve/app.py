@@ -3,7 +3,7 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .http_io import DEFAULT_MAX_BODY
+from .http_io import DEFAULT_MAX_BODY, json_response
 from .metrics import CONTENT_TYPE_LATEST
 from .rest_kserve import KServeAPI
 from .rest_tfserving import TFServingAPI
@@ -23,4 +23,8 @@ def build_app(manager, service, metrics=None, max_body=DEFAULT_MAX_BODY):
         routes.append(Route("/metrics", metrics_page, methods=["GET"]))
         # TF Serving's conventional path (prometheus_config { path: ... } in its monitoring config)
         routes.append(Route("/monitoring/prometheus/metrics", metrics_page, methods=["GET"]))
-    return Starlette(routes=routes)
+    async def not_found(request, exc):  # the protocols' error form, naming what exists
+        return json_response({"error": f"no such endpoint: {request.method} {request.url.path} (this server has "
+                                       "TF Serving's /v1/models/..., KServe v2's /v2/..., /metrics and /)"},
+                             getattr(exc, "status_code", 404))
+    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})

@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 
+from ..errors import calling_site
 from .errors import ModelUnavailable, ServeError
 
 
@@ -50,6 +51,7 @@ class Batcher:
         self.preferred = frozenset(cfg.preferred_batch_sizes)
         self.max_queue = cfg.max_queue_size
         self.pad_sizes = model.batch_sizes
+        self._site = f"model '{model.name}' version {model.version}"
         self._queue = collections.deque()
         self._cond = threading.Condition()
         self._closed = False
@@ -156,7 +158,8 @@ class Batcher:
         start = time.perf_counter()
         try:
             arrays, total, padded = self._assemble(batch)
-            outputs = self.model.run(arrays)
+            with calling_site(self._site):  # a unigrad error inside names the model, not this thread
+                outputs = self.model.run(arrays)
             pieces = self._split(batch, outputs, padded)
         except Exception as exc:  # the model failed: every request of the batch gets the error
             error = exc if isinstance(exc, ServeError) else ServeError(

@@ -105,6 +105,7 @@ class KServeAPI:
     # ---- inference -------------------------------------------------------------------------
     async def infer(self, request):
         name, version = _selector(request)
+        self.manager.resolve(name, version)  # an unknown or unready model answers before the body is read
         body = await read_body(request, self.max_body)
         header, blobs = split_body(body, request.headers.get(HEADER_LENGTH))
         inputs = decode_inputs(header, blobs)

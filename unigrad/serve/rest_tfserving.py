@@ -54,6 +54,7 @@ class TFServingAPI:
         if tail == "/metadata":
             target = self.manager.resolve(name, version, label)
             return json_response(metadata(target.served))
+        self.manager.resolve(name, version, label)  # an unknown or unready model answers before the body is read
         body = parse_json(await read_body(request, self.max_body))
         if not isinstance(body, dict):
             raise InvalidRequest("the request body must be a JSON object")

@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+from ..errors import calling_site
 from . import loaders
 from .batcher import Batcher, BatcherClosed
 from .errors import ModelNotFound, ModelUnavailable, ServeError
@@ -227,7 +228,8 @@ class VersionManager:
             loader, path = loaders.choose(folder, model.config)
             runner = loader.load(path, model.config.device if self.device is None else self.device)
             served = ServedModel(model.name, number, runner, model.config)
-            sizes = warm_up(served) if model.config.warmup else []
+            with calling_site(f"model '{model.name}' version {number} warm-up"):
+                sizes = warm_up(served) if model.config.warmup else []
             version.metrics = self.metrics.for_version(model.name, number) if self.metrics else None
             version.served, version.batcher = served, Batcher(served, version.metrics)
         except Exception as exc:

@@ -5,6 +5,7 @@ without retracing: each new input shape instantiates the saved graph once."""
 import numpy as np
 
 from ...core.grad_mode import no_grad
+from ...errors import calling_site
 from ...core.tensor import as_tensor
 from ...graph import jit
 from ...graph.structure import flatten
@@ -20,9 +21,10 @@ class GraphRunner(Runner):
 
     def __init__(self, path, device):
         try:
-            self.graph = jit.load(path, device=device)
+            with calling_site(path):  # errors name the file, not a server thread's frame
+                self.graph = jit.load(path, device=device)
         except Exception as exc:  # the loader's own errors already say what is wrong with the file
-            raise ModelLoadError(f"{path}: {exc}") from None
+            raise ModelLoadError(str(exc)) from None
         self.files = (path,)
         self.device = device
         generic = self.graph.generic
