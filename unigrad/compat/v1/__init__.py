@@ -16,22 +16,24 @@ from .control_flow import cond, while_loop
 from .factories import (fill, get_seed, ones, ones_like, random_normal, random_shuffle, random_uniform,
                         set_random_seed, truncated_normal, zeros, zeros_like)
 from .graph import (FailedPreconditionError, Graph, GraphKeys, Operation, Tensor, add_to_collection,
-                    control_dependencies, get_collection, get_default_graph, name_scope, reset_default_graph)
+                    control_dependencies, get_collection, get_collection_ref, get_default_graph, name_scope,
+                    reset_default_graph)
 from .initializers import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                            he_normal_initializer, he_uniform_initializer, ones_initializer, random_normal_initializer,
                            random_uniform_initializer, truncated_normal_initializer, variance_scaling_initializer,
-                           zeros_initializer)
-from .math_ops import count_nonzero, logical_and, logical_not, logical_or, rank, reduce_logsumexp, size
+                           xavier_initializer, zeros_initializer)
+from .math_ops import count_nonzero, logical_and, logical_not, logical_or, logical_xor, rank, reduce_logsumexp, size
 from .math_ops import range as range_
 from .not_covered import Namespace, NotCoveredError, module_getattr
 from .ops import (abs, add, argmax, argmin, cast, clip_by_value, concat, constant, convert_to_tensor, divide, equal,
-                  exp, expand_dims, gather, greater, greater_equal, identity, less, less_equal, log, matmul, maximum,
-                  minimum, multiply, negative, not_equal, one_hot, pow, reduce_all, reduce_any, reduce_max,
+                  exp, expand_dims, floordiv, floormod, gather, greater, greater_equal, identity, less, less_equal, log, matmul, maximum,
+                  minimum, mod, multiply, negative, not_equal, one_hot, pow, reduce_all, reduce_any, reduce_max,
                   reduce_mean, reduce_min, reduce_prod, reduce_sum, reshape, rsqrt, sigmoid, sign, split, sqrt, square,
-                  squared_difference, squeeze, stack, stop_gradient, subtract, tanh, tile, transpose, truediv, where)
+                  squared_difference, squeeze, stack, stop_gradient, subtract, tanh, tile, to_double, to_float, to_int32,
+                  to_int64, transpose, truediv, unstack, where)
 from .ops import shape_of as shape
 from .ops import slice as slice_
-from .session import InteractiveSession, Session, placeholder
+from .session import InteractiveSession, Session, placeholder, placeholder_with_default
 from .tensor_shape import Dimension, TensorShape
 from .train import gradients
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, variable_scope
@@ -65,4 +67,24 @@ initializers = Namespace("tf.initializers", zeros=zeros_initializer, ones=ones_i
                          he_uniform=he_uniform_initializer, global_variables=global_variables_initializer,
                          local_variables=local_variables_initializer, variables=variables_initializer)
 
-__getattr__ = module_getattr("tf", lambda: list(globals()))
+reverse_sequence = nn.reverse_sequence
+from . import contrib  # noqa: E402
+
+from . import errors, image
+from .data import _namespace as _data_namespace
+from .platform import gfile, logging
+
+data = _data_namespace()
+# tf.summary needs tensorboardX and tf.app/tf.flags absl-py: loaded when first used
+_LAZY = {"summary": ".summary", "Summary": ".summary", "app": ".app", "flags": ".app"}
+_missing = module_getattr("tf", lambda: list(globals()) + list(_LAZY))
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        module = importlib.import_module(_LAZY[name], __name__)
+        value = module if name in ("summary", "app") else getattr(module, name)
+        globals()[name] = value
+        return value
+    return _missing(name)

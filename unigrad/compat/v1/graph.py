@@ -26,6 +26,7 @@ class Graph:
         self.collections = {}
         self.control_stack = []   # lists of ops from enclosing tf.control_dependencies blocks
         self.recording = None     # a list collecting the nodes created (a tf.cond branch being built)
+        self.nodes = []           # every node, in creation order (the graph TensorBoard draws)
 
     def unique_name(self, base):
         base = "/".join(self.scope + [base])
@@ -67,8 +68,37 @@ class Graph:
         finally:
             self.control_stack = saved
 
-    def get_collection(self, key):
-        return list(self.collections.get(key, []))
+    def get_collection(self, key, scope=None):
+        items = list(self.collections.get(key, []))
+        return [i for i in items if getattr(i, "name", "").startswith(scope)] if scope else items
+
+    def get_collection_ref(self, key):
+        return self.collections.setdefault(key, [])
+
+    def get_operations(self):
+        return [n for n in self.nodes if n.is_operation or n.kind != "variable"]
+
+    def get_tensor_by_name(self, name):
+        """The tensor called `name` ('scope/op:0', or without ':0')."""
+        base = name[:-2] if name.endswith(":0") else name
+        for node in self.nodes:
+            if node.name == base and not node.is_operation:
+                return node
+        raise InvalidArgumentError(f"The name '{name}' refers to a Tensor which does not exist in this graph")
+
+    def get_operation_by_name(self, name):
+        for node in self.nodes:
+            if node.name == name:
+                return node
+        raise InvalidArgumentError(f"The name '{name}' refers to an Operation not in the graph")
+
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """The graph as a TensorBoard GraphDef protobuf (needs tensorboardX)."""
+        from .summary import graph_def_of
+        return graph_def_of(self)
+
+    def finalize(self):
+        self.finalized = True
 
     def add_to_collection(self, key, value):
         self.collections.setdefault(key, []).append(value)
@@ -113,8 +143,11 @@ class GraphKeys:
 
 
 def get_collection(key, scope=None):
-    items = get_default_graph().get_collection(key)
-    return [i for i in items if getattr(i, "name", "").startswith(scope)] if scope else items
+    return get_default_graph().get_collection(key, scope)
+
+
+def get_collection_ref(key):
+    return get_default_graph().get_collection_ref(key)
 
 
 def add_to_collection(name, value):
@@ -142,6 +175,7 @@ class Node:
         self.kind, self.inputs, self.fn = kind, list(inputs), fn
         if self.graph.recording is not None:
             self.graph.recording.append(self)
+        self.graph.nodes.append(self)
         self.name = self.graph.unique_name(name)
         self.site = user_frame()
 

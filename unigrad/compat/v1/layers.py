@@ -21,6 +21,11 @@ def _scope(name, kind, reuse):
     return variable_scope(name, default_name=kind, reuse=reuse)
 
 
+def _float(inputs):
+    """The dtype of a layer's variables: its input's, when floating point (as TF's layers)."""
+    return inputs.dtype if inputs.dtype.is_floating_point else "float32"
+
+
 def _pair(value, what):
     if isinstance(value, int):
         return value, value
@@ -40,7 +45,7 @@ def _channels(inputs, data_format, layer):
 def _bias_and_activation(out, filters, use_bias, bias_initializer, activation, data_format="NHWC", trainable=True):
     if use_bias:
         bias = get_variable("bias", [filters], initializer=bias_initializer or zeros_initializer(),
-                            trainable=trainable)
+                            trainable=trainable, dtype=out.dtype)
         out = tf_nn.bias_add(out, bias, data_format=data_format)
     return activation(out) if activation is not None else out
 
@@ -55,7 +60,7 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
                                    f"{inputs.shape}")
     with _scope(name, "dense", reuse):
         kernel = get_variable("kernel", [inputs._shape[-1], units], initializer=kernel_initializer,
-                              regularizer=kernel_regularizer, trainable=trainable)
+                              regularizer=kernel_regularizer, trainable=trainable, dtype=_float(inputs))
         if len(inputs._shape) > 2:  # TF applies the kernel to the last dimension
             out = Tensor("op", [inputs, kernel], F.matmul, "Tensordot", inputs.dtype)
         else:
@@ -76,7 +81,7 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_f
     fmt = "NHWC" if data_format == "channels_last" else "NCHW"
     with _scope(name, "conv2d", reuse):
         kernel = get_variable("kernel", [kh, kw, channels, filters], initializer=kernel_initializer,
-                              regularizer=kernel_regularizer, trainable=trainable)
+                              regularizer=kernel_regularizer, trainable=trainable, dtype=_float(inputs))
         step = [1, sh, sw, 1] if fmt == "NHWC" else [1, 1, sh, sw]
         dil = [1, dh, dw, 1] if fmt == "NHWC" else [1, 1, dh, dw]
         out = tf_nn.conv2d(inputs, kernel, step, padding.upper(), data_format=fmt, dilations=dil)
@@ -112,7 +117,7 @@ def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="vali
         output_shape = stack(output_shape)
     with _scope(name, "conv2d_transpose", reuse):
         kernel = get_variable("kernel", [kh, kw, filters, channels], initializer=kernel_initializer,
-                              regularizer=kernel_regularizer, trainable=trainable)
+                              regularizer=kernel_regularizer, trainable=trainable, dtype=_float(inputs))
         step = [1, sh, sw, 1] if nhwc else [1, 1, sh, sw]
         out = nn_conv2d_transpose(inputs, kernel, output_shape, step, padding.upper(), data_format=fmt)
         out = _bias_and_activation(out, filters, use_bias, bias_initializer, activation, fmt, trainable)
@@ -189,13 +194,13 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     bessel = ndim == 4 and fused is not False
     with _scope(name, "batch_normalization", reuse):
         gamma = get_variable("gamma", [channels], initializer=gamma_initializer or ones_initializer(),
-                             regularizer=gamma_regularizer, trainable=trainable) if scale else None
+                             regularizer=gamma_regularizer, trainable=trainable, dtype=_float(x)) if scale else None
         beta = get_variable("beta", [channels], initializer=beta_initializer or zeros_initializer(),
-                            regularizer=beta_regularizer, trainable=trainable) if center else None
+                            regularizer=beta_regularizer, trainable=trainable, dtype=_float(x)) if center else None
         moving_mean = get_variable("moving_mean", [channels], initializer=moving_mean_initializer or
-                                   zeros_initializer(), trainable=False)
+                                   zeros_initializer(), trainable=False, dtype=_float(x))
         moving_var = get_variable("moving_variance", [channels], initializer=moving_variance_initializer or
-                                  ones_initializer(), trainable=False)
+                                  ones_initializer(), trainable=False, dtype=_float(x))
         for var in (moving_mean, moving_var):
             add_to_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, var)
         params = [p for p in (gamma, beta) if p is not None]

@@ -11,6 +11,7 @@ from .ops import _axis, _binary, _reduce, convert_to_tensor, elementwise_node
 
 logical_and = _binary("LogicalAnd", F.logical_and)
 logical_or = _binary("LogicalOr", F.logical_or)
+logical_xor = _binary("LogicalXor", lambda a, b: F.ne(F.to_dtype(a, "bool"), F.to_dtype(b, "bool")))
 
 
 def logical_not(x, name=None):

@@ -251,5 +251,7 @@ def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0, bet
 lrn = local_response_normalization
 from .conv_transpose import conv2d_transpose  # noqa: E402,F401  (tf.nn.conv2d_transpose)
 
-
+from . import rnn_cell  # noqa: E402,F401  (tf.nn.rnn_cell)
+from .rnn import (bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn, static_rnn,  # noqa: E402,F401
+                  reverse_sequence)
 __getattr__ = module_getattr("tf.nn", lambda: list(globals()))

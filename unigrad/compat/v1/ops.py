@@ -6,7 +6,7 @@ import numpy as np
 from ... import ops as _registry  # noqa: F401  (registers every op)
 from ...core.tensor import Tensor as EagerTensor
 from ...backend import dtypes as _dt
-from ...errors import InvalidTypeError
+from ...errors import InvalidArgumentError, InvalidTypeError
 from ...ops import api as F
 from .graph import Tensor
 from .shape_args import reshape_static, shape_arg
@@ -20,6 +20,8 @@ def _dtype_of_value(value, dtype):
         return _dt.to_dtype(dtype)
     if isinstance(value, Tensor):
         return value.dtype
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in "biuf":
+        return _dt.to_dtype(value.dtype)  # NumPy values keep their dtype, as in TF
     arr = np.asarray(value)
     if arr.dtype.kind == "f":
         return _dt.float32  # TF's default for Python floats
@@ -81,6 +83,8 @@ greater = _binary("greater", F.gt)
 less_equal = _binary("less_equal", F.le)
 greater_equal = _binary("greater_equal", F.ge)
 squared_difference = _binary("squared_difference", lambda a, b: F.square(F.sub(a, b)))
+floormod = mod = _binary("FloorMod", F.remainder)  # the sign of the divisor, as Python's %
+floordiv = _binary("FloorDiv", F.floor_divide)
 
 negative = _unary("neg", F.neg)
 square = _unary("square", F.square)
@@ -156,6 +160,22 @@ def cast(x, dtype, name=None):
     return Tensor("op", [x], lambda v: F.to_dtype(v, dtype), name or "Cast", dtype)
 
 
+def to_float(x, name="ToFloat"):
+    return cast(x, _dt.float32, name)
+
+
+def to_double(x, name="ToDouble"):
+    return cast(x, _dt.float64, name)
+
+
+def to_int32(x, name="ToInt32"):
+    return cast(x, _dt.int32, name)
+
+
+def to_int64(x, name="ToInt64"):
+    return cast(x, _dt.int64, name)
+
+
 def concat(values, axis, name=None):
     xs = [convert_to_tensor(v) for v in values]
     return Tensor("op", xs, lambda *vs: F.cat(vs, axis), name or "concat", xs[0].dtype)
@@ -214,13 +234,18 @@ def _getitem(self, index):
 
 
 def _install_operators():
+    def logical(name):  # math_ops imports this module: looked up when the operator is used
+        return lambda x, y: getattr(__import__(__package__ + ".math_ops", fromlist=[name]), name)(x, y)
     ops = {"__add__": add, "__sub__": subtract, "__mul__": multiply, "__truediv__": divide, "__pow__": pow,
-           "__matmul__": matmul, "__lt__": less, "__gt__": greater, "__le__": less_equal, "__ge__": greater_equal}
+           "__matmul__": matmul, "__lt__": less, "__gt__": greater, "__le__": less_equal, "__ge__": greater_equal,
+           "__mod__": floormod, "__floordiv__": floordiv, "__and__": logical("logical_and"),
+           "__or__": logical("logical_or"), "__xor__": logical("logical_xor")}
     for name, fn in ops.items():
         setattr(Tensor, name, lambda self, other, fn=fn: fn(self, other))
         rname = "__r" + name[2:]
         setattr(Tensor, rname, lambda self, other, fn=fn: fn(other, self))
     Tensor.__neg__ = lambda self: negative(self)
+    Tensor.__invert__ = lambda self: elementwise_node(self, F.logical_not, "LogicalNot")
     Tensor.__abs__ = lambda self: abs(self)
     Tensor.__getitem__ = _getitem
 
@@ -280,6 +305,21 @@ def split(value, num_or_size_splits, axis=0, name=None):
         return F.split(v, list(num_or_size_splits), axis)
     parts = Tensor("op", [x], pieces, name or "split", x.dtype)
     return [Tensor("op", [parts], lambda t, i=i: t[i], f"{parts.name}/{i}", x.dtype) for i in range(count)]
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    """The pieces of `value` along `axis` (its size there must be known, or given as num)."""
+    x = convert_to_tensor(value)
+    if x._shape is None:
+        raise InvalidArgumentError("tf.unstack needs a tensor of known rank")
+    axis = axis % len(x._shape)
+    count = x._shape[axis] if num is None else int(num)
+    if count is None:
+        raise InvalidArgumentError(f"tf.unstack: dimension {axis} of {x.shape} is unknown; pass num=")
+    rest = tuple(d for i, d in enumerate(x._shape) if i != axis)
+    index = lambda t: (_builtin_slice(None),) * axis + (t,)  # noqa: E731
+    return [Tensor("op", [x], lambda v, t=t: v[index(t)], f"{name}/{t}" if t else name, x.dtype, rest)
+            for t in range(count)]
 
 
 def slice(input_, begin, size, name=None):

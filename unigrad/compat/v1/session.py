@@ -26,6 +26,15 @@ def placeholder(dtype, shape=None, name="Placeholder"):
     return node
 
 
+def placeholder_with_default(input, shape, name="PlaceholderWithDefault"):
+    """A placeholder that gives `input` (a value or tensor) when it is not fed."""
+    from .ops import convert_to_tensor
+    default = convert_to_tensor(input)
+    node = Tensor("placeholder", [default], lambda v: v, name, default.dtype, shape)
+    node.graph.placeholders.append(node)
+    return node
+
+
 def _shape_text(shape):
     return "<unknown>" if shape is None else "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
@@ -114,6 +123,8 @@ def _rebuild(spec, values):
     kind, body = spec
     if kind is dict:
         return {k: _rebuild(s, values) for k, s in body}
+    if hasattr(kind, "_fields"):  # a namedtuple (an LSTMStateTuple state)
+        return kind(*[_rebuild(s, values) for s in body])
     return kind(_rebuild(s, values) for s in body)
 
 
@@ -171,6 +182,7 @@ class Session:
             feed_nodes.append(key)
             feed_values.append(_check_feed(key, value))
         order = _closure(fetched)
+        self._pull_iterators(order, feed_nodes, feed_values)
         needs_grad = any(n.kind == "gradients" for n in order)
         if needs_grad:  # fed values must be on the tape so gradients can reach them
             feed_values = [v.detach().requires_grad_(True) if v.dtype.is_floating_point else v for v in feed_values]
@@ -179,7 +191,8 @@ class Session:
         except UnigradError as exc:
             raise _run_from(exc, order, user_frame()) from None
         state = {id(v.storage._data) for v in self.graph.variables if v.storage is not None}
-        return _rebuild(spec, [_to_numpy(v, state) for v in values])
+        return _rebuild(spec, [node.encode(_nested_numpy(v)) if node.kind == "summary" else _to_numpy(v, state)
+                               for node, v in zip(fetched, values)])
 
     def _run(self, order, fetched, feed_nodes, feed_values, needs_grad):
         # initializer ops run eagerly; `is True` because a Variable's .initializer is its init op
@@ -196,6 +209,18 @@ class Session:
                 compiled = self.compiled[key] = CompiledFunction(run_graph)
             values = compiled(*feed_values)
         return values
+
+    def _pull_iterators(self, order, feed_nodes, feed_values):
+        """Feed each tf.data get_next() the run needs with its iterator's next element (one per
+        get_next call per run)."""
+        pulled = {}
+        for node in order:
+            if node.kind == "iterator_value":
+                key = (id(node.iterator), node.group)
+                if key not in pulled:
+                    pulled[key] = node.iterator.pull(self)
+                feed_nodes.append(node)
+                feed_values.append(_check_feed(node, pulled[key][node.index]))
 
     def _by_name(self, name):
         """The placeholder called `name` or `name:0` in this session's graph."""
@@ -230,6 +255,13 @@ class InteractiveSession(Session):
         if self in _sessions:
             _sessions.remove(self)
         super().close()
+
+
+def _nested_numpy(value):
+    """A summary op's value (tuples of tensors) as NumPy, for its protobuf."""
+    if isinstance(value, (tuple, list)):
+        return tuple(_nested_numpy(v) for v in value)
+    return value.detach().cpu().numpy() if isinstance(value, EagerTensor) else value
 
 
 def _to_numpy(value, state=()):

@@ -1,0 +1,1 @@
+"""tensorflow.examples: the tutorial helpers TF1 programs import (MNIST's input_data and model)."""
