@@ -50,7 +50,18 @@ def evaluate(model, loader, device):
     return correct / total
 
 
-def train(model, opt, epochs, device, data=None, batch_size=64, limit=None, scheduler=None):
+def tensorboard_writer(logdir):
+    """A SummaryWriter into `logdir` (None: no TensorBoard logging)."""
+    if logdir is None:
+        return None
+    try:
+        from unigrad.utils.tensorboard import SummaryWriter
+    except ImportError as exc:
+        sys.exit(f"error: --logdir needs {exc}")
+    return SummaryWriter(logdir)
+
+
+def train(model, opt, epochs, device, data=None, batch_size=64, limit=None, scheduler=None, writer=None):
     train_set, test_set = mnist(data)
     loader = ug.data.DataLoader(train_set, batch_size=batch_size, shuffle=True, drop_last=True)
     test_loader = ug.data.DataLoader(test_set, batch_size=1000)
@@ -63,8 +74,12 @@ def train(model, opt, epochs, device, data=None, batch_size=64, limit=None, sche
             opt.zero_grad()
             loss.backward()
             opt.step()
-            if tqdm is not None and step % 20 == 0:
-                bar.set_postfix(loss=f"{loss.item():.4f}", refresh=False)
+            if step % 20 == 0:
+                value = loss.item()
+                if tqdm is not None:
+                    bar.set_postfix(loss=f"{value:.4f}", refresh=False)
+                if writer is not None:
+                    writer.add_scalar("train/loss", value, epoch * steps + step)
             if step + 1 >= steps:
                 break
         if tqdm is not None:
@@ -72,6 +87,9 @@ def train(model, opt, epochs, device, data=None, batch_size=64, limit=None, sche
         if scheduler is not None:
             scheduler.step()
         acc = evaluate(model, test_loader, device)
+        if writer is not None:
+            writer.add_scalar("test/accuracy", acc, epoch + 1)
+            writer.flush()
         print(f"epoch {epoch + 1}: last loss {loss.item():.4f}, test accuracy {acc * 100:.2f}% "
               f"({time.perf_counter() - start:.1f}s)", flush=True)
     return acc
@@ -84,15 +102,23 @@ def run_example(description, build, epochs, batch_size, lr, out, make_scheduler)
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--limit", type=int, default=None, help="stop each epoch after this many steps")
     parser.add_argument("--out", default=out)
+    parser.add_argument("--logdir", metavar="DIR", default=None,
+                        help="write TensorBoard event files there (train loss, test accuracy, the model's graph)")
     args = parser.parse_args()
     ug.manual_seed(0)
     device = "cuda" if ug.cuda.is_available() else "cpu"
     model = build().to(device)
     opt = ug.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
     sched = make_scheduler(opt, args.epochs)
+    writer = tensorboard_writer(args.logdir)
+    if writer is not None:
+        writer.add_graph(model, ug.zeros(1, 1, 28, 28, device=device))
     start = time.perf_counter()
     acc = train(model, opt, args.epochs, device, data=args.data, batch_size=batch_size, limit=args.limit,
-                scheduler=sched)
+                scheduler=sched, writer=writer)
+    if writer is not None:
+        writer.close()
+        print(f"TensorBoard logs in {args.logdir} (tensorboard --logdir {args.logdir})")
     ug.save(model.state_dict(), args.out)
     print(f"final test accuracy {acc * 100:.2f}% in {time.perf_counter() - start:.1f}s on {device}; "
           f"weights written to {args.out}")

@@ -46,10 +46,19 @@ def test_main_job_offline_falls_back_to_the_shipped_subset_and_says_so(tmp_path)
     """The README's main job on a machine with no MNIST and no network: it trains on the subset."""
     env = {k: v for k, v in os.environ.items() if k != "UNIGRAD_DATA"}
     env.update(OFFLINE, HOME=str(tmp_path))  # an empty home: no cached MNIST
-    out = run("mnist_mlp.py", "--epochs", "1", "--limit", "40", "--out", str(tmp_path / "mlp.safetensors"), env=env)
+    logs = tmp_path / "logs"
+    out = run("mnist_mlp.py", "--epochs", "1", "--limit", "41", "--out", str(tmp_path / "mlp.safetensors"),
+              "--logdir", str(logs), env=env)
     assert "data: 6000 training / 1000 test images: the MNIST subset shipped with unigrad" in out
     assert "the download failed" in out and "UNIGRAD_DATA" in out
-    assert float(re.search(r"final test accuracy ([\d.]+)%", out).group(1)) > 80.0
+    accuracy = float(re.search(r"final test accuracy ([\d.]+)%", out).group(1))
+    assert accuracy > 80.0
+    reader = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+    events = reader.EventAccumulator(str(logs))
+    events.Reload()
+    assert [e.step for e in events.Scalars("train/loss")] == [0, 20, 40]
+    assert events.Scalars("test/accuracy")[0].value == pytest.approx(accuracy / 100, abs=1e-4)
+    assert "linear" in {n.op for n in events.Graph().node}
 
 
 def test_a_data_folder_without_mnist_is_one_clear_line(tmp_path):
