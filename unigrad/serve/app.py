@@ -5,6 +5,7 @@ from starlette.routing import Route
 
 from .http_io import DEFAULT_MAX_BODY, json_response
 from .metrics import CONTENT_TYPE_LATEST
+from . import web
 from .rest_kserve import KServeAPI
 from .rest_tfserving import TFServingAPI
 
@@ -17,6 +18,7 @@ def build_app(manager, service, metrics=None, max_body=DEFAULT_MAX_BODY):
         Route("/v1/models/{rest:path}", tf.handle, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
     ]
     routes += KServeAPI(service, manager, max_body).routes()
+    routes += web.routes(manager)
     if metrics is not None:
         async def metrics_page(request):
             return Response(metrics.text(), media_type=CONTENT_TYPE_LATEST)
