@@ -1,10 +1,11 @@
 """Iterative reverse-mode autodiff over the tape (no recursion, so deep graphs are fine)."""
 from ..core import grad_mode
 from ..core import tensor as _core_tensor
-from ..core.tensor import Tensor
+from ..core.tensor import PostAccumulateHook, Tensor
 from ..core.trace_hook import state as _trace
 from ..errors import AutogradError
 from ..ops.elementwise.add import add as _add_op
+from ..ops.factory.full import zeros as _zeros
 
 
 def _ones_like(t):
@@ -51,9 +52,10 @@ def _add(a, b):
     return Tensor._make(a._data + b._data, a._device, a._dtype)
 
 
-def _discover(root_nodes):
+def _discover(root_nodes, leaf_counts=None):
     """Set on every reachable node how many edges from reachable nodes point at it (`waiting`)
-    and clear its gradient buffer (`pending`). Per-node fields are cheaper than dicts here."""
+    and clear its gradient buffer (`pending`). Per-node fields are cheaper than dicts here.
+    leaf_counts (when given) gets, per leaf with hooks, how many gradients will reach it."""
     for node in root_nodes:
         node.waiting = 0
     stack = list(root_nodes)
@@ -76,6 +78,8 @@ def _discover(root_nodes):
                     child.pending = None
                     mark(child)
                     push(child)
+            elif leaf_counts is not None and edge is not None and edge._hooks:
+                leaf_counts[id(edge)] = leaf_counts.get(id(edge), 0) + 1
 
 
 def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=True, only=None):
@@ -87,13 +91,16 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
     until node.waiting, its count of unprocessed consumers, reaches zero.
     """
     owned = set()  # leaves whose .grad array this run allocated, so it may add in place
-    deliver = _LeafDelivery(capture, accumulate, only, create_graph, owned)
+    # gradients still to reach each leaf with hooks, when post-accumulate hooks may wait on them
+    counts = {} if PostAccumulateHook.registered and accumulate else None
+    deliver = _LeafDelivery(capture, accumulate, only, create_graph, owned, counts)
     root_nodes = []
     with grad_mode.set_grad_enabled(create_graph):
         seeds = []
         for t, g in roots:
             if t._node is None:
-                deliver(t, g)
+                if counts is not None and t._hooks:
+                    counts[id(t)] = counts.get(id(t), 0) + 1
             else:
                 seeds.append((t, g))
                 if t._node not in root_nodes:
@@ -102,7 +109,10 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
             node.pending = None
         for t, g in seeds:
             _pending_add(t._node, t._idx, g)
-        _discover(root_nodes)
+        _discover(root_nodes, counts)
+        for t, g in roots:
+            if t._node is None:
+                deliver(t, g)
         ready = [n for n in root_nodes if n.waiting == 0]
         pop, push = ready.pop, ready.append
         plain = capture is None and only is None and accumulate and not create_graph and not _trace.tracer.active
@@ -153,6 +163,8 @@ def run_backward(roots, retain_graph, create_graph, capture=None, accumulate=Tru
             if free:
                 node.inputs = ()
                 node.out_data = None
+        if counts is not None:
+            deliver.finish()
 
 
 def _pending_add(node, idx, g):
@@ -166,13 +178,14 @@ def _pending_add(node, idx, g):
 
 
 def _fill_missing(node, grads):
-    """Zeros for differentiable outputs that received no gradient (multi-output ops)."""
+    """Zeros for differentiable outputs that received no gradient (multi-output ops); made by the
+    zeros op, so a traced backward records them instead of capturing one trace's array."""
     for i in node.op.diff_outputs:
         if i >= node.n_outputs:
             break
         if grads[i] is None:
             shape, dtype = node.out_meta[i]
-            grads[i] = Tensor._make(node.device.xp.zeros(shape, dtype=dtype.np), node.device, dtype)
+            grads[i] = _zeros(shape, dtype=dtype, device=node.device)
 
 
 def _run_node_hooks(node, grads, capture, single):
@@ -195,16 +208,44 @@ def _run_node_hooks(node, grads, capture, single):
 class _LeafDelivery:
     """Hands a gradient to a leaf: hooks, then capture (autograd.grad) or accumulation into .grad."""
 
-    def __init__(self, capture, accumulate, only, create_graph, owned):
+    def __init__(self, capture, accumulate, only, create_graph, owned, counts):
         self.capture, self.accumulate, self.only = capture, accumulate, only
-        self.create_graph, self.owned = create_graph, owned
+        self.create_graph, self.owned, self.counts = create_graph, owned, counts
+        self.waiting = {}  # id -> leaf that has gradients still to come
 
     def __call__(self, leaf, g):
         if leaf._hooks:
             for hook in leaf._hooks:
-                new = hook(g)
-                if new is not None:
-                    g = new
+                if hook.__class__ is not PostAccumulateHook:
+                    new = hook(g)
+                    if new is not None:
+                        g = new
+            self._accumulate(leaf, g)
+            counts = self.counts
+            if counts is not None and id(leaf) in counts:
+                counts[id(leaf)] -= 1
+                if counts[id(leaf)]:
+                    self.waiting[id(leaf)] = leaf
+                else:
+                    self.waiting.pop(id(leaf), None)
+                    self._post_accumulate(leaf)
+            return
+        self._accumulate(leaf, g)
+
+    def _post_accumulate(self, leaf):
+        if self.only is None or leaf in self.only:
+            for hook in leaf._hooks:  # the last of this pass's gradients arrived
+                if hook.__class__ is PostAccumulateHook:
+                    hook.fn(leaf)
+
+    def finish(self):
+        """Leaves that got some of their gradients but not all (a backward rule gave None for an
+        edge): their .grad is complete now, so their post-accumulate hooks run."""
+        for leaf in list(self.waiting.values()):
+            self._post_accumulate(leaf)
+        self.waiting.clear()
+
+    def _accumulate(self, leaf, g):
         capture = self.capture
         if capture is not None and leaf in capture:
             capture[leaf] = _add(capture[leaf], g)

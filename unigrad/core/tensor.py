@@ -135,6 +135,17 @@ class Tensor:
         self._hooks.append(hook)
         return hook
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """hook(self), called once per backward pass after this leaf's .grad holds all of the
+        pass's gradient for it (data-parallel training starts reducing a gradient there)."""
+        if not self.requires_grad or not self.is_leaf:
+            raise AutogradError("post-accumulate-grad hooks are for leaf tensors that require grad")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(PostAccumulateHook(hook))
+        PostAccumulateHook.registered += 1
+        return hook
+
     def _node_hooks(self):
         node = self._node
         if node.hooks is None:
@@ -249,6 +260,16 @@ def init_fields(t, data, device, dtype, vc, is_view):
     t._grad = t._node = t._hooks = None
     t._idx = 0
     return t
+
+
+class PostAccumulateHook:
+    """A leaf's hook that runs after its .grad is complete for a backward pass (kept in _hooks
+    beside the gradient hooks, so leaves that have one leave the engine's fast path)."""
+    __slots__ = ("fn",)
+    registered = 0  # how many were ever registered: the engine counts gradients only when some were
+
+    def __init__(self, fn):
+        self.fn = fn
 
 
 def retain_grad_hook(tensor):
