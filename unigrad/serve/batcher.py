@@ -23,11 +23,12 @@ class BatcherClosed(Exception):
 
 
 class InferRequest:
-    """One request to one model version; `done(outputs, error)` is called from the worker thread."""
-    __slots__ = ("inputs", "size", "key", "arrival", "done", "cancelled", "queue_s", "compute_s", "batch")
+    """One request to one model version. `done(outputs, error)` is called from the worker thread,
+    or, when `loop` is given, in that event loop's thread (one wake-up per batch, not per request)."""
+    __slots__ = ("inputs", "size", "key", "arrival", "done", "loop", "cancelled", "queue_s", "compute_s", "batch")
 
-    def __init__(self, inputs, size, done):
-        self.inputs, self.size, self.done = inputs, size, done
+    def __init__(self, inputs, size, done, loop=None):
+        self.inputs, self.size, self.done, self.loop = inputs, size, done, loop
         self.key = tuple((a.dtype.str, a.shape[1:]) for a in inputs)
         self.arrival = time.perf_counter()
         self.cancelled = False
@@ -116,10 +117,9 @@ class Batcher:
 
     def _drop_cancelled_head(self):
         while self._queue and self._queue[0].cancelled:
-            request = self._queue.popleft()
+            self._queue.popleft()
             if self.metrics is not None:
                 self.metrics.pending.dec()
-            request.done(None, None)  # lets the front end count it; nobody awaits the result
 
     def _compatible(self):
         """The oldest requests that can share a batch with the head, within max_batch_size."""
@@ -165,15 +165,14 @@ class Batcher:
             error = exc if isinstance(exc, ServeError) else ServeError(
                 f"model '{self.model.name}' version {self.model.version} failed on a batch of "
                 f"{sum(r.size for r in batch)}: {type(exc).__name__}: {exc}")
-            for request in batch:
-                request.done(None, error)
+            _deliver([(request, None, error) for request in batch])
             return
         compute = time.perf_counter() - start
         if self.metrics is not None:
             self.metrics.executed(total, len(batch), compute)
-        for request, piece in zip(batch, pieces):
+        for request in batch:
             request.queue_s, request.compute_s, request.batch = start - request.arrival, compute, total
-            request.done(piece, None)
+        _deliver([(request, piece, None) for request, piece in zip(batch, pieces)])
 
     def _assemble(self, batch):
         """The model's inputs for the batch: requests stacked on axis 0, padded to an allowed size."""
@@ -202,3 +201,23 @@ class Batcher:
             pieces.append([out[offset:offset + request.size] for out in outputs])
             offset += request.size
         return pieces
+
+
+def _deliver(results):
+    """Call each request's `done`: directly, or grouped into one call per event loop."""
+    by_loop = {}
+    for request, outputs, error in results:
+        if request.loop is None:
+            request.done(outputs, error)
+        else:
+            by_loop.setdefault(request.loop, []).append((request.done, outputs, error))
+    for loop, calls in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_call_all, calls)
+        except RuntimeError:  # the loop has closed (server shutting down): nobody awaits these
+            pass
+
+
+def _call_all(calls):
+    for done, outputs, error in calls:
+        done(outputs, error)

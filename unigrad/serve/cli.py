@@ -33,6 +33,9 @@ def build_parser():
     p.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY, help="largest request body / gRPC "
                    f"message (default {DEFAULT_MAX_BODY})")
     p.add_argument("--request-timeout", type=float, default=30.0, help="seconds a request may wait for its result")
+    p.add_argument("--blas-threads", type=int, default=1, help="BLAS threads for the models' matrix products "
+                   "(default 1: the event loop and the batcher threads use the other cores; 0: leave BLAS's own "
+                   "choice)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     return p
 
@@ -58,6 +61,8 @@ def main(argv=None):
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"unigrad serve: warning: listening on {args.host}, reachable from other machines; this server has no "
               "authentication (put a reverse proxy in front of it)", file=sys.stderr)
+    if args.blas_threads > 0:
+        limit_blas_threads(args.blas_threads)
     server = Server(args.model_dir, host=args.host, port=args.port,
                     grpc_port=None if args.no_grpc else args.grpc_port, poll_interval=args.poll_interval,
                     device=args.device, max_body=args.max_body_bytes, request_timeout=args.request_timeout,
@@ -83,6 +88,16 @@ def main(argv=None):
     print("unigrad serve: stopping (finishing queued requests)", flush=True)
     server.stop()
     return 0
+
+
+def limit_blas_threads(count):
+    """Cap the BLAS pool for this process: a server's other threads need cores too, and a BLAS
+    helper spinning beside them (or descheduled by a neighbour's load) slows every batch."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(limits=count, user_api="blas")
 
 
 def summary(manager):

@@ -36,7 +36,7 @@ class InferenceService:
                     metrics.failed(exc.code)
                 raise
             future = loop.create_future()
-            request = InferRequest(arrays, size, _settler(loop, future))
+            request = InferRequest(arrays, size, _settler(future), loop)
             try:
                 target.submit(request)
             except BatcherClosed:
@@ -48,7 +48,7 @@ class InferenceService:
             if metrics is not None:
                 metrics.in_flight.inc()
             try:
-                outputs = await self._wait(future, request, disconnected)
+                outputs = await self._wait(loop, future, request, disconnected)
             except BaseException as exc:
                 request.cancel()
                 if metrics is not None:
@@ -62,43 +62,49 @@ class InferenceService:
             return target, outputs
         raise ModelUnavailable(f"model '{name}' is being reloaded; retry")
 
-    async def _wait(self, future, request, disconnected):
-        if disconnected is None:
-            try:
-                return await asyncio.wait_for(future, self.timeout)
-            except asyncio.TimeoutError:
-                raise DeadlineExceeded(f"no result within the server's request timeout of {self.timeout:g} s "
-                                       f"(the model's queue holds {request.size} rows more)") from None
-        watcher = asyncio.ensure_future(disconnected())
+    async def _wait(self, loop, future, request, disconnected):
+        """The result, or the watcher's error: most requests answer within milliseconds, so the
+        client-gone watcher (a task) starts only for those still waiting after WATCH_AFTER."""
+        watchers = []
+
+        def watch():
+            watchers.append(asyncio.ensure_future(self._watch(future, disconnected, self.timeout - WATCH_AFTER)))
+        handle = loop.call_later(min(WATCH_AFTER, self.timeout), watch)
         try:
-            done, _ = await asyncio.wait((future, watcher), timeout=self.timeout,
-                                         return_when=asyncio.FIRST_COMPLETED)
+            return await future
         finally:
-            watcher.cancel()
-        if future in done:
-            return future.result()
-        future.cancel()
-        if watcher in done:
-            raise RequestCancelled("the client closed the connection before the result was ready")
-        raise DeadlineExceeded(f"no result within the server's request timeout of {self.timeout:g} s")
+            handle.cancel()
+            for w in watchers:
+                w.cancel()
+
+    async def _watch(self, future, disconnected, timeout):
+        """Fail `future` when the client goes away or the request timeout passes."""
+        if disconnected is None:
+            await asyncio.sleep(max(timeout, 0))
+            error = DeadlineExceeded(f"no result within the server's request timeout of {self.timeout:g} s")
+        else:
+            try:
+                await asyncio.wait_for(disconnected(), max(timeout, 0))
+                error = RequestCancelled("the client closed the connection before the result was ready")
+            except asyncio.TimeoutError:
+                error = DeadlineExceeded(f"no result within the server's request timeout of {self.timeout:g} s")
+        if not future.done():
+            future.set_exception(error)
 
 
-def _settler(loop, future):
-    """The batcher's callback: hand the result to the event loop thread."""
+WATCH_AFTER = 0.02  # seconds
+
+
+def _settler(future):
+    """The request's `done`, run in the event loop's thread."""
     def settle(outputs, error):
-        if outputs is None and error is None:
-            return  # a cancelled request dropped from the queue; nobody awaits it
-        loop.call_soon_threadsafe(_settle, future, outputs, error)
+        if future.done():
+            return  # the client went away or timed out meanwhile
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(outputs)
     return settle
-
-
-def _settle(future, outputs, error):
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(outputs)
 
 
 def check_inputs(served, named):
