@@ -137,3 +137,39 @@ def _check_double_backward(op, sample, inputs, diff, grads, device):
     for g2, e in zip(second, expected):
         got = np.zeros_like(e) if g2 is None else g2.cpu().detach().numpy()
         np.testing.assert_allclose(got, e, rtol=1e-4, atol=1e-5, err_msg=f"{op.name}: double backward")
+
+
+ONNX_CASES = [(name, i) for name, i in CASES if REGISTRY[name].onnx is not None and not REGISTRY[name].random
+              and REGISTRY[name].device_attr is None and REGISTRY[name].n_outputs != -1]
+
+
+@pytest.mark.parametrize("name,index", ONNX_CASES, ids=[f"{n}-{i}" for n, i in ONNX_CASES])
+def test_onnx_export(name, index):
+    """The op exported through its ONNX rule and run by onnxruntime gives the eager values
+    (float32 samples; composites are called by their public name, which export records)."""
+    ort = pytest.importorskip("onnxruntime")
+    import unigrad.onnx  # noqa: F401
+    from unigrad.ops import api
+    op = REGISTRY[name]
+    sample = list(op.samples())[index]
+    inputs = as_inputs(sample.inputs, "cpu", dtype=np.float32)
+    positions = [i for i, x in enumerate(inputs) if isinstance(x, ug.Tensor)]
+
+    def fn(*tensors):
+        args = list(inputs)
+        for i, t in zip(positions, tensors):
+            args[i] = t
+        if op.composite and op.impl is op.public:  # (called by name: export records the composite)
+            return getattr(api, op.name)(*args, **sample.attrs)
+        return call_op(op, args, sample.attrs)
+    tensors = [inputs[i] for i in positions]
+    with ug.no_grad():
+        expected = flatten_outputs(fn(*tensors))
+    proto = ug.onnx.export(fn, tuple(tensors))
+    session = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    got = session.run(None, {i.name: t.numpy() for i, t in zip(session.get_inputs(), tensors)})
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        e = e.numpy()
+        assert g.shape == e.shape and g.dtype == e.dtype, f"{name}: {g.dtype}{g.shape} vs {e.dtype}{e.shape}"
+        np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-5, err_msg=f"{name} exported to onnxruntime")

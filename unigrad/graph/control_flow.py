@@ -12,7 +12,7 @@ from ..backend import dtypes as _dt
 from ..core.trace_hook import state
 from ..errors import InvalidArgumentError, ShapeError
 from ..ops.dispatch import dispatch
-from ..ops.registry import INTERNAL, OpDef, Sample, register
+from ..ops.registry import INTERNAL, Onnx, OpDef, Sample, register
 from ..ops.sampling import randn
 from .executor import Plan
 from .tracer import Tracer, tracing
@@ -151,6 +151,7 @@ def _cond_samples():
 
 cond_op = OpDef(
     name="cond", forward=_cond_forward, backward=_cond_backward, n_outputs=-1, diff_outputs=_ALL,
+    onnx=Onnx(emit=lambda e, pred, *operands, sub: e.if_node(sub, pred, operands)),
     nondiff_inputs=(0,), saves_outputs=False, double_backward=False, variants=INTERNAL,  # users call ug.cond
     samples=_cond_samples,
     torch_ref=lambda torch, pred, *ops, true_fn, false_fn: true_fn(*ops) if bool(pred) else false_fn(*ops))
@@ -215,6 +216,7 @@ def _while_samples():
 
 while_op = OpDef(
     name="while_loop", forward=_while_forward, n_outputs=-1, diff_outputs=(), samples=_while_samples,
+    onnx=Onnx(emit=lambda e, *inputs, n, sub: e.loop_node(sub, inputs, n)),
     variants=INTERNAL,  # users call ug.while_loop
     torch_ref=lambda torch, *vs, cond_fn, body_fn: _python_while(cond_fn, body_fn, vs))
 

@@ -90,6 +90,19 @@ class Variants:
 INTERNAL = Variants(function=False)     # called by other ops only (gradients, fused forms)
 
 
+@dataclass(frozen=True)
+class Onnx:
+    """How an op exports to ONNX; unigrad/onnx reads it (ops never import onnx). Either one node,
+    `op_type`, whose attributes are `attrs(**op_attrs) -> dict` (none when attrs is None), or
+    `emit(e, *input_names, **op_attrs)` (a composite: `emit(e, **arguments)`, its tensors as names)
+    that writes nodes through the emitter `e` unigrad/onnx passes in and returns the output
+    name(s). `opset`: the lowest default-domain opset the rule is written for."""
+    op_type: Optional[str] = None
+    attrs: Optional[Callable] = None
+    emit: Optional[Callable] = None
+    opset: int = 1
+
+
 @dataclass(eq=False, slots=True)
 class OpDef:
     name: str
@@ -114,6 +127,7 @@ class OpDef:
     reference: Optional[Callable] = None    # independent numpy implementation, (np, *arrays, **attrs)
     double_backward: bool = True            # conformance checks grad-of-grad
     tolerance: dict = field(default_factory=dict)   # overrides of rtol/atol in conformance
+    onnx: Optional[Onnx] = None             # its ONNX export rule (a composite without one exports its parts)
     public: Any = None                      # the user-facing function, set by register
 
     @property

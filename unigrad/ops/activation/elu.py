@@ -1,6 +1,6 @@
 """elu: input where positive, alpha * (exp(input) - 1) elsewhere, a composite."""
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import away_from
 
 
@@ -17,5 +17,6 @@ def elu(input, alpha=1.0, inplace=False):
 
 
 register(OpDef(name="elu", impl=elu, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, input, alpha=1.0, inplace=False: e.node("Elu", [input], alpha=float(alpha))),
                samples=lambda: [Sample((away_from(3, 4),)), Sample((away_from(5, seed=1),), {"alpha": 0.5})],
                torch_ref=lambda torch, x, alpha=1.0: torch.nn.functional.elu(x, alpha)))

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from ..elementwise.binary import NO_ATTRS
 from ..elementwise.unary import same_infer
 from .common import floating, smooth_samples
@@ -29,6 +29,7 @@ def _backward(ctx, g):
 
 erf_op = OpDef(
     name="erf", forward=_forward, backward=_backward, infer=same_infer, variants=Variants(methods=("erf",)),
+    onnx=Onnx("Erf"),
     samples=smooth_samples, torch_ref=lambda torch, x: torch.erf(x),
     reference=lambda np, x: np.vectorize(math.erf)(x) if x.size else x)
 

@@ -3,7 +3,7 @@ import math
 
 from ...errors import InvalidArgumentError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 
 
@@ -25,5 +25,6 @@ def gelu(input, approximate="none"):
 
 
 register(OpDef(name="gelu", impl=gelu, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, input, approximate="none": e.node("Gelu", [input], approximate=approximate), opset=20),
                samples=lambda: [Sample((randn(3, 4),)), Sample((randn(5, seed=2),), {"approximate": "tanh"})],
                torch_ref=lambda torch, x, approximate="none": torch.nn.functional.gelu(x, approximate=approximate)))

@@ -1,7 +1,7 @@
 """hardswish: x * relu6(x + 3) / 6, MobileNetV3's cheap swish."""
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import away_from
 from ..spec import elementwise_flops
 from ..elementwise.binary import NO_ATTRS
@@ -21,6 +21,7 @@ def _backward(ctx, g):
 
 hardswish_op = OpDef(
     name="hardswish", forward=_forward, backward=_backward, infer=same_infer,
+    onnx=Onnx("HardSwish", opset=14),
     compiled=Compiled(fusion=("({0} * where({0} > 3, 6, where({0} < -3, 0, {0} + 3)) / 6)",
                               "({0} * min(max({0} + 3, 0.0), 6.0) / 6)"), flops=elementwise_flops),
     variants=Variants(methods=("hardswish",), functional=True),

@@ -1,6 +1,6 @@
 """hardtanh: input clamped to [min_val, max_val], a composite of clamp."""
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import away_from
 
 
@@ -16,5 +16,6 @@ def hardtanh(input, min_val=-1.0, max_val=1.0):
 
 
 register(OpDef(name="hardtanh", impl=hardtanh, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, input, min_val=-1.0, max_val=1.0: e.clip(input, min_val, max_val)),
                samples=lambda: [Sample((away_from(3, 4, points=(-1.0, 1.0)),))],
                torch_ref=lambda torch, x, min_val=-1.0, max_val=1.0: torch.nn.functional.hardtanh(x, min_val, max_val)))

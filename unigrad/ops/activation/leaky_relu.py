@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import away_from
 from ..elementwise.unary import same_infer
 
@@ -18,6 +18,7 @@ def _backward(ctx, g):
 
 leaky_relu_op = OpDef(
     name="leaky_relu", forward=_forward, backward=_backward, infer=same_infer,
+    onnx=Onnx("LeakyRelu", attrs=lambda negative_slope=0.01: {"alpha": float(negative_slope)}),
     variants=Variants(functional=True),
     samples=lambda: [Sample((away_from(3, 4),), {"negative_slope": 0.1}), Sample((away_from(5, seed=2),))],
     torch_ref=lambda torch, x, negative_slope=0.01: torch.nn.functional.leaky_relu(x, negative_slope),

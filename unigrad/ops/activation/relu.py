@@ -6,7 +6,7 @@ from ...backend.device import scalar
 from ...backend.zero_arrays import zeros_of
 from ...core.tensor import Tensor
 from ..dispatch import dispatch
-from ..registry import INTERNAL, Compiled, InPlace, OpDef, Sample, Variants, register
+from ..registry import INTERNAL, Compiled, InPlace, Onnx, OpDef, Sample, Variants, register
 from ..sampling import away_from, randn
 from ..spec import Spec, elementwise_flops
 from ..elementwise.binary import NO_ATTRS
@@ -30,6 +30,8 @@ def _threshold_backward_backward(ctx, gg):
 
 threshold_backward_op = OpDef(
     name="threshold_backward", forward=_threshold_backward_forward, backward=_threshold_backward_backward,
+    onnx=Onnx(emit=lambda e, g, y: e.node("Where", [e.node("Greater", [y, e.scalar(0, e.dtype(y))]), g,
+                                                    e.scalar(0, e.dtype(g))])),
     nondiff_inputs=(1,), infer=lambda g, y: Spec(g.shape, g.dtype),
     compiled=Compiled(in_place=InPlace(over_first=threshold_backward_into), out=threshold_backward_into, fresh=True,
                       fusion=("where({1} > 0, {0}, 0)", "({1} > 0 ? {0} : 0)"), flops=elementwise_flops),
@@ -64,6 +66,7 @@ def _backward(ctx, g):
 
 relu_op = OpDef(
     name="relu", forward=_forward, backward=_backward, infer=same_infer, saves_outputs=True, saves_inputs=False,
+    onnx=Onnx("Relu"),
     compiled=Compiled(out=relu_into, fresh=True, fusion=("where({0} > 0, {0}, 0)", "({0} > 0 ? {0} : 0)"),
                       flops=elementwise_flops),
     variants=Variants(methods=("relu",), inplace=("relu_",), functional=True),

@@ -1,6 +1,6 @@
 """relu6: input clamped to [0, 6], a composite of clamp."""
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import away_from
 
 
@@ -16,5 +16,6 @@ def relu6(input, inplace=False):
 
 
 register(OpDef(name="relu6", impl=relu6, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, input, inplace=False: e.clip(input, 0.0, 6.0)),
                samples=lambda: [Sample((away_from(3, 4, points=(0.0,)) * 4,))],
                torch_ref=lambda torch, x: torch.nn.functional.relu6(x)))

@@ -3,7 +3,7 @@ from ...backend.device import scalar
 from .. import api as F
 from ...core.tensor import Tensor
 from ..dispatch import dispatch
-from ..registry import INTERNAL, Compiled, OpDef, Sample, Variants, register
+from ..registry import INTERNAL, Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, elementwise_flops
 from ..elementwise.binary import NO_ATTRS
@@ -24,6 +24,8 @@ def _grad_backward(ctx, gg):
 
 sigmoid_backward_op = OpDef(
     name="sigmoid_backward", forward=_grad_forward, backward=_grad_backward, infer=lambda g, y: Spec(g.shape, g.dtype),
+    onnx=Onnx(emit=lambda e, g, y: e.node("Mul", [e.node("Mul", [g, y]),
+                                                  e.node("Sub", [e.scalar(1, e.dtype(y)), y])])),
     compiled=Compiled(fresh=True, fusion=("({0} * {1} * (1 - {1}))",) * 2, flops=elementwise_flops),
     variants=INTERNAL,
     samples=lambda: [Sample((randn(3, 4), randn(3, 4, seed=2) * 0.3 + 0.5))],
@@ -51,6 +53,7 @@ def _backward(ctx, g):
 
 sigmoid_op = OpDef(
     name="sigmoid", forward=_forward, backward=_backward, infer=same_infer, saves_outputs=True, saves_inputs=False,
+    onnx=Onnx("Sigmoid"),
     compiled=Compiled(fresh=True, flops=elementwise_flops),
     variants=Variants(methods=("sigmoid",), inplace=("sigmoid_",), functional=True),
     samples=smooth_samples, torch_ref=lambda torch, x: torch.sigmoid(x),

@@ -1,6 +1,6 @@
 """softplus: log(1 + exp(beta * input)) / beta, linear above threshold, a composite."""
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import away_from, randn
 
 
@@ -21,6 +21,7 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 
 register(OpDef(name="softplus", impl=softplus, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, **a: e.softplus(**a)),
                samples=lambda: [Sample((randn(3, 4) * 4,)), Sample((away_from(6, points=(2.0,)) * 3,),
                                                                    {"beta": 2.0, "threshold": 4.0})],
                torch_ref=lambda torch, x, beta=1.0, threshold=20.0: torch.nn.functional.softplus(x, beta, threshold)))

@@ -4,7 +4,7 @@ import numpy as np
 from .. import api as F
 from ...core.tensor import Tensor
 from ..dispatch import dispatch
-from ..registry import INTERNAL, Compiled, OpDef, Sample, Variants, register
+from ..registry import INTERNAL, Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, elementwise_flops
 from ..elementwise.binary import NO_ATTRS
@@ -26,6 +26,7 @@ def _grad_backward(ctx, gg):
 
 tanh_backward_op = OpDef(
     name="tanh_backward", forward=_grad_forward, backward=_grad_backward, infer=lambda g, y: Spec(g.shape, g.dtype),
+    onnx=Onnx(emit=lambda e, g, y: e.node("Mul", [g, e.node("Sub", [e.scalar(1, e.dtype(y)), e.node("Mul", [y, y])])])),
     compiled=Compiled(fresh=True, fusion=("({0} * (1 - {1} * {1}))",) * 2, flops=elementwise_flops),
     variants=INTERNAL,
     samples=lambda: [Sample((randn(3, 4), randn(3, 4, seed=2) * 0.5))],
@@ -51,6 +52,7 @@ def _backward(ctx, g):
 
 tanh_op = OpDef(
     name="tanh", forward=_forward, backward=_backward, infer=same_infer, saves_outputs=True, saves_inputs=False,
+    onnx=Onnx("Tanh"),
     array_fn=np.tanh,  # NumPy ufuncs hand CuPy arrays to CuPy (__array_ufunc__), so this serves both
     compiled=ufunc_facts("tanh", "tanh({0})"),
     variants=Variants(methods=("tanh",), inplace=("tanh_",), functional=True),

@@ -1,7 +1,7 @@
 """adaptive_avg_pool2d: average pooling to a given output size (avg_pool2d when the sizes
 divide, else a mean per PyTorch's window bounds)."""
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .common import batched, pair
 
@@ -42,6 +42,7 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 register(OpDef(name="adaptive_avg_pool2d", impl=adaptive_avg_pool2d, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, **a: e.adaptive_avg_pool(**a)),
                samples=lambda: [Sample((randn(2, 3, 6, 6),), {"output_size": 3}),
                                 Sample((randn(1, 2, 7, 5),), {"output_size": (3, 2)})],
                torch_ref=lambda torch, x, output_size: torch.nn.functional.adaptive_avg_pool2d(x, output_size)))

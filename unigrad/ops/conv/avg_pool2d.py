@@ -1,7 +1,7 @@
 """avg_pool2d: PyTorch's average pooling, a mean over reshaped tiles or a sum over im2col's
 columns divided by each window's count."""
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .common import batched, pair, pool_geometry
 
@@ -85,6 +85,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 
 register(OpDef(name="avg_pool2d", impl=avg_pool2d, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, **a: e.avg_pool(**a)),
                samples=lambda: [Sample((randn(2, 3, 6, 6),), {"kernel_size": 2}),
                                 Sample((randn(1, 2, 7, 7),), {"kernel_size": 3, "stride": 2, "padding": 1}),
                                 Sample((randn(1, 2, 7, 7),), {"kernel_size": 3, "stride": 2, "padding": 1,

@@ -1,7 +1,7 @@
 """conv1d: a 1-D convolution as conv2d over a height of 1."""
 from ...errors import ShapeError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .common import pair
 
@@ -36,6 +36,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 register(OpDef(name="conv1d", impl=conv1d, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, **a: e.conv(**a)),
                samples=lambda: [Sample((randn(2, 3, 10), randn(4, 3, 3, seed=1), randn(4, seed=2)), {"padding": 1}),
                                 Sample((randn(1, 4, 11), randn(4, 2, 2, seed=1)), {"stride": 2, "groups": 2,
                                                                                   "dilation": 2})],

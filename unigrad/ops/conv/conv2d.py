@@ -1,7 +1,7 @@
 """conv2d: a 2-D convolution (cross-correlation, as in PyTorch) as im2col and one GEMM per group."""
 from ...errors import ShapeError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .common import check_conv, pair
 
@@ -69,4 +69,5 @@ def _samples():
 
 
 register(OpDef(name="conv2d", impl=conv2d, variants=Variants(functional=True), samples=_samples,
+               onnx=Onnx(emit=lambda e, **a: e.conv(**a)),
                torch_ref=lambda torch, x, w, b=None, **kw: torch.nn.functional.conv2d(x, w, b, **kw)))

@@ -1,7 +1,7 @@
 """conv_transpose2d: the adjoint of conv2d with respect to its input, as one GEMM per group and col2im."""
 from ...errors import ShapeError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .common import check_conv, pair
 
@@ -59,6 +59,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 
 register(OpDef(name="conv_transpose2d", impl=conv_transpose2d, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, **a: e.conv_transpose(**a)),
                samples=lambda: [Sample((randn(2, 3, 4, 4), randn(3, 2, 3, 3, seed=1), randn(2, seed=2)), {}),
                                 Sample((randn(1, 4, 3, 5), randn(4, 3, 3, 2, seed=1)),
                                        {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2}),

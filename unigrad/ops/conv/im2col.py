@@ -11,7 +11,7 @@ import numpy as np
 
 from ...errors import ShapeError
 from ..dispatch import dispatch
-from ..registry import BuildOut, Compiled, OpDef, Sample, Variants, register
+from ..registry import BuildOut, Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .common import out_size, window_attrs
@@ -123,6 +123,7 @@ def _torch_im2col(torch, x, kernel, stride, pads, dilation):
 
 im2col_op = OpDef(
     name="im2col", forward=_im2col_forward, backward=_im2col_backward, infer=_im2col_infer, saves_inputs=False,
+    onnx=Onnx(emit=lambda e, x, kernel, stride, pads, dilation: e.im2col(x, kernel, stride, pads, dilation)),
     compiled=Compiled(out=BuildOut(lambda inputs, attrs, out: True if out is None else im2col_into_kernel(
         inputs[0].shape, inputs[0].dtype.np, out, **attrs)), may_alias=_may_alias),
     variants=Variants(),

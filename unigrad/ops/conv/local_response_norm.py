@@ -1,7 +1,7 @@
 """local_response_norm: AlexNet's normalisation across neighbouring channels, over avg_pool2d."""
 from ...errors import ShapeError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 
 
@@ -32,6 +32,7 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
 
 
 register(OpDef(name="local_response_norm", impl=local_response_norm, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, **a: e.local_response_norm(**a)),
                samples=lambda: [Sample((randn(2, 6, 3, 3),), {"size": 3}),
                                 Sample((randn(1, 5, 4, 4),), {"size": 4, "alpha": 0.01, "beta": 0.5, "k": 2.0})],
                torch_ref=lambda torch, x, **kw: torch.nn.functional.local_response_norm(x, **kw)))

@@ -2,7 +2,7 @@
 max_pool2d_values, which skips the argmax)."""
 from ...core.grad_mode import is_grad_enabled
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .common import batched, pool_geometry
 
@@ -69,4 +69,5 @@ def _samples():
 
 
 register(OpDef(name="max_pool2d", impl=max_pool2d, variants=Variants(functional=True), samples=_samples,
+               onnx=Onnx(emit=lambda e, **a: e.max_pool(**a), opset=12),
                torch_ref=lambda torch, x, **kw: torch.nn.functional.max_pool2d(x, **kw)))

@@ -7,7 +7,7 @@ import numpy as np
 from ...backend import dtypes as _dt
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import BuildOut, Compiled, OpDef, Sample, Variants, register
+from ..registry import BuildOut, Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .common import window_attrs
@@ -185,6 +185,7 @@ def _max_values_infer(x, **geo):
 
 max_pool2d_values_op = OpDef(
     name="max_pool2d_values", forward=_max_values_forward, backward=_max_values_backward, infer=_max_values_infer,
+    onnx=Onnx(emit=lambda e, x, kernel, stride, pads, dilation: e.max_pool_values(x, kernel, stride, pads, dilation)),
     compiled=Compiled(out=BuildOut(lambda inputs, attrs, out: max_values_into_kernel(
         inputs[0].shape, inputs[0].dtype.np, out, **attrs)), fresh=True),
     variants=Variants(),

@@ -1,7 +1,7 @@
 """abs: |input|, elementwise (the gradient at 0 is 0, as in PyTorch)."""
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Variants, register
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
 from .unary import kink_samples, same_infer
@@ -17,6 +17,7 @@ def _backward(ctx, g):
 
 abs_op = OpDef(
     name="abs", forward=_forward, backward=_backward, infer=same_infer,
+    onnx=Onnx("Abs"),
     compiled=Compiled(fusion=("abs({0})", "fabs({0})"), flops=elementwise_flops),
     variants=Variants(methods=("abs",), operators=("__abs__",), inplace=("abs_",)),
     samples=kink_samples, torch_ref=lambda torch, x: torch.abs(x), reference=_forward)

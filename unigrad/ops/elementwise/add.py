@@ -4,7 +4,7 @@ import operator
 from ...core.tensor import Tensor
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .binary import NO_ATTRS, binary_infer, binary_samples, reduce_broadcast
 from .facts import ufunc_facts
 from .mul import mul
@@ -24,6 +24,7 @@ def _backward(ctx, g):
 
 add_op = OpDef(
     name="add", forward=_forward, array_fn=operator.add, backward=_backward, infer=binary_infer("add"),
+    onnx=Onnx("Add"),
     saves_inputs=False,
     compiled=ufunc_facts("add", "({0} + {1})", commutative=True, neutral=((0, 0.0), (1, 0.0))),
     variants=Variants(methods=("add",), operators=("__add__",), reflected=("__radd__",), inplace=("add_", "__iadd__")),

@@ -12,7 +12,7 @@ from ...errors import DtypeError, ShapeError
 from .. import api as F
 from ..operands import const
 from ..dispatch import dispatch
-from ..registry import Compiled, InPlace, OpDef, Sample, Variants, register
+from ..registry import Compiled, InPlace, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, numel
 
@@ -67,6 +67,8 @@ def _samples():
 
 axpby_op = OpDef(
     name="axpby", forward=_forward, backward=_backward, infer=_infer, samples=_samples, variants=Variants(),
+    onnx=Onnx(emit=lambda e, y, x, alpha, beta: e.node(
+        "Add", [e.node("Mul", [y, beta]), e.node("Mul", [x, alpha])])),
     compiled=Compiled(in_place=InPlace(over_first=axpby_into, over_second=axpby_over_x), out=axpby_into, fresh=True,
                       flops=lambda inputs, outputs, attrs: 3 * numel(outputs[0].shape)),
     torch_ref=lambda torch, y, x, alpha, beta: y * beta + x * alpha,

@@ -2,7 +2,7 @@
 from ...errors import DtypeError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import away_from
 from .unary import same_infer
 
@@ -27,6 +27,7 @@ def _backward(ctx, g):
 
 clamp_op = OpDef(
     name="clamp", forward=_forward, backward=_backward, infer=same_infer,
+    onnx=Onnx(emit=lambda e, x, min=None, max=None: e.clip(x, min, max)),
     variants=Variants(aliases=("clip",), methods=("clamp", "clip"), inplace=("clamp_", "clip_")),
     samples=lambda: [Sample((away_from(3, 4, points=(-0.5, 0.5)),), {"min": -0.5, "max": 0.5}),
                      Sample((away_from(3, 4, points=(0.0,)),), {"min": 0.0}),

@@ -6,7 +6,7 @@ import operator
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes_of
 from .binary import NO_ATTRS
@@ -19,11 +19,11 @@ def _samples():
     return [Sample((a, b), grad=False), Sample((randn(2, 1, 3), randn(4, 1, seed=2)), grad=False)]
 
 
-def _comparison(name, compare, operator_name, meaning, example):
+def _comparison(name, compare, operator_name, meaning, example, onnx=None):
     def forward(xp, a, b):
         return compare(a, b)
 
-    op = OpDef(name=name, forward=forward, diff_outputs=(),
+    op = OpDef(name=name, forward=forward, diff_outputs=(), onnx=onnx,
                infer=lambda a, b: Spec(broadcast_shapes_of(name, a, b), _dt.bool_),
                variants=Variants(methods=(name,), operators=(operator_name,)),
                samples=_samples, torch_ref=lambda torch, a, b: getattr(torch, name)(a, b), reference=forward)
@@ -42,9 +42,13 @@ def _comparison(name, compare, operator_name, meaning, example):
     return public
 
 
-eq = _comparison("eq", operator.eq, "__eq__", "equals", "tensor([False,  True, False])")
-ne = _comparison("ne", operator.ne, "__ne__", "differs from", "tensor([ True, False,  True])")
-lt = _comparison("lt", operator.lt, "__lt__", "is less than", "tensor([ True, False, False])")
-le = _comparison("le", operator.le, "__le__", "is at most", "tensor([ True,  True, False])")
-gt = _comparison("gt", operator.gt, "__gt__", "is greater than", "tensor([False, False,  True])")
-ge = _comparison("ge", operator.ge, "__ge__", "is at least", "tensor([False,  True,  True])")
+eq = _comparison("eq", operator.eq, "__eq__", "equals", "tensor([False,  True, False])", Onnx("Equal"))
+ne = _comparison("ne", operator.ne, "__ne__", "differs from", "tensor([ True, False,  True])",
+                 Onnx(emit=lambda e, a, b: e.node("Not", [e.node("Equal", [a, b])])))
+lt = _comparison("lt", operator.lt, "__lt__", "is less than", "tensor([ True, False, False])", Onnx("Less"))
+le = _comparison("le", operator.le, "__le__", "is at most", "tensor([ True,  True, False])",
+                 Onnx("LessOrEqual", opset=12))
+gt = _comparison("gt", operator.gt, "__gt__", "is greater than", "tensor([False, False,  True])",
+                 Onnx("Greater"))
+ge = _comparison("ge", operator.ge, "__ge__", "is at least", "tensor([False,  True,  True])",
+                 Onnx("GreaterOrEqual", opset=12))

@@ -4,7 +4,7 @@ from ...errors import InvalidArgumentError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from ..sampling import positive
 from .binary import NO_ATTRS, binary_infer, binary_samples, reduce_broadcast
 from .facts import ufunc_facts
@@ -25,6 +25,7 @@ def _backward(ctx, g):
 
 div_op = OpDef(
     name="div", forward=_forward, backward=_backward, infer=binary_infer("div"),
+    onnx=Onnx(emit=lambda e, a, b: e.true_divide(a, b)),
     compiled=ufunc_facts("true_divide", "({0} / {1})", in_place=False, fresh=True, neutral=((1, 1.0),)),
     variants=Variants(aliases=("divide", "true_divide"), methods=("div", "divide", "true_divide"),
                       operators=("__truediv__",), reflected=("__rtruediv__",), inplace=("div_", "__itruediv__")),

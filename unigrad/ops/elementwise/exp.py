@@ -4,7 +4,7 @@ import numpy as np
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .binary import NO_ATTRS
 from .facts import ufunc_facts
 from .unary import any_samples, same_infer
@@ -20,6 +20,7 @@ def _backward(ctx, g):
 
 exp_op = OpDef(
     name="exp", forward=_forward, array_fn=np.exp, backward=_backward, infer=same_infer,
+    onnx=Onnx("Exp"),
     saves_outputs=True, saves_inputs=False,
     compiled=ufunc_facts("exp", "exp({0})"),
     variants=Variants(methods=("exp",), inplace=("exp_",)),

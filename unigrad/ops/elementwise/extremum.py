@@ -3,7 +3,7 @@ Where the two are equal the gradient is split evenly, as in PyTorch."""
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import away_from
 from ..spec import Spec, broadcast_shapes_of
 from .binary import NO_ATTRS
@@ -30,6 +30,7 @@ def _maximum_forward(xp, a, b):
 
 maximum_op = OpDef(
     name="maximum", forward=_maximum_forward, backward=_backward_picking(lambda a, b: F.gt(a, b)),
+    onnx=Onnx("Max"),
     infer=lambda a, b: Spec(broadcast_shapes_of("maximum", a, b), a.dtype),
     compiled=ufunc_facts("maximum", "where({0} >= {1}, {0}, {1})", commutative=True, cuda="max({0}, {1})"),
     variants=Variants(methods=("maximum",)),
@@ -56,6 +57,7 @@ def _minimum_forward(xp, a, b):
 
 minimum_op = OpDef(
     name="minimum", forward=_minimum_forward, backward=_backward_picking(lambda a, b: F.lt(a, b)),
+    onnx=Onnx("Min"),
     infer=lambda a, b: Spec(broadcast_shapes_of("minimum", a, b), a.dtype),
     compiled=ufunc_facts("minimum", "where({0} <= {1}, {0}, {1})", commutative=True, cuda="min({0}, {1})"),
     variants=Variants(methods=("minimum",)),

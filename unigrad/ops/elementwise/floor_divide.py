@@ -1,7 +1,7 @@
 """floor_divide: input // other, elementwise with broadcasting (no gradient)."""
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive, randn
 from ..spec import Spec, broadcast_shapes_of
 from .binary import NO_ATTRS
@@ -13,6 +13,7 @@ def _forward(xp, a, b):
 
 floor_divide_op = OpDef(
     name="floor_divide", forward=_forward, diff_outputs=(),
+    onnx=Onnx(emit=lambda e, a, b: e.floor_divide(a, b)),
     infer=lambda a, b: Spec(broadcast_shapes_of("floor_divide", a, b), a.dtype),
     variants=Variants(methods=("floor_divide",), operators=("__floordiv__",), reflected=("__rfloordiv__",)),
     samples=lambda: [Sample((randn(3, 4) * 5, positive(3, 4, seed=1)), grad=False)],

@@ -3,7 +3,7 @@ import numpy as np
 
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .binary import NO_ATTRS
@@ -15,6 +15,7 @@ def _forward(xp, x):
 
 isnan_op = OpDef(
     name="isnan", forward=_forward, diff_outputs=(), infer=lambda x: Spec(x.shape, _dt.bool_),
+    onnx=Onnx("IsNaN"),
     variants=Variants(methods=("isnan",)),
     samples=lambda: [Sample((np.where(randn(3, 4, seed=2) > 0, randn(3, 4), np.nan),), grad=False)],
     torch_ref=lambda torch, x: torch.isnan(x), reference=_forward)

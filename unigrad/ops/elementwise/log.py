@@ -4,7 +4,7 @@ import numpy as np
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .binary import NO_ATTRS
 from .facts import ufunc_facts
 from .unary import positive_samples, same_infer
@@ -20,6 +20,7 @@ def _backward(ctx, g):
 
 log_op = OpDef(
     name="log", forward=_forward, array_fn=np.log, backward=_backward, infer=same_infer,
+    onnx=Onnx("Log"),
     compiled=ufunc_facts("log", "log({0})", in_place=False),
     variants=Variants(methods=("log",), inplace=("log_",)),
     samples=positive_samples, torch_ref=lambda torch, x: torch.log(x), reference=_forward)

@@ -2,7 +2,7 @@
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes_of
 from .binary import NO_ATTRS
@@ -18,6 +18,7 @@ def _and_forward(xp, a, b):
 
 logical_and_op = OpDef(
     name="logical_and", forward=_and_forward, diff_outputs=(),
+    onnx=Onnx("And"),
     infer=lambda a, b: Spec(broadcast_shapes_of("logical_and", a, b), _dt.bool_),
     variants=Variants(methods=("logical_and",), operators=("__and__",)),
     samples=_bool_samples, torch_ref=lambda torch, a, b: torch.logical_and(a, b), reference=_and_forward)
@@ -43,6 +44,7 @@ def _or_forward(xp, a, b):
 
 logical_or_op = OpDef(
     name="logical_or", forward=_or_forward, diff_outputs=(),
+    onnx=Onnx("Or"),
     infer=lambda a, b: Spec(broadcast_shapes_of("logical_or", a, b), _dt.bool_),
     variants=Variants(methods=("logical_or",), operators=("__or__",)),
     samples=_bool_samples, torch_ref=lambda torch, a, b: torch.logical_or(a, b), reference=_or_forward)
@@ -68,6 +70,7 @@ def _not_forward(xp, x):
 
 logical_not_op = OpDef(
     name="logical_not", forward=_not_forward, diff_outputs=(), infer=lambda x: Spec(x.shape, _dt.bool_),
+    onnx=Onnx("Not"),
     variants=Variants(methods=("logical_not",), operators=("__invert__",)),
     samples=lambda: [Sample((randn(3, 4) > 0,), grad=False)],
     torch_ref=lambda torch, x: torch.logical_not(x), reference=_not_forward)

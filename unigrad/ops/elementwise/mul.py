@@ -5,7 +5,7 @@ from ...backend.device import cpu
 from ...core.tensor import Tensor
 from ..dispatch import dispatch
 from ..operands import const, cpu_float_const, tensor_operands
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .binary import NO_ATTRS, binary_infer, binary_samples, reduce_broadcast
 from .facts import ufunc_facts
 
@@ -27,6 +27,7 @@ def _backward(ctx, g):
 
 mul_op = OpDef(
     name="mul", forward=_forward, array_fn=operator.mul, backward=_backward, infer=binary_infer("mul"),
+    onnx=Onnx("Mul"),
     compiled=ufunc_facts("multiply", "({0} * {1})", commutative=True, neutral=((0, 1.0), (1, 1.0))),
     variants=Variants(aliases=("multiply",), methods=("mul",), operators=("__mul__",), reflected=("__rmul__",),
                       inplace=("mul_", "__imul__")),

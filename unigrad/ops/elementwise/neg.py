@@ -1,7 +1,7 @@
 """neg: -input, elementwise."""
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .binary import NO_ATTRS
 from .facts import ufunc_facts
@@ -18,6 +18,7 @@ def _backward(ctx, g):
 
 neg_op = OpDef(
     name="neg", forward=_forward, backward=_backward, infer=same_infer, saves_inputs=False,
+    onnx=Onnx("Neg"),
     compiled=ufunc_facts("negative", "(-{0})"),
     variants=Variants(aliases=("negative",), methods=("neg", "negative"), operators=("__neg__",), inplace=("neg_",)),
     samples=lambda: [Sample((randn(3, 4),)), Sample((randn(()),))],

@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive, randn
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS, binary_infer, reduce_broadcast
@@ -24,6 +24,7 @@ def _backward(ctx, g):
 
 pow_op = OpDef(
     name="pow", forward=_forward, backward=_backward, infer=binary_infer("pow"),
+    onnx=Onnx("Pow"),
     compiled=Compiled(fresh=True, flops=elementwise_flops),
     variants=Variants(methods=("pow",), operators=("__pow__",), reflected=("__rpow__",), inplace=("pow_",)),
     samples=lambda: [Sample((positive(3, 4), randn(3, 4, seed=1))),

@@ -1,7 +1,7 @@
 """remainder: input % other with the sign of other (Python's %), elementwise (no gradient)."""
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive, randn
 from ..spec import Spec, broadcast_shapes_of
 from .binary import NO_ATTRS
@@ -13,6 +13,7 @@ def _forward(xp, a, b):
 
 remainder_op = OpDef(
     name="remainder", forward=_forward, diff_outputs=(),
+    onnx=Onnx(emit=lambda e, a, b: e.remainder(a, b)),
     infer=lambda a, b: Spec(broadcast_shapes_of("remainder", a, b), a.dtype),
     variants=Variants(methods=("remainder",), operators=("__mod__",)),
     samples=lambda: [Sample((randn(3, 4) * 5, positive(3, 4, seed=1)), grad=False)],

@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, OpDef, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Variants, register
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
 from .unary import positive_samples, same_infer
@@ -18,6 +18,7 @@ def _backward(ctx, g):
 
 rsqrt_op = OpDef(
     name="rsqrt", forward=_forward, backward=_backward, infer=same_infer, saves_outputs=True,
+    onnx=Onnx(emit=lambda e, x: e.node("Reciprocal", [e.node("Sqrt", [x])])),
     compiled=Compiled(flops=elementwise_flops), variants=Variants(methods=("rsqrt",)),
     samples=positive_samples, torch_ref=lambda torch, x: torch.rsqrt(x), reference=_forward)
 

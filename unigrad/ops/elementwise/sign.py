@@ -1,6 +1,6 @@
 """sign: -1, 0 or 1 by the sign of each element (no gradient)."""
 from ..dispatch import dispatch
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .binary import NO_ATTRS
 from .unary import kink_samples, same_infer
 
@@ -11,6 +11,7 @@ def _forward(xp, x):
 
 sign_op = OpDef(
     name="sign", forward=_forward, diff_outputs=(), infer=same_infer, variants=Variants(methods=("sign",)),
+    onnx=Onnx("Sign"),
     samples=kink_samples, torch_ref=lambda torch, x: torch.sign(x), reference=_forward)
 
 

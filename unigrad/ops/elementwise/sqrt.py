@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .binary import NO_ATTRS
 from .facts import ufunc_facts
 from .unary import positive_samples, same_infer
@@ -18,6 +18,7 @@ def _backward(ctx, g):
 
 sqrt_op = OpDef(
     name="sqrt", forward=_forward, backward=_backward, infer=same_infer, saves_outputs=True, saves_inputs=False,
+    onnx=Onnx("Sqrt"),
     compiled=ufunc_facts("sqrt", "sqrt({0})"),
     variants=Variants(methods=("sqrt",), inplace=("sqrt_",)),
     samples=positive_samples, torch_ref=lambda torch, x: torch.sqrt(x), reference=_forward)

@@ -5,7 +5,7 @@ from ...core.tensor import Tensor
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .binary import NO_ATTRS, binary_infer, binary_samples, reduce_broadcast
 from .facts import ufunc_facts
 from .mul import mul
@@ -21,6 +21,7 @@ def _backward(ctx, g):
 
 sub_op = OpDef(
     name="sub", forward=_forward, array_fn=operator.sub, backward=_backward, infer=binary_infer("sub"),
+    onnx=Onnx("Sub"),
     saves_inputs=False,
     compiled=ufunc_facts("subtract", "({0} - {1})", neutral=((1, 0.0),)),
     variants=Variants(aliases=("subtract",), methods=("sub",), operators=("__sub__",), reflected=("__rsub__",),

@@ -1,7 +1,7 @@
 """to_dtype: a tensor converted to another dtype; the gradient is converted back."""
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 
@@ -29,6 +29,7 @@ def type_as(self, other):
 
 to_dtype_op = OpDef(
     name="to_dtype", forward=_forward, backward=_backward, saves_inputs=False,
+    onnx=Onnx(emit=lambda e, x, dtype: e.cast(x, dtype)),
     infer=lambda x, dtype: Spec(x.shape, dtype),
     variants=Variants(methods={"float": _as(_dt.float32, "float"), "double": _as(_dt.float64, "double"),
                                "half": _as(_dt.float16, "half"), "long": _as(_dt.int64, "long"),

@@ -4,7 +4,7 @@ from ...errors import DtypeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import ensure_tensor, tensor_operands
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes_of, elementwise_flops
 from .binary import NO_ATTRS
@@ -30,6 +30,7 @@ def _infer(condition, a, b):
 
 where_op = OpDef(
     name="where", forward=_forward, backward=_backward, infer=_infer, nondiff_inputs=(0,),
+    onnx=Onnx("Where"),
     compiled=Compiled(fresh=True, flops=elementwise_flops), variants=Variants(),
     samples=lambda: [Sample((randn(3, 4) > 0, randn(3, 4, seed=1), randn(3, 4, seed=2))),
                      Sample((randn(3, 1) > 0, randn(1, 4, seed=1), randn(4, seed=2)))],

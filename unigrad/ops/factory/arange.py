@@ -4,7 +4,7 @@ import math
 from ...backend import dtypes as _dt
 from ...errors import InvalidArgumentError
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, register
+from ..registry import Onnx, OpDef, Sample, register
 from ..spec import Spec
 from .common import device_and_dtype, made, torch_dtype
 
@@ -20,6 +20,7 @@ def _infer(start, end, step, dtype=None, device=None):
 
 arange_op = OpDef(
     name="arange", forward=lambda xp, start, end, step, dtype, device: xp.arange(start, end, step, dtype=dtype.np),
+    onnx=Onnx(emit=lambda e, start, end, step, dtype, device: e.arange(start, end, step, dtype)),
     diff_outputs=(), infer=_infer, device_attr="device",
     samples=lambda: [Sample((), {"start": 0, "end": 5, "step": 1}, grad=False),
                      Sample((), {"start": 1.0, "end": 2.0, "step": 0.25}, grad=False),

@@ -1,7 +1,7 @@
 """empty and empty_like: tensors whose values are whatever the memory held (for filling later)."""
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, register
+from ..registry import Onnx, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec
 from .common import device_and_dtype, like, made, size_of
@@ -13,6 +13,7 @@ def _infer(size, dtype=None, device=None):
 
 empty_op = OpDef(
     name="empty", forward=lambda xp, size, dtype, device: xp.empty(size, dtype=dtype.np), diff_outputs=(),
+    onnx=Onnx(emit=lambda e, size, dtype, device: e.full(size, 0, dtype)),
     infer=_infer, device_attr="device",
     # values are unspecified: the samples are empty or compared through a zero-size shape only
     samples=lambda: [Sample(((0, 3),), grad=False), Sample(((2, 0),), grad=False)],

@@ -3,7 +3,7 @@ from ...backend import dtypes as _dt
 from ..dispatch import dispatch
 from ...core.grad_mode import state as _grad_state
 from ...core.trace_hook import state as _trace
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .common import device_and_dtype, like, made, size_of, torch_dtype
@@ -29,6 +29,7 @@ def fill_(self, value):
 
 full_op = OpDef(
     name="full", forward=_forward, diff_outputs=(), infer=_infer, device_attr="device",
+    onnx=Onnx(emit=lambda e, size, fill_value, dtype, device: e.full(size, fill_value, dtype), opset=9),
     variants=Variants(methods={"new_full": new_full}, inplace={"fill_": fill_}),
     samples=lambda: [Sample((), {"size": (2, 3), "fill_value": 1.5, "dtype": _dt.float64}, grad=False),
                      Sample((), {"size": (4,), "fill_value": 7}, grad=False),

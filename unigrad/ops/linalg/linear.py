@@ -6,7 +6,7 @@ from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .matmul import gemm_flops
@@ -57,6 +57,7 @@ def _infer(x, w, b=None):
 
 linear_op = OpDef(
     name="linear", forward=_forward, backward=_backward, infer=_infer,
+    onnx=Onnx(emit=lambda e, x, w, b=None: e.linear(x, w, b)),
     compiled=Compiled(out=linear_into, fresh=True, blas=True, flops=gemm_flops),
     variants=Variants(functional=True),
     samples=lambda: [Sample((randn(3, 4), randn(5, 4, seed=1), randn(5, seed=2)), name="bias"),

@@ -9,7 +9,7 @@ from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import BuildOut, Compiled, OpDef, Sample, Variants, register
+from ..registry import BuildOut, Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes
 
@@ -115,6 +115,7 @@ def _out(inputs, attrs, out):
 
 matmul_op = OpDef(
     name="matmul", forward=_forward, backward=_backward, infer=_infer,
+    onnx=Onnx("MatMul"),
     compiled=Compiled(out=BuildOut(_out), fresh=True, blas=True, flops=gemm_flops),
     variants=Variants(aliases=("mm", "bmm"), methods=("matmul", "mm", "bmm", "dot"), operators=("__matmul__",),
                       reflected=("__rmatmul__",)),

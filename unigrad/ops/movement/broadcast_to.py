@@ -2,7 +2,7 @@
 to a shape."""
 from ...errors import ShapeError
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes, same_shape
 
@@ -44,6 +44,7 @@ def expand_as(self, other):
 
 broadcast_to_op = OpDef(
     name="broadcast_to", saves_inputs=False, forward=_forward, backward=_backward, infer=_infer, view=True,
+    onnx=Onnx(emit=lambda e, x, shape: e.node("Expand", [x, e.ints(e.current_outs[0][0])])),
     compiled=Compiled(identity=same_shape), variants=Variants(methods={"expand": expand, "expand_as": expand_as}),
     samples=lambda: [Sample((randn(3, 1),), {"shape": (2, 3, 4)}), Sample((randn(4),), {"shape": (3, -1)}),
                      Sample((randn(()),), {"shape": (2, 2)})],
@@ -95,6 +96,7 @@ def _sum_to_infer(x, shape):
 
 sum_to_op = OpDef(
     name="sum_to", saves_inputs=False, forward=_sum_to_forward, backward=_sum_to_backward, infer=_sum_to_infer,
+    onnx=Onnx(emit=lambda e, x, shape: e.sum_to(x, shape)),
     # the input itself when there is nothing to reduce; a new array otherwise
     compiled=Compiled(may_alias=same_shape, identity=same_shape),
     variants=Variants(),

@@ -4,7 +4,7 @@ from ...errors import InvalidTypeError, ShapeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 
@@ -35,6 +35,7 @@ def _infer(*xs, dim):
 
 cat_op = OpDef(
     name="cat", saves_inputs=False, forward=_forward, backward=_backward,
+    onnx=Onnx("Concat", attrs=lambda dim: {"axis": dim}),
     infer=_infer, compiled=Compiled(fresh=True),
     variants=Variants(aliases=("concat", "concatenate")),
     samples=lambda: [Sample((randn(2, 3), randn(4, 3, seed=1)), {"dim": 0}),

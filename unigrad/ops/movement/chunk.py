@@ -1,5 +1,5 @@
 """chunk: a tensor cut into a number of near-equal pieces along one dim, a composite of split."""
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
 from .split import split
@@ -20,5 +20,6 @@ def chunk(input, chunks, dim=0):
 
 
 register(OpDef(name="chunk", impl=chunk, variants=Variants(methods=("chunk",)),
+               onnx=Onnx(emit=lambda e, input, chunks, dim=0: e.split_to(input, dim, [s for s, _ in e.current_outs])),
                samples=lambda: [Sample((randn(5, 3), 3), {"dim": 0})],
                torch_ref=lambda torch, x, chunks, dim=0: torch.chunk(x, chunks, dim)))

@@ -1,6 +1,6 @@
 """clone: a copy of the input in new memory (the gradient passes through)."""
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 
@@ -15,6 +15,7 @@ def _backward(ctx, g):
 
 clone_op = OpDef(
     name="clone", saves_inputs=False, forward=_forward, backward=_backward,
+    onnx=Onnx("Identity"),
     compiled=Compiled(fresh=True),
     infer=lambda x: Spec(x.shape, x.dtype),
     variants=Variants(methods=("clone",)),

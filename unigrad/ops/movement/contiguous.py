@@ -1,6 +1,6 @@
 """contiguous: the input in C-contiguous memory, copied only when it is not already."""
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, same_shape
 
@@ -15,6 +15,7 @@ def _backward(ctx, g):
 
 contiguous_op = OpDef(
     name="contiguous", saves_inputs=False, forward=_forward, backward=_backward,
+    onnx=Onnx("Identity"),
     compiled=Compiled(may_alias=True, identity=same_shape),  # a contiguous input comes back as it is
     infer=lambda x: Spec(x.shape, x.dtype),
     variants=Variants(methods=("contiguous",)),

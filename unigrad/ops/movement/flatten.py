@@ -1,5 +1,5 @@
 """flatten: dims start_dim..end_dim merged into one, a composite of reshape."""
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
 from .reshape import reshape
@@ -26,5 +26,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 register(OpDef(name="flatten", impl=flatten, variants=Variants(methods=("flatten",)),
+               onnx=Onnx(emit=lambda e, input, start_dim=0, end_dim=-1: e.flatten_to(input, start_dim, end_dim,
+                                                                 e.current_outs[0][0])),
                samples=lambda: [Sample((randn(2, 3, 4),), {"start_dim": 1})],
                torch_ref=lambda torch, x, start_dim=0, end_dim=-1: torch.flatten(x, start_dim, end_dim)))

@@ -1,7 +1,7 @@
 """flip: the order of entries reversed along some dims, a view of the input."""
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 
@@ -16,6 +16,7 @@ def _backward(ctx, g):
 
 flip_op = OpDef(
     name="flip", saves_inputs=False, forward=_forward, view=True,
+    onnx=Onnx(emit=lambda e, x, dims: e.flip(x, dims)),
     backward=_backward, infer=lambda x, dims: Spec(x.shape, x.dtype),
     variants=Variants(methods=("flip",)),
     samples=lambda: [Sample((randn(3, 4),), {"dims": (1,)}), Sample((randn(2, 3, 4),), {"dims": (0, 2)})],

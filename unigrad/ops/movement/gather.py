@@ -4,7 +4,7 @@ import numpy as np
 from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 from .indexing import along
@@ -28,6 +28,7 @@ def _infer(x, index, dim):
 
 gather_op = OpDef(
     name="gather", forward=_forward, nondiff_inputs=(1,), infer=_infer, compiled=Compiled(fresh=True),
+    onnx=Onnx("GatherElements", attrs=lambda dim: {"axis": dim}),
     backward=_backward, variants=Variants(methods=("gather",)),
     samples=lambda: [Sample((randn(3, 4), np.array([[0, 3], [1, 1], [2, 0]])), {"dim": 1}),
                      Sample((randn(3, 4), np.array([[0, 1, 2, 0], [2, 2, 1, 0]])), {"dim": 0})],

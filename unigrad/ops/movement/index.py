@@ -7,7 +7,7 @@ from .. import api as F
 from ...backend import dtypes as _dt
 from ...errors import UnigradError
 from ..dispatch import dispatch
-from ..registry import INTERNAL, Compiled, OpDef, Sample, register
+from ..registry import INTERNAL, Compiled, Onnx, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec
 from .indexing import MANY, Slot, add_at, build_index, plain_index
@@ -34,6 +34,7 @@ def _backward(ctx, g):
 
 index_op = OpDef(
     name="index", forward=_forward, backward=_backward, infer=_infer, nondiff_inputs=MANY,
+    onnx=Onnx(emit=lambda e, x, *indices, index: e.advanced_index(x, *indices, index=index)),
     compiled=Compiled(fresh=True),
     variants=INTERNAL,
     samples=lambda: [Sample((randn(5, 3), np.array([0, 2, 2, 4])), {"index": (Slot(0),)}),

@@ -1,7 +1,7 @@
 """index_select: the entries of input at positions `index` along one dim, a composite of getitem."""
 import numpy as np
 
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
 from .getitem import getitem
@@ -23,5 +23,6 @@ def index_select(input, dim, index):
 
 
 register(OpDef(name="index_select", impl=index_select, variants=Variants(methods=("index_select",)),
+               onnx=Onnx(emit=lambda e, input, dim, index: e.node("Gather", [input, index], axis=int(dim))),
                samples=lambda: [Sample((randn(4, 5), 1, np.array([4, 0, 0])), {})],
                torch_ref=lambda torch, x, dim, index: torch.index_select(x, dim, index)))

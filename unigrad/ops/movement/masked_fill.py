@@ -1,6 +1,6 @@
 """masked_fill: input with value where a bool mask holds, a composite of where."""
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 
 
@@ -19,5 +19,7 @@ def masked_fill(input, mask, value):
 
 register(OpDef(name="masked_fill", impl=masked_fill, variants=Variants(methods=("masked_fill",),
                                                                        inplace=("masked_fill_",)),
+               onnx=Onnx(emit=lambda e, input, mask, value: e.node("Where", [
+                   mask, value if isinstance(value, str) else e.scalar(value, e.dtype(input)), input])),
                samples=lambda: [Sample((randn(3, 4), randn(3, 4, seed=2) > 0, 2.5), {})],
                torch_ref=lambda torch, x, mask, value: x.masked_fill(mask, value)))

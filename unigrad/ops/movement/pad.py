@@ -2,7 +2,7 @@
 from ...errors import ShapeError, UnigradError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 
@@ -36,6 +36,7 @@ def _infer(x, pad, value=0.0):
 
 pad_op = OpDef(
     name="pad", saves_inputs=False, forward=_forward, backward=_backward, infer=_infer, compiled=Compiled(fresh=True),
+    onnx=Onnx(emit=lambda e, x, pad, value=0.0: e.torch_pad(x, pad, value)),
     variants=Variants(functional=True),
     samples=lambda: [Sample((randn(2, 3),), {"pad": (1, 2)}),
                      Sample((randn(2, 3, 4),), {"pad": (1, 0, 2, 1), "value": 1.5}),

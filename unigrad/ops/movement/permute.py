@@ -2,7 +2,7 @@
 from ...errors import InvalidTypeError, ShapeError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 
@@ -35,6 +35,7 @@ def reversed_dims(self):
 
 permute_op = OpDef(
     name="permute", saves_inputs=False, forward=_forward, backward=_backward, infer=_infer, view=True,
+    onnx=Onnx("Transpose", attrs=lambda dims: {"perm": list(dims)}),
     compiled=Compiled(view_inverse=lambda base, new, attrs: F.permute(new, _inverse(attrs["dims"])),
                       identity=lambda node: tuple(node.attrs["dims"]) == tuple(range(len(node.outputs[0].shape)))),
     variants=Variants(methods=("permute",), properties={"T": reversed_dims}),

@@ -1,6 +1,6 @@
 """repeat: the input tiled along each dim (Tensor.repeat), a composite of reshape and broadcast_to."""
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 
 
@@ -30,5 +30,7 @@ def repeat(input, *sizes):
 
 
 register(OpDef(name="repeat", impl=repeat, variants=Variants(methods=("repeat",)),
+               onnx=Onnx(emit=lambda e, input, sizes: e.repeat(input, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list))
+                                                   else sizes)),
                samples=lambda: [Sample((randn(2, 3), (2, 1, 3)), {})],
                torch_ref=lambda torch, x, sizes: x.repeat(*sizes)))

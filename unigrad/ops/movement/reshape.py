@@ -2,7 +2,7 @@
 from ...errors import InvalidTypeError, ShapeError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, same_shape
 
@@ -54,6 +54,7 @@ def reshape_as(self, other):
 
 reshape_op = OpDef(
     name="reshape", saves_inputs=False, forward=_forward, backward=_backward, infer=_infer, view=True,
+    onnx=Onnx(emit=lambda e, x, shape: e.reshape(x, shape)),
     # an in-place update of the reshaped view is the base's update reshaped back
     compiled=Compiled(view_inverse=lambda base, new, attrs: F.reshape(new, tuple(base.shape)), identity=same_shape),
     variants=Variants(aliases=("view",), methods={"reshape": None, "view": None, "view_as": view_as,

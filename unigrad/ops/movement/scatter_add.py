@@ -3,7 +3,7 @@ import numpy as np
 
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 from .indexing import add_at, along
@@ -33,6 +33,7 @@ def _backward(ctx, g):
 
 scatter_add_op = OpDef(
     name="scatter_add", forward=_forward, backward=_backward, nondiff_inputs=(1,),
+    onnx=Onnx(emit=lambda e, x, index, src, dim, unique=False: e.scatter_add(x, index, src, dim), opset=16),
     compiled=Compiled(fresh=True),
     infer=lambda x, index, src, dim, unique=False: Spec(x.shape, x.dtype),
     variants=Variants(methods=("scatter_add",)),

@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import INTERNAL, Compiled, OpDef, Sample, register
+from ..registry import INTERNAL, Compiled, Onnx, OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec
 from .index import index_grad
@@ -32,6 +32,7 @@ def _view_inverse(base, new, attrs):
 
 slice_op = OpDef(
     name="slice", saves_inputs=False, forward=_forward, backward=_backward, view=True, infer=_infer,
+    onnx=Onnx(emit=lambda e, x, index: e.basic_index(x, index)),
     compiled=Compiled(view_inverse=_view_inverse), variants=INTERNAL,
     samples=lambda: [Sample((randn(4, 5),), {"index": (slice(1, 3), slice(None, None, 2))}),
                      Sample((randn(3, 4, 5),), {"index": (1, Ellipsis, None, slice(-2, None))}),

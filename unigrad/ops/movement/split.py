@@ -1,7 +1,7 @@
 """split: a tensor cut into consecutive pieces along one dim, a composite of getitem (views)."""
 from ...errors import ShapeError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
 
@@ -37,5 +37,6 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 register(OpDef(name="split", impl=split, variants=Variants(methods=("split",)),
+               onnx=Onnx(emit=lambda e, tensor, split_size_or_sections, dim=0: e.split_to(tensor, dim, [s for s, _ in e.current_outs])),
                samples=lambda: [Sample((randn(5, 3), 2), {"dim": 0}), Sample((randn(2, 6), [1, 2, 3]), {"dim": 1})],
                torch_ref=lambda torch, x, s, dim=0: torch.split(x, s, dim)))

@@ -1,5 +1,5 @@
 """squeeze: size-1 dims removed, a composite of reshape."""
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
 from .reshape import reshape
@@ -26,5 +26,6 @@ def squeeze(input, dim=None):
 
 
 register(OpDef(name="squeeze", impl=squeeze, variants=Variants(methods=("squeeze",)),
+               onnx=Onnx(emit=lambda e, input, dim=None: e.squeeze_dims(input, dim)),
                samples=lambda: [Sample((randn(2, 1, 3, 1),), {}), Sample((randn(2, 1, 3),), {"dim": 1})],
                torch_ref=lambda torch, x, dim=None: x.squeeze() if dim is None else x.squeeze(dim)))

@@ -1,7 +1,7 @@
 """stack: same-shaped tensors joined along a new dim, a composite of unsqueeze and cat."""
 from ...errors import ShapeError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
 from .cat import cat
@@ -37,5 +37,6 @@ def _stack_inputs(*tensors, dim=0):
 
 
 register(OpDef(name="stack", impl=_stack_inputs, variants=Variants(),
+               onnx=Onnx(emit=lambda e, tensors, dim=0: e.stack(tensors, dim)),
                samples=lambda: [Sample((randn(2, 3), randn(2, 3, seed=1)), {"dim": 1})],
                torch_ref=lambda torch, *xs, dim=0: torch.stack(xs, dim)), public=stack)

@@ -1,6 +1,6 @@
 """t: the transpose of a matrix (at most 2 dims), a composite of transpose."""
 from ...errors import ShapeError
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .transpose import transpose
 
@@ -22,5 +22,6 @@ def t(input):
 
 
 register(OpDef(name="t", impl=t, variants=Variants(methods=("t",)),
+               onnx=Onnx(emit=lambda e, input: e.transpose_dims(input, 0, 1)),
                samples=lambda: [Sample((randn(3, 4),)), Sample((randn(5),))],
                torch_ref=lambda torch, x: x.t()))

@@ -5,7 +5,7 @@ from ...backend.device import Device
 from ...core.tensor import Tensor, _move
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 
@@ -59,6 +59,7 @@ def copy_(self, src, non_blocking=False):
 
 to_device_op = OpDef(
     name="to_device", saves_inputs=False, forward=_forward, backward=_backward,
+    onnx=Onnx("Identity"),
     infer=lambda x, device: Spec(x.shape, x.dtype), device_attr="device",
     variants=Variants(methods={"to": to, "cpu": cpu, "cuda": cuda}, inplace={"copy_": copy_}),
     samples=lambda: [Sample((randn(2, 3),), {"device": "cpu"})],

@@ -1,5 +1,5 @@
 """transpose: two dims of input swapped, a composite of permute."""
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
 from .permute import permute
@@ -31,6 +31,7 @@ def last_two_swapped(self):
 
 
 register(OpDef(name="transpose", impl=transpose,
+               onnx=Onnx(emit=lambda e, input, dim0, dim1: e.transpose_dims(input, dim0, dim1)),
                variants=Variants(methods=("transpose",), properties={"mT": last_two_swapped}),
                samples=lambda: [Sample((randn(2, 3, 4),), {"dim0": 0, "dim1": 2})],
                torch_ref=lambda torch, x, dim0, dim1: x.transpose(dim0, dim1)))

@@ -1,6 +1,6 @@
 """unbind: a tensor as the tuple of its slices along one dim, a composite of getitem (views)."""
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
 
@@ -18,5 +18,6 @@ def unbind(input, dim=0):
 
 
 register(OpDef(name="unbind", impl=unbind, variants=Variants(methods=("unbind",)),
+               onnx=Onnx(emit=lambda e, input, dim=0: e.unbind(input, dim)),
                samples=lambda: [Sample((randn(3, 4),), {}), Sample((randn(2, 3, 4),), {"dim": 1})],
                torch_ref=lambda torch, x, dim=0: torch.unbind(x, dim)))

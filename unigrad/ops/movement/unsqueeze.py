@@ -1,5 +1,5 @@
 """unsqueeze: a size-1 dim inserted, a composite of reshape."""
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
 from .reshape import reshape
@@ -20,5 +20,6 @@ def unsqueeze(input, dim):
 
 
 register(OpDef(name="unsqueeze", impl=unsqueeze, variants=Variants(methods=("unsqueeze",)),
+               onnx=Onnx(emit=lambda e, input, dim: e.unsqueeze(input, [dim])),
                samples=lambda: [Sample((randn(2, 3),), {"dim": 1}), Sample((randn(2, 3),), {"dim": -1})],
                torch_ref=lambda torch, x, dim: x.unsqueeze(dim)))

@@ -2,7 +2,7 @@
 from ...core.grad_mode import no_grad
 from ...errors import ShapeError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive, randn
 from .common import channel_shape
 
@@ -64,6 +64,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 register(OpDef(name="batch_norm", impl=batch_norm, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, **a: e.batch_norm(**a)),
                samples=lambda: [Sample((randn(4, 3, 2, 2), randn(3, seed=1), positive(3, seed=2),
                                         positive(3, seed=3), randn(3, seed=4)), {"training": True}),
                                 Sample((randn(4, 3), randn(3, seed=1), positive(3, seed=2),

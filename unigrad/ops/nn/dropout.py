@@ -1,7 +1,7 @@
 """dropout: the input times a random keep-mask, scaled by 1 / (1 - p), a composite over bernoulli."""
 from ...errors import InvalidArgumentError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 
 
@@ -38,6 +38,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 
 register(OpDef(name="dropout", impl=lambda x, p=0.5, training=True: dropout(x, p, training),
+               onnx=Onnx(emit=lambda e, **a: e.dropout(**a)),
                variants=Variants(functional=True),
                samples=lambda: [Sample((randn(3, 4),), {"p": 0.5, "training": False}),
                                 Sample((randn(3, 4),), {"p": 0.0})],

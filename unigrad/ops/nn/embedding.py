@@ -3,7 +3,7 @@ import numpy as np
 
 from ...errors import InvalidArgumentError, InvalidTypeError, ShapeError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 
 
@@ -46,6 +46,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, scale_grad_by_freq
 
 
 register(OpDef(name="embedding", impl=embedding, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, **a: e.embedding(**a)),
                samples=lambda: [Sample((np.array([[0, 2], [4, 2]]), randn(5, 3))),
                                 Sample((np.array([1, 0, 1]), randn(3, 4)), {"padding_idx": 1}, fd=False)],
                torch_ref=lambda torch, idx, w, padding_idx=None: torch.nn.functional.embedding(idx, w, padding_idx)))

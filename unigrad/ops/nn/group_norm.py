@@ -1,7 +1,7 @@
 """group_norm: normalisation over groups of channels of each sample, a composite."""
 from ...errors import ShapeError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive, randn
 from .common import channel_shape
 
@@ -40,6 +40,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 
 
 register(OpDef(name="group_norm", impl=group_norm, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, **a: e.group_norm(**a), opset=21),
                samples=lambda: [Sample((randn(2, 6, 3, 3), 3, positive(6, seed=1), randn(6, seed=2))),
                                 Sample((randn(3, 4, 5), 2))],
                torch_ref=lambda torch, x, groups, w=None, b=None: torch.nn.functional.group_norm(x, groups, w, b)))

@@ -1,7 +1,7 @@
 """layer_norm: normalisation over the trailing dims of each sample, a composite."""
 from ...errors import ShapeError
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive, randn
 
 
@@ -40,6 +40,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 register(OpDef(name="layer_norm", impl=layer_norm, variants=Variants(functional=True),
+               onnx=Onnx(emit=lambda e, **a: e.layer_norm(**a), opset=17),
                samples=lambda: [Sample((randn(3, 4, 5), (5,), positive(5, seed=1), randn(5, seed=2))),
                                 Sample((randn(2, 3, 4), (3, 4)))],
                torch_ref=lambda torch, x, shape, w=None, b=None: torch.nn.functional.layer_norm(x, shape, w, b)))

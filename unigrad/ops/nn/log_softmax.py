@@ -1,7 +1,7 @@
 """log_softmax: x - log(sum(exp(x))) along a dimension, a primitive with a fused, stable forward."""
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Variants, register
 from ..spec import Spec
 from .common import softmax_dim, softmax_input, softmax_samples
 
@@ -22,6 +22,7 @@ def _infer(x, dim):
 
 log_softmax_op = OpDef(
     name="log_softmax", forward=_forward, backward=_backward, infer=_infer, saves_outputs=True,
+    onnx=Onnx(emit=lambda e, x, dim: e.softmax("LogSoftmax", x, dim)),
     saves_inputs=False, compiled=Compiled(fresh=True),
     variants=Variants(methods=("log_softmax",), functional=True),
     samples=softmax_samples, torch_ref=lambda torch, x, dim: torch.log_softmax(x, dim),

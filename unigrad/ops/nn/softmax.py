@@ -1,7 +1,7 @@
 """softmax: exp(x) / sum(exp(x)) along a dimension, a primitive with a fused, stable forward."""
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import Compiled, OpDef, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Variants, register
 from ..spec import Spec
 from .common import softmax_dim, softmax_input, softmax_samples
 
@@ -24,6 +24,7 @@ def _infer(x, dim):
 
 softmax_op = OpDef(
     name="softmax", forward=_forward, backward=_backward, infer=_infer, saves_outputs=True, saves_inputs=False,
+    onnx=Onnx(emit=lambda e, x, dim: e.softmax("Softmax", x, dim)),
     compiled=Compiled(fresh=True),
     variants=Variants(methods=("softmax",), functional=True),
     samples=softmax_samples, torch_ref=lambda torch, x, dim: torch.softmax(x, dim),

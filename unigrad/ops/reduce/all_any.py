@@ -3,7 +3,7 @@
 Two ops that differ only in the test they make, so they are made by one maker."""
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .common import axes_of, reduce_attrs, reduce_infer
 
@@ -18,6 +18,7 @@ def _bool_reduce(name, fn, meaning, example):
 
     op = OpDef(
         name=name, forward=forward, diff_outputs=(), infer=reduce_infer(name, _dt.bool_),
+        onnx=Onnx(emit=lambda e, x, dim=None, keepdim=False: e.bool_reduce(x, dim, keepdim, every=name == "all")),
         variants=Variants(methods=(name,)),
         samples=_samples,
         torch_ref=lambda torch, x, dim=None, keepdim=False: getattr(torch, name)(x) if dim is None

@@ -4,7 +4,7 @@ Two ops that differ only in the extreme they take, so they are made by one maker
 from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .common import axes_of, expand_back, reduce_attrs, reduce_infer
 
@@ -34,6 +34,8 @@ def _extremum(name, reduce, largest, example):
 
     op = OpDef(
         name=name, forward=forward, backward=_backward, infer=reduce_infer(name), saves_outputs=True,
+        onnx=Onnx(emit=lambda e, x, dim=None, keepdim=False: e.reduce("Reduce" + reduce.capitalize(), x, e.axes(dim),
+                                                                keepdim)),
         variants=Variants(methods=(name,)),
         samples=_samples,
         torch_ref=lambda torch, x, dim=None, keepdim=False: getattr(torch, name)(

@@ -6,7 +6,7 @@ import builtins
 
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from .common import reduce_attrs, reduce_infer
 
@@ -25,6 +25,7 @@ def _argextremum(name, kind, samples, example):
     forward = _arg_forward(kind)
     op = OpDef(
         name=name, forward=forward, diff_outputs=(), infer=reduce_infer(name, _dt.int64),
+        onnx=Onnx(emit=lambda e, x, dim=None, keepdim=False: e.arg_extremum("Arg" + kind.capitalize(), x, dim, keepdim)),
         variants=Variants(methods=(name,)),
         samples=samples,
         torch_ref=lambda torch, x, dim=None, keepdim=False: getattr(torch, name)(x, dim, keepdim),

@@ -1,6 +1,6 @@
 """logsumexp: log(sum(exp(input))) over dims, computed stably, a composite."""
 from .. import api as F
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 
 
@@ -27,6 +27,7 @@ def logsumexp(input, dim, keepdim=False):
 
 
 register(OpDef(name="logsumexp", impl=logsumexp, variants=Variants(methods=("logsumexp",)),
+               onnx=Onnx(emit=lambda e, input, dim, keepdim=False: e.reduce("ReduceLogSumExp", input, e.axes(dim), keepdim)),
                samples=lambda: [Sample((randn(3, 4) * 10,), {"dim": 1}),
                                 Sample((randn(2, 3, 4),), {"dim": (0, 2), "keepdim": True})],
                torch_ref=lambda torch, x, dim, keepdim=False: torch.logsumexp(x, dim, keepdim)))

@@ -8,7 +8,7 @@ from ...backend import dtypes as _dt
 from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import INTERNAL, OpDef, Sample, Variants, register
+from ..registry import INTERNAL, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 from .common import reduced_shape
@@ -76,6 +76,7 @@ def _samples():
 def _extremum(kind, whole, pairwise, example):
     dim_op = OpDef(
         name=f"{kind}_dim", forward=_dim_forward(kind), backward=_dim_backward, infer=_dim_infer_for(f"{kind}_dim"),
+        onnx=Onnx(emit=lambda e, x, dim, keepdim=False: e.extremum_dim("Arg" + kind.capitalize(), x, dim, keepdim)),
         n_outputs=2,
         saves_outputs=True,
         variants=INTERNAL,

@@ -2,7 +2,7 @@
 from ...errors import DtypeError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .common import axes_of, count, expand_back, reduce_attrs, reduce_infer, reduce_samples
 
 
@@ -19,6 +19,7 @@ def _backward(ctx, g):
 
 mean_op = OpDef(
     name="mean", forward=_forward, backward=_backward, infer=reduce_infer("mean"), saves_inputs=False,
+    onnx=Onnx(emit=lambda e, x, dim=None, keepdim=False: e.reduce("ReduceMean", x, e.axes(dim), keepdim)),
     variants=Variants(methods=("mean",)),
     samples=lambda: [s for s in reduce_samples() if s.inputs[0].size],
     torch_ref=lambda torch, x, dim=None, keepdim=False: x.mean() if dim is None else x.mean(dim, keepdim=keepdim),

@@ -2,7 +2,7 @@
 from ...backend import dtypes as _dt
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive, randn
 from .common import axes_of, expand_back, reduce_attrs, reduce_infer
 
@@ -36,6 +36,7 @@ def _samples():
 
 prod_op = OpDef(
     name="prod", forward=_forward, backward=_backward, infer=reduce_infer("prod"),
+    onnx=Onnx(emit=lambda e, x, dim=None, keepdim=False: e.reduce("ReduceProd", x, e.axes(dim), keepdim)),
     variants=Variants(methods=("prod",)),
     samples=_samples,
     torch_ref=lambda torch, x, dim=None, keepdim=False: x.prod() if dim is None else x.prod(dim, keepdim=keepdim),

@@ -1,7 +1,7 @@
 """sum: the sum of the elements over any set of dims."""
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .common import axes_of, expand_back, reduce_attrs, reduce_infer, reduce_samples
 
 
@@ -18,6 +18,7 @@ def _backward(ctx, g):
 
 sum_op = OpDef(
     name="sum", forward=_forward, backward=_backward, infer=reduce_infer("sum"), saves_inputs=False,
+    onnx=Onnx(emit=lambda e, x, dim=None, keepdim=False: e.reduce("ReduceSum", x, e.axes(dim), keepdim)),
     variants=Variants(methods=("sum",)),
     samples=reduce_samples,
     torch_ref=lambda torch, x, dim=None, keepdim=False: x.sum() if dim is None else x.sum(dim, keepdim=keepdim),
