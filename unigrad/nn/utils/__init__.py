@@ -1,4 +1,5 @@
-"""ug.nn.utils: gradient clipping and parameter vectors, with PyTorch's names."""
+"""ug.nn.utils: gradient clipping, parameter vectors and variable-length sequences (rnn), with PyTorch's names."""
+from . import rnn
 from .clip_grad import clip_grad_norm_, clip_grad_value_
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 
