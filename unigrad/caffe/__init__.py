@@ -13,9 +13,10 @@ from .errors import CaffeError, CaffeFileError, LayerShapeError, NetDefinitionEr
 from .mode import set_device, set_mode_cpu, set_mode_gpu
 from .net import TEST, TRAIN, Net
 from .proto import caffe_pb2
+from .python_layer import Layer
 from .rng import set_random_seed
 
-__all__ = ["Net", "TRAIN", "TEST", "set_mode_cpu", "set_mode_gpu", "set_device", "set_random_seed", "caffe_pb2",
+__all__ = ["Net", "Layer", "TRAIN", "TEST", "set_mode_cpu", "set_mode_gpu", "set_device", "set_random_seed", "caffe_pb2",
            "get_solver", "SGDSolver", "NesterovSolver", "AdaGradSolver", "RMSPropSolver", "AdaDeltaSolver",
            "AdamSolver", "to_module", "io", "CaffeError", "CaffeFileError", "NetDefinitionError",
            "WeightsMismatchError", "LayerShapeError", "layer_type_list"]

@@ -7,7 +7,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from ..errors import UnigradError
 from . import glog, layers as layer_types
-from .errors import LayerShapeError, NetDefinitionError
+from .errors import CaffeError, NetDefinitionError
 from .fillers import fill
 from .layers.base import Context
 from .proto import caffe_pb2 as pb
@@ -108,7 +108,7 @@ def build(net_param, state, device, source="<net>"):
                                   else blob_need_grad[b] for j, b in enumerate(layer.bottom_names)]
         try:
             specs = layer.setup(bottom_shapes)
-        except LayerShapeError:
+        except CaffeError:
             raise
         except UnigradError as exc:
             raise layer.shape_error(f"bottoms {[list(s) for s in bottom_shapes]}: {exc}") from None
@@ -197,6 +197,8 @@ def _float32():
 
 def _top_shapes(layer, bottom_shapes, device):
     """The tops' shapes: the layer's own rule for sources, its forward on the meta device otherwise."""
+    if getattr(layer, "host", False):
+        return layer.host_shapes()
     if layer.source:
         shapes = layer.top_shapes()
         if len(shapes) != len(layer.param.top):
@@ -208,7 +210,7 @@ def _top_shapes(layer, bottom_shapes, device):
     params = [F.empty(*r.shape, device=meta) if r.shape else F.empty((), device=meta) for r in layer.params]
     try:
         tops = layer.forward(bottoms, params, Context(layer.phase, update_stats=False))
-    except (LayerShapeError, NetDefinitionError):
+    except CaffeError:
         raise
     except UnigradError as exc:
         raise layer.shape_error(f"bottoms {[list(s) for s in bottom_shapes]}: {exc}") from None

@@ -181,9 +181,11 @@ class Net:
         return self._layer_index[name]
 
     # ---- the computation -----------------------------------------------------------------------
-    def evaluate(self, plan, feeds, ctx, grad_feeds=()):
+    def evaluate(self, plan, feeds, ctx, grad_feeds=(), prune=True):
         """Run the range's layers on Tensors. `feeds` maps external blob names to Tensors; returns
-        (final value of every blob, first value of each blob written in place)."""
+        (final value of every blob, first value of each blob written in place). `prune` applies
+        Caffe's backward needs (propagate_down, lr_mult 0, layers below no loss); a Module, whose
+        loss is computed outside the net, turns it off."""
         values, first = dict(feeds), {}
         for name in grad_feeds:
             values[name] = first[name] = values[name].detach().requires_grad_(True)
@@ -193,7 +195,7 @@ class Net:
             bottoms = []
             for j, b in enumerate(layer.bottom_names):
                 t = values[b]
-                if not layer.bottom_need_grad[j] and t.requires_grad:
+                if prune and not layer.bottom_need_grad[j] and t.requires_grad:
                     t = t.detach()
                 bottoms.append(t)
             params = []
@@ -201,7 +203,7 @@ class Net:
                 t = ref.tensor
                 if tuple(t.shape) != ref.shape:
                     t = t.reshape(ref.shape)  # a PERMISSIVE share sees the owner in its own shape
-                params.append(t if need or not t.requires_grad else t.detach())
+                params.append(t if need or not prune or not t.requires_grad else t.detach())
             tops = layer.forward(bottoms, params, ctx)
             for name, t in zip(layer.top_names, tops):
                 if name not in first:
@@ -226,7 +228,7 @@ class Net:
         return fn
 
     def _tensor(self, array):
-        array = np.ascontiguousarray(array, dtype=np.float32)
+        array = np.require(array, np.float32, "C")  # (keeps 0-d arrays 0-d)
         if self.device.type == "cpu":
             return Tensor._make(array, self.device, _float32())
         return Tensor._make(self.device.xp.asarray(array), self.device, _float32())
@@ -262,7 +264,36 @@ class Net:
             out.append(self._masks[layer.name])
         return out
 
+    def _segments(self, first, last):
+        """Layers [first, last] as compiled ranges between host (Python) layers."""
+        out, start = [], first
+        for i in range(first, last + 1):
+            if getattr(self.built.layers[i], "host", False):
+                if start < i:
+                    out.append((False, start, i - 1))
+                out.append((True, i, i))
+                start = i + 1
+        if start <= last:
+            out.append((False, start, last))
+        return out
+
+    def _host_blobs(self, names):
+        return [self.blobs[n] for n in names]
+
     def _run_forward(self, first, last):
+        plan = None
+        for host, a, b in self._segments(first, last):
+            if host:
+                layer = self.built.layers[a]
+                layer.host_forward(self._host_blobs(layer.bottom_names), self._host_blobs(layer.top_names))
+            else:
+                plan = self._forward_graph(a, b)
+        for layer in self.built.layers[first:last + 1]:
+            if getattr(layer, "sink", False):
+                layer.write(*[self.blobs[b].data for b in layer.bottom_names])
+        return plan
+
+    def _forward_graph(self, first, last):
         plan = self._plan(first, last)
         self._sync_params()
         feeds = self._source_feeds(plan, pull=True)
@@ -282,9 +313,56 @@ class Net:
             self.blobs[name].set_data(t)
         return plan
 
+    def _forward_outputs(self):
+        """A whole-net forward that keeps only the outputs (a solver's test pass): returns their
+        arrays, also left in their blobs."""
+        last = len(self.built.layers) - 1
+        if self.needs_host:
+            self._run_forward(0, last)
+            return [self.blobs[name].data for name in self.outputs]
+        plan = self._plan(0, last)
+        self._sync_params()
+        feeds = self._source_feeds(plan, pull=True)
+        masks = self._draw_masks(plan)
+        n = len(plan.externals)
+        outputs = self.outputs
+
+        def make():
+            def forward_outputs(*args):
+                values, _ = self.evaluate(plan, dict(zip(plan.externals, args[:n])),
+                                          Context(self.phase, dict(zip([m.name for m in plan.mask_layers], args[n:]))))
+                return tuple(values[b] for b in outputs)
+            return forward_outputs
+        fn = self._function(("outputs", 0, last), make)
+        with no_grad():
+            outs = fn(*feeds, *masks)
+        for name, t in zip(outputs, outs):
+            self.blobs[name].set_data(t)
+        return [self.blobs[name].data for name in outputs]
+
+    def _loss_of(self, output_arrays):
+        weights = self.blob_loss_weights()
+        return sum(weights[name] * float(np.sum(a)) for name, a in zip(self.outputs, output_arrays) if weights[name])
+
     def _run_backward(self, first, last):
         """Gradients for layers [first, last]: the range's outputs' diffs (loss weights for loss
         tops) flow down to every blob and parameter that needs one."""
+        plan = None
+        for host, a, b in reversed(self._segments(first, last)):
+            if host:
+                layer = self.built.layers[a]
+                layer.host_backward(self._host_blobs(layer.top_names), list(layer.bottom_need_grad),
+                                    self._host_blobs(layer.bottom_names))
+            else:
+                plan = self._backward_graph(a, b)
+        return plan
+
+    @property
+    def needs_host(self):
+        """Whether a pass needs the host between layers (Python layers) or after them (HDF5Output)."""
+        return any(getattr(layer, "host", False) or getattr(layer, "sink", False) for layer in self.built.layers)
+
+    def _backward_graph(self, first, last):
         plan = self._plan(first, last)
         self._sync_params()
         feeds = self._source_feeds(plan, pull=False)

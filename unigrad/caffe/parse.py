@@ -23,11 +23,12 @@ def _enclosing_layer(text, line, column):
     """The name of the layer whose block holds (1-based) line:column of a prototxt, or None."""
     lines = text.splitlines(keepends=True)
     offset = sum(len(x) for x in lines[:line - 1]) + max(column - 1, 0)
-    starts = [m.end() for m in _LAYER_START.finditer(text, 0, offset)]
-    if not starts:
-        return None
-    found = _NAME.search(text, starts[-1])
-    return found.group(1) if found else None
+    for start in reversed([m.end() for m in _LAYER_START.finditer(text, 0, offset)]):
+        span = text[start:offset]
+        if 1 + span.count("{") - span.count("}") > 0:  # that layer's block is still open here
+            found = _NAME.search(text, start)
+            return found.group(1) if found else None
+    return None
 
 
 def parse_text(text, message_type, filename="<string>"):

@@ -27,17 +27,41 @@ def check_source(path, layer):
         raise CaffeFileError(f"layer '{layer}': '{path}' is a folder without data.mdb, not an LMDB database")
 
 
+_OPEN = {}  # real path -> [environment, readers]: lmdb opens an environment once per process
+
+
+def _open_env(path, layer):
+    key = os.path.realpath(path)
+    entry = _OPEN.get(key)
+    if entry is None:
+        lmdb = _lmdb()
+        try:
+            env = lmdb.open(path, readonly=True, lock=False, readahead=False, subdir=os.path.isdir(path),
+                            max_readers=126)
+        except lmdb.Error as exc:
+            raise CaffeFileError(f"layer '{layer}': cannot open LMDB '{path}': {exc}") from None
+        entry = _OPEN[key] = [env, 0]
+    entry[1] += 1
+    return key, entry[0]
+
+
+def _release_env(key):
+    entry = _OPEN.get(key)
+    if entry is not None:
+        entry[1] -= 1
+        if entry[1] <= 0:
+            del _OPEN[key]
+            entry[0].close()
+
+
 class Reader:
-    """Cycles through an LMDB's (key, value) pairs in key order, restarting at the end."""
+    """Cycles through an LMDB's (key, value) pairs in key order, restarting at the end. Readers
+    of one database share its environment (each has its own read transaction)."""
 
     def __init__(self, path, layer="<data>"):
         check_source(path, layer)
-        lmdb = _lmdb()
-        try:
-            self.env = lmdb.open(path, readonly=True, lock=False, readahead=False, subdir=os.path.isdir(path),
-                                 max_readers=126)
-        except lmdb.Error as exc:
-            raise CaffeFileError(f"layer '{layer}': cannot open LMDB '{path}': {exc}") from None
+        self.key, self.env = _open_env(path, layer)
+        self._closed = False
         self.path, self.layer = path, layer
         self.txn = self.env.begin(buffers=False)
         self.cursor = self.txn.cursor()
@@ -58,7 +82,17 @@ class Reader:
             self.next()
 
     def close(self):
-        self.env.close()
+        if not self._closed:
+            self._closed = True
+            self.cursor = None
+            self.txn.abort()
+            _release_env(self.key)
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
 
 
 class Writer:

@@ -72,6 +72,12 @@ class Layer:
         """The tops as Tensors, computed from the bottom Tensors and parameter Tensors with ops."""
         raise NotImplementedError
 
+    blob_names = ()  # names of the parameter blobs in a Module's state_dict (default: their indices)
+
+    def param_names(self):
+        """The names of this layer's parameter blobs, in order."""
+        return [self.blob_names[i] if i < len(self.blob_names) else str(i) for i in range(len(self.params))]
+
     def allow_force_backward(self, index):
         return index not in self.no_backward_to
 

@@ -10,6 +10,7 @@ from .registry import layer_type
 
 @layer_type("BatchNorm")
 class BatchNorm(Layer):
+    blob_names = ("mean", "variance", "scale_factor")  # running sums, as Caffe stores them
     bottoms = (1, 1)
     tops = (1, 1)
 
@@ -24,7 +25,8 @@ class BatchNorm(Layer):
                                 "param entries: unigrad adds them as Caffe does)")
         while len(self.param.param) < 3:  # as Caffe writes into the saved definition
             self.param.param.add(lr_mult=0.0)
-        self.global_stats = p.use_global_stats if p.HasField("use_global_stats") else self.phase == pb.TEST
+        self.fixed_stats = p.use_global_stats if p.HasField("use_global_stats") else None
+        self.global_stats = self.fixed_stats if self.fixed_stats is not None else self.phase == pb.TEST
         self.fraction, self.eps = p.moving_average_fraction, p.eps
         c = shape[1]
         zero = pb.FillerParameter(type="constant", value=0.0)
@@ -32,10 +34,12 @@ class BatchNorm(Layer):
 
     def forward(self, bottoms, params, ctx):
         x = bottoms[0]
-        mean_sum, var_sum, factor = params
+        mean_sum, var_sum, factor = (p.detach() for p in params)  # statistics, never differentiated (as in Caffe)
         channel = (1, -1) + (1,) * (x.ndim - 2)
-        if self.global_stats:
-            scale = F.where(F.eq(factor, 0.0), F.zeros_like(factor), F.div(1.0, factor))
+        global_stats = self.fixed_stats if self.fixed_stats is not None else ctx.phase == pb.TEST
+        if global_stats:
+            empty = F.eq(factor, 0.0)  # no statistics yet: Caffe's scale factor is 0
+            scale = F.where(empty, F.zeros_like(factor), F.div(1.0, F.where(empty, F.ones_like(factor), factor)))
             mean, var = F.mul(mean_sum, scale), F.mul(var_sum, scale)
             return [F.div(F.sub(x, F.reshape(mean, channel)), F.sqrt(F.add(F.reshape(var, channel), self.eps)))]
         axes = (0,) + tuple(range(2, x.ndim))
@@ -44,6 +48,7 @@ class BatchNorm(Layer):
         var = F.mean(F.square(centred), dim=axes, keepdim=True)
         y = F.div(centred, F.sqrt(F.add(var, self.eps)))
         if ctx.update_stats and x.device.type != "meta":
+            mean_sum, var_sum, factor = params
             m = x.numel() // x.shape[1]
             unbias = m / (m - 1) if m > 1 else 1.0
             with no_grad():

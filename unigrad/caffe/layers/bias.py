@@ -9,6 +9,7 @@ from .scale import broadcast, covered_shape
 
 @layer_type("Bias")
 class Bias(Layer):
+    blob_names = ("bias",)
     bottoms = (1, 2)
     tops = (1, 1)
 

@@ -55,6 +55,7 @@ def from_2d(y, lead, spatial_axes):
 
 @layer_type("Convolution")
 class Convolution(Layer):
+    blob_names = ("weight", "bias")
     bottoms = (1, None)
     tops = (1, None)
 

@@ -26,7 +26,7 @@ class Dropout(Neuron):
 
     def forward(self, bottoms, params, ctx):
         x = bottoms[0]
-        if not self.active:
+        if ctx.phase != pb.TRAIN or self.ratio == 0:  # (a Module in eval mode passes TEST)
             return [x]
         mask = ctx.masks.get(self.name)
         if mask is None:  # shapes only (meta), or a caller that draws no masks: draw in the graph

@@ -8,6 +8,7 @@ from .registry import layer_type
 
 @layer_type("InnerProduct")
 class InnerProduct(Layer):
+    blob_names = ("weight", "bias")
     bottoms = (1, 1)
     tops = (1, 1)
 

@@ -6,6 +6,7 @@ from ..proto import caffe_pb2 as pb
 
 @layer_type("Parameter")
 class Parameter(Layer):
+    blob_names = ("value",)
     bottoms = (0, 0)
     tops = (1, 1)
 

@@ -7,6 +7,7 @@ from .registry import layer_type
 
 @layer_type("PReLU")
 class PReLU(Layer):
+    blob_names = ("weight",)
     bottoms = (1, 1)
     tops = (1, 1)
 

@@ -35,6 +35,9 @@ class Scale(Layer):
     bottoms = (1, 2)
     tops = (1, 1)
 
+    def param_names(self):
+        return ["weight", "bias"][:len(self.params)] if len(self.param.bottom) == 1 else ["bias"]
+
     def setup(self, bottom_shapes):
         p = self.param.scale_param
         other = bottom_shapes[1] if len(bottom_shapes) == 2 else None
