@@ -1,0 +1,47 @@
+"""acos: the arccosine (radians), for inputs in [-1, 1], elementwise."""
+import numpy as np
+
+from .. import api as F
+from ..dispatch import dispatch
+from ..operands import as_float_tensor
+from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..sampling import randn
+from ..spec import elementwise_flops
+from .binary import NO_ATTRS
+from .unary import same_infer
+
+
+def _forward(xp, x):
+    return xp.arccos(x)
+
+
+def _backward(ctx, g):
+    x = ctx.inputs[0]
+    return (F.neg(F.div(g, F.sqrt(F.rsub(F.square(x), 1.0)))),)
+
+
+def _inside_unit():
+    """Inputs in (-0.9, 0.9), inside the function's domain and away from its ends."""
+    return [Sample((np.tanh(randn(3, 4)) * 0.9,)), Sample((np.asarray(np.tanh(randn(())) * 0.9),)),
+            Sample((randn(0, 2),)),
+            Sample((np.tanh(randn(4, 3)).T * 0.9,))]
+
+
+acos_op = OpDef(
+    name="acos", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
+    variants=Variants(methods=("acos",), inplace=("acos_",)),
+    samples=_inside_unit, torch_ref=lambda torch, x: torch.acos(x), reference=_forward)
+
+
+def acos(input):
+    """The arccosine (radians), for inputs in [-1, 1] of each element (torch.acos).
+
+    Example::
+
+        >>> ug.acos(ug.tensor([1.0, 0.0]))
+        tensor([0.    , 1.5708])
+    """
+    return dispatch(acos_op, (as_float_tensor(input),), NO_ATTRS)
+
+
+register(acos_op, public=acos)
