@@ -95,8 +95,9 @@ def train(model, opt, epochs, device, data=None, batch_size=64, limit=None, sche
     return acc
 
 
-def run_example(description, build, epochs, batch_size, lr, out, make_scheduler):
-    """Parse --data/--epochs/--limit/--out, train `build()` with SGD, evaluate, export safetensors."""
+def run_example(description, build, epochs, batch_size, lr, out, make_scheduler, export=None):
+    """Parse --data/--epochs/--limit/--out, train `build()` with SGD, evaluate, export safetensors;
+    then `export(model, device)` (the model in eval mode), when given."""
     parser = argparse.ArgumentParser(description=description)
     add_data_argument(parser)
     parser.add_argument("--epochs", type=int, default=epochs)
@@ -122,4 +123,6 @@ def run_example(description, build, epochs, batch_size, lr, out, make_scheduler)
     ug.save(model.state_dict(), args.out)
     print(f"final test accuracy {acc * 100:.2f}% in {time.perf_counter() - start:.1f}s on {device}; "
           f"weights written to {args.out}")
+    if export is not None:
+        export(model.eval(), device)
     return acc

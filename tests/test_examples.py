@@ -1,8 +1,10 @@
+import importlib.util
 import os
 import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import unigrad as ug
@@ -42,9 +44,10 @@ def test_static_graph_example_converges():
     assert abs(w - 0.1) < 1e-3 and abs(b - 0.3) < 1e-3
 
 
-def test_main_job_offline_falls_back_to_the_shipped_subset_and_says_so(tmp_path):
-    """The README's main job on a machine with no MNIST and no network: it trains on the subset."""
-    env = {k: v for k, v in os.environ.items() if k != "UNIGRAD_DATA"}
+def test_main_job_offline_falls_back_to_the_shipped_subset_and_says_so(tmp_path, monkeypatch):
+    """The README's main job on a machine with no MNIST and no network: it trains on the subset,
+    and saves the graph `unigrad serve --example` serves."""
+    env = {k: v for k, v in os.environ.items() if k not in ("UNIGRAD_DATA", "UNIGRAD_MODELS")}
     env.update(OFFLINE, HOME=str(tmp_path))  # an empty home: no cached MNIST
     logs = tmp_path / "logs"
     out = run("mnist_mlp.py", "--epochs", "1", "--limit", "41", "--out", str(tmp_path / "mlp.safetensors"),
@@ -59,6 +62,33 @@ def test_main_job_offline_falls_back_to_the_shipped_subset_and_says_so(tmp_path)
     assert [e.step for e in events.Scalars("train/loss")] == [0, 20, 40]
     assert events.Scalars("test/accuracy")[0].value == pytest.approx(accuracy / 100, abs=1e-4)
     assert "linear" in {n.op for n in events.Graph().node}
+    check_served_graph(tmp_path, out, monkeypatch)
+
+
+def check_served_graph(home, out, monkeypatch):
+    """The graph is where `unigrad serve --example` looks, runs any batch size, and computes what
+    the exported weights do in the eager model."""
+    from unigrad.serve.example import example_model_path, example_source
+    from unigrad.serve.loaders.unigrad_graph import GraphRunner
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("UNIGRAD_MODELS", raising=False)
+    path = example_model_path()
+    assert path == str(home / ".cache" / "unigrad" / "models" / "mnist" / "1" / "model.safetensors")
+    assert f"compiled graph for serving written to {path}; serve it with: unigrad serve --example" in out
+    assert example_source() is not None and sorted(os.listdir(os.path.dirname(path))) == ["model.safetensors"]
+    runner = GraphRunner(path, "cpu")
+    assert runner.batch_axis and runner.inputs[0].shape == (-1, 1, 28, 28) and runner.outputs[0].shape == (-1, 10)
+    spec = importlib.util.spec_from_file_location("mnist_mlp_example", os.path.join(ROOT, "examples", "mnist_mlp.py"))
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    model = example.build().eval()
+    model.load_state_dict(ug.load(str(home / "mlp.safetensors")))
+    x = ug.data.MNIST(ug.data.mnist.SUBSET_DIR, train=False)
+    for n in (1, 3, 7):
+        batch = np.stack([np.asarray(x[i][0].numpy()) for i in range(n)]).astype(np.float32)
+        with ug.no_grad():
+            eager = model(ug.tensor(batch)).numpy()
+        np.testing.assert_allclose(runner.run([batch])[0], eager, rtol=1e-5, atol=1e-5)
 
 
 def test_a_data_folder_without_mnist_is_one_clear_line(tmp_path):
