@@ -4,7 +4,7 @@ import numpy as np
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
@@ -29,6 +29,7 @@ def _inside_unit():
 
 acos_op = OpDef(
     name="acos", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
+    onnx=Onnx("Acos", opset=7),
     variants=Variants(methods=("acos",), inplace=("acos_",)),
     samples=_inside_unit, torch_ref=lambda torch, x: torch.acos(x), reference=_forward)
 

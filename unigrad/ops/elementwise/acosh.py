@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
@@ -26,6 +26,7 @@ def _above_one():
 
 acosh_op = OpDef(
     name="acosh", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
+    onnx=Onnx("Acosh", opset=9),
     variants=Variants(methods=("acosh",), inplace=("acosh_",)),
     samples=_above_one, torch_ref=lambda torch, x: torch.acosh(x), reference=_forward)
 

@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, OpDef, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Variants, register
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
 from .unary import any_samples, same_infer
@@ -19,6 +19,7 @@ def _backward(ctx, g):
 
 asinh_op = OpDef(
     name="asinh", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
+    onnx=Onnx("Asinh", opset=9),
     variants=Variants(methods=("asinh",), inplace=("asinh_",)),
     samples=any_samples, torch_ref=lambda torch, x: torch.asinh(x), reference=_forward)
 

@@ -4,7 +4,7 @@ import numpy as np
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
@@ -29,6 +29,7 @@ def _inside_unit():
 
 atanh_op = OpDef(
     name="atanh", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
+    onnx=Onnx("Atanh", opset=9),
     variants=Variants(methods=("atanh",), inplace=("atanh_",)),
     samples=_inside_unit, torch_ref=lambda torch, x: torch.atanh(x), reference=_forward)
 

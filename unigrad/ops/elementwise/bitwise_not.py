@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .binary import NO_ATTRS
@@ -14,6 +14,7 @@ def _forward(xp, x):
 
 bitwise_not_op = OpDef(
     name="bitwise_not", forward=_forward, diff_outputs=(),
+    onnx=Onnx(emit=lambda e, x: e.node("Not" if e.dtype(x).name == "bool" else "BitwiseNot", [x])),
     infer=lambda x: Spec(x.shape, x.dtype),
     variants=Variants(methods=("bitwise_not",)),
     samples=lambda: [Sample((np.array([[0, 1, -2], [7, -8, 100]]),), grad=False),

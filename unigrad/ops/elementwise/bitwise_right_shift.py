@@ -3,7 +3,7 @@ import numpy as np
 
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..spec import Spec, broadcast_shapes_of
 from .binary import NO_ATTRS
 
@@ -14,6 +14,7 @@ def _forward(xp, a, b):
 
 bitwise_right_shift_op = OpDef(
     name="bitwise_right_shift", forward=_forward, diff_outputs=(),
+    onnx=Onnx(emit=lambda e, a, b: e.bit_shift(a, b, "RIGHT"), opset=11),
     infer=lambda a, b: Spec(broadcast_shapes_of("bitwise_right_shift", a, b), a.dtype),
     variants=Variants(methods=("bitwise_right_shift",)),
     samples=lambda: [Sample((np.array([[1, 2, 3], [4, 5, 6]]), np.array([[0, 1, 2], [3, 1, 0]])), grad=False),

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes_of
 from .binary import NO_ATTRS
@@ -15,6 +15,7 @@ def _forward(xp, a, b):
 
 bitwise_xor_op = OpDef(
     name="bitwise_xor", forward=_forward, diff_outputs=(),
+    onnx=Onnx(emit=lambda e, a, b: e.node("Xor" if e.dtype(a).name == "bool" else "BitwiseXor", [a, b])),
     infer=lambda a, b: Spec(broadcast_shapes_of("bitwise_xor", a, b), a.dtype),
     variants=Variants(operators=("__xor__",), methods=("bitwise_xor",)),
     samples=lambda: [Sample((np.arange(12).reshape(3, 4), np.arange(12)[::-1].reshape(3, 4).copy()), grad=False),

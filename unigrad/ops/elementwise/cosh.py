@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, OpDef, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Variants, register
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
 from .unary import any_samples, same_infer
@@ -19,6 +19,7 @@ def _backward(ctx, g):
 
 cosh_op = OpDef(
     name="cosh", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
+    onnx=Onnx("Cosh", opset=9),
     variants=Variants(methods=("cosh",), inplace=("cosh_",)),
     samples=any_samples, torch_ref=lambda torch, x: torch.cosh(x), reference=_forward)
 

@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive, randn
 from .binary import NO_ATTRS, binary_infer, reduce_broadcast
 
@@ -20,6 +20,7 @@ def _backward(ctx, g):
 
 fmod_op = OpDef(
     name="fmod", forward=_forward, backward=_backward, infer=binary_infer("fmod"),
+    onnx=Onnx("Mod", attrs=lambda: {"fmod": 1}, opset=10),
     variants=Variants(methods=("fmod",), inplace=("fmod_",)),
     samples=lambda: [Sample((randn(3, 4) * 5 + 0.05, positive(3, 4, seed=1)), double=False),
                      Sample((randn(2, 3) * 5 + 0.05, positive(3, seed=2)), double=False)],

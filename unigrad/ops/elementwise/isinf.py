@@ -3,7 +3,7 @@ import numpy as np
 
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .binary import NO_ATTRS
@@ -15,6 +15,7 @@ def _forward(xp, x):
 
 isinf_op = OpDef(
     name="isinf", forward=_forward, diff_outputs=(), infer=lambda x: Spec(x.shape, _dt.bool_),
+    onnx=Onnx("IsInf", opset=10),
     variants=Variants(methods=("isinf",)),
     samples=lambda: [Sample((np.where(randn(3, 4, seed=2) > 0.5, np.inf, np.where(randn(3, 4, seed=3) > 0.5, -np.inf,
                                                                                   randn(3, 4))),), grad=False)],

@@ -2,7 +2,7 @@
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes_of
 from .binary import NO_ATTRS
@@ -13,7 +13,8 @@ def _forward(xp, a, b):
 
 
 logical_xor_op = OpDef(
-    name="logical_xor", forward=_forward, diff_outputs=(),     infer=lambda a, b: Spec(broadcast_shapes_of("logical_xor", a, b), _dt.bool_),
+    name="logical_xor", forward=_forward, diff_outputs=(), onnx=Onnx("Xor"),
+    infer=lambda a, b: Spec(broadcast_shapes_of("logical_xor", a, b), _dt.bool_),
     variants=Variants(methods=("logical_xor",)),
     samples=lambda: [Sample((randn(3, 4) > 0, randn(3, 4, seed=1) > 0), grad=False),
                      Sample((randn(2, 1, 3) > 0, randn(4, 1, seed=2) > 0), grad=False)],

@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import away_from
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
@@ -26,6 +26,7 @@ def _away_from_zero():
 reciprocal_op = OpDef(
     name="reciprocal", forward=_forward, backward=_backward, infer=same_infer,
     compiled=Compiled(flops=elementwise_flops),
+    onnx=Onnx("Reciprocal", opset=6),
     variants=Variants(methods=("reciprocal",), inplace=("reciprocal_",)),
     samples=_away_from_zero, torch_ref=lambda torch, x: torch.reciprocal(x), reference=_forward)
 

@@ -2,7 +2,7 @@
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, OpDef, Sample, Variants, register
+from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
@@ -20,6 +20,7 @@ def _backward(ctx, g):
 
 tan_op = OpDef(
     name="tan", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
+    onnx=Onnx("Tan", opset=7),
     variants=Variants(methods=("tan",), inplace=("tan_",)),
     samples=lambda: [Sample((randn(3, 4) * 0.5,)), Sample((randn(()),)), Sample((randn(0, 2),)),
                      Sample((randn(4, 3).T * 0.5,))],

@@ -3,7 +3,7 @@ torch.scatter_reduce; no gradient."""
 import numpy as np
 
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .indexing import along
@@ -45,6 +45,7 @@ def _infer(x, index, src, dim, reduce, include_self=True):
 
 scatter_reduce_op = OpDef(
     name="scatter_reduce", forward=_forward, diff_outputs=(), nondiff_inputs=(1,), infer=_infer,
+    onnx=Onnx(emit=lambda e, x, index, src, **attrs: e.scatter_reduce(x, index, src, **attrs), opset=18),
     variants=Variants(methods=("scatter_reduce",)),
     samples=lambda: [Sample((randn(3, 4), np.array([[0, 1, 0, 2], [2, 1, 1, 0]]), randn(2, 4, seed=1)),
                             {"dim": 0, "reduce": r, "include_self": inc}, grad=False)

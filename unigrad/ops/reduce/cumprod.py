@@ -3,7 +3,7 @@ import numpy as np
 
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
 
@@ -43,6 +43,7 @@ def _infer(x, dim):
 
 cumprod_op = OpDef(
     name="cumprod", forward=_forward, backward=_backward, infer=_infer,
+    onnx=Onnx(emit=lambda e, x, dim: e.node("CumProd", [x, e.const(np.asarray(dim, np.int64))]), opset=26),
     variants=Variants(methods=("cumprod",)),
     samples=lambda: [Sample((randn(3, 4),), {"dim": 1}), Sample((randn(2, 3, 2),), {"dim": 0}),
                      Sample((np.array([[2.0, 0.0, 3.0, 0.5], [0.0, 0.0, 1.5, -1.0]]),), {"dim": 1}, name="zeros")],
