@@ -74,3 +74,38 @@ def test_operators_math_namespace_and_shapes():
     with pytest.raises(ug.InvalidArgumentError, match="not compatible"):
         shape.merge_with([5, 4])
     assert tf.get_default_graph().get_tensor_by_name("Const:0") is a
+
+
+def test_session_config_and_device_are_accepted_without_effect():
+    config = tf.ConfigProto(allow_soft_placement=True)
+    config.gpu_options.allow_growth = True
+    with tf.device("/cpu:0"):
+        x = tf.constant(2.0) * 3.0
+    with tf.Session(config=config) as sess:
+        assert sess.run(x) == 6.0
+
+
+def _seeded_draws(order):
+    tf.reset_default_graph()
+    tf.set_random_seed(5)
+    ops = {"normal": tf.random_normal([3]), "uniform": tf.random_uniform([2]),
+           "dropout": tf.nn.dropout(tf.ones([50]), keep_prob=0.5), "flip": tf.image.random_flip_left_right(
+               tf.reshape(tf.range(8.0), [2, 2, 2, 1]))}
+    with tf.Session() as sess:
+        return {name: [sess.run(ops[name]) for _ in range(2)] for name in order}
+
+
+def test_graph_seed_gives_each_op_its_own_repeatable_stream():
+    # TF1 derives an op seed from the graph seed and the op's place in the graph: each random op
+    # repeats its draws in a new run of the program, whatever order the ops are run in
+    first = _seeded_draws(["normal", "uniform", "dropout", "flip"])
+    again = _seeded_draws(["flip", "dropout", "uniform", "normal"])
+    for name in first:
+        for a, b in zip(first[name], again[name]):
+            np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(*first["normal"])  # a second run of an op draws anew
+    kept = first["dropout"][0]
+    assert set(np.unique(kept)) <= {0.0, 2.0} and 10 < np.count_nonzero(kept) < 40
+    assert tf.get_seed(None) == (5, len(tf.get_default_graph().nodes)) and tf.get_seed(3) == (5, 3)
+    tf.reset_default_graph()  # the seed belongs to the graph, as in TF
+    assert tf.get_seed(None) == (None, None) and tf.get_seed(3) == (87654321, 3)

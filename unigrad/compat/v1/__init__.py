@@ -33,7 +33,8 @@ from .ops import (abs, add, argmax, argmin, cast, clip_by_value, concat, constan
                   to_int64, transpose, truediv, unstack, where)
 from .ops import shape_of as shape
 from .ops import slice as slice_
-from .session import InteractiveSession, Session, placeholder, placeholder_with_default
+from .session import (ConfigProto, GPUOptions, InteractiveSession, Session, device, placeholder,
+                      placeholder_with_default)
 from .tensor_shape import Dimension, TensorShape
 from .train import gradients
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, variable_scope

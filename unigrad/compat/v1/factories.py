@@ -14,22 +14,49 @@ from .graph import Tensor, get_default_graph
 from .ops import convert_to_tensor
 from .shape_args import shape_arg
 
-_graph_seed = [None]  # tf.set_random_seed's value: op seeds combine with it, as in TF
+DEFAULT_GRAPH_SEED = 87654321  # TF's, used when only an op seed is given
 
 
 def set_random_seed(seed):
-    """tf.set_random_seed: seeds unigrad's default generators and the ops created afterwards."""
+    """tf.set_random_seed: the default graph's seed; random ops made afterwards derive their own
+    seed from it (and their op seed, or their place in the graph), and unigrad's default generator
+    is seeded too, for the ops of eager code."""
     from ...core.random import manual_seed
-    _graph_seed[0] = int(seed)
+    get_default_graph().seed = int(seed)
     manual_seed(int(seed))
 
 
-def _generator(seed):
-    """A generator of the op's own when it has a seed (its draws repeat in every new program run)."""
-    if seed is None:
+def get_seed(op_seed):
+    """tf.get_seed: (graph seed, op seed) as TF derives them: with a graph seed an op without its
+    own takes the graph's op count; an op seed alone pairs with TF's default graph seed."""
+    graph = get_default_graph()
+    if graph.seed is not None:
+        return (graph.seed, int(op_seed) if op_seed is not None else len(graph.nodes))
+    if op_seed is not None:
+        return (DEFAULT_GRAPH_SEED, int(op_seed))
+    return (None, None)
+
+
+def op_generator(seed):
+    """The generator of a random op being made: its own stream when a graph or op seed applies
+    (its draws repeat in every new run of the program and do not depend on what other random
+    ops ran before), else None (unigrad's default generator)."""
+    graph, op = get_seed(seed)
+    if graph is None:
         return None
-    graph = _graph_seed[0] if _graph_seed[0] is not None else 87654321  # TF's default graph seed
-    return Generator().manual_seed((graph * 1000003 + int(seed)) % (2 ** 63))
+    return Generator().manual_seed((graph * 1000003 + op) % (2 ** 63))
+
+
+_generator = op_generator
+
+
+def uniform_like(v, gen):
+    """Uniform [0, 1) draws shaped like v from the op's generator (op_generator): on the meta
+    device (static shapes) no number is drawn, and a generator's stream (on the CPU) is moved to
+    v's device, so a seeded graph draws the same numbers wherever it runs."""
+    if gen is None or v.device is gen.device or v.device.type == "meta":
+        return F.rand_like(v, generator=None if v.device.type == "meta" else gen)
+    return F.to_device(F.rand(*v.shape, generator=gen, dtype=v.dtype), v.device)
 
 
 def _from_shape(kind, shape, dtype, draw, name):
@@ -122,11 +149,3 @@ def ones_like(tensor, dtype=None, name=None, optimize=True):
     x = convert_to_tensor(tensor)
     dt = _dt.to_dtype(dtype) if dtype is not None else x.dtype
     return Tensor("op", [x], lambda v: F.ones_like(v, dtype=dt), name or "ones_like", dt, x._shape)
-
-
-def get_seed(op_seed):
-    """tf.get_seed: (graph seed, op seed) as TF derives them."""
-    graph = _graph_seed[0]
-    if graph is None:
-        return (None, op_seed)
-    return (graph, op_seed if op_seed is not None else len(get_default_graph().names))

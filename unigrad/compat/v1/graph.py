@@ -27,6 +27,7 @@ class Graph:
         self.control_stack = []   # lists of ops from enclosing tf.control_dependencies blocks
         self.recording = None     # a list collecting the nodes created (a tf.cond branch being built)
         self.nodes = []           # every node, in creation order (the graph TensorBoard draws)
+        self.seed = None          # tf.set_random_seed's graph-level seed (TF keeps it on the graph)
 
     def unique_name(self, base):
         base = "/".join(self.scope + [base])

@@ -12,6 +12,7 @@ import numpy as np
 from ...core.tensor import tensor
 from ...errors import InvalidArgumentError
 from ...ops import api as F
+from .factories import op_generator, uniform_like
 from .graph import Tensor
 from .ops import convert_to_tensor
 from .shape_args import shape_arg
@@ -126,10 +127,11 @@ def flip_up_down(image):
 def _random_flip(image, axis, seed, name):
     """Each image flipped along `axis` with probability 1/2 (each run anew)."""
     x = convert_to_tensor(image)
+    gen = op_generator(seed)
 
     def fn(v):
         batched = v if v.ndim == 4 else F.unsqueeze(v, 0)
-        coin = F.reshape(F.lt(F.rand(batched.shape[0]), 0.5), (-1, 1, 1, 1))
+        coin = F.reshape(F.lt(uniform_like(F.zeros(batched.shape[0], device=batched.device), gen), 0.5), (-1, 1, 1, 1))
         out = F.where(coin, F.flip(batched, (axis,)), batched)
         return out if v.ndim == 4 else F.squeeze(out, 0)
     return Tensor("random", [x], fn, name, x.dtype, x._shape)

@@ -156,11 +156,11 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
     """Dropout while `training` (a Python bool or a bool tensor; tf.layers' default is off, unlike
     tf.nn.dropout's)."""
     if isinstance(training, Tensor):
-        dropped = tf_nn.dropout(inputs, rate=rate, name=name)
+        dropped = tf_nn.dropout(inputs, rate=rate, seed=seed, name=name)
         x = convert_to_tensor(inputs)
         return Tensor("op", [training, dropped, x], lambda t, d, v: F.where(F.to_dtype(t, "bool"), d, v),
                       name or "dropout", x.dtype, x._shape)
-    return tf_nn.dropout(inputs, rate=rate, name=name) if training else inputs
+    return tf_nn.dropout(inputs, rate=rate, seed=seed, name=name) if training else inputs
 
 
 def _broadcast_shape(ndim, axis):

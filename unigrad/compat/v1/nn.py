@@ -1,6 +1,7 @@
 """tf.nn: activations, losses, convolution and pooling with TF's layouts and padding rules."""
 from ...errors import InvalidArgumentError
 from ...ops import api as F
+from .factories import op_generator, uniform_like
 from .graph import Tensor
 from .not_covered import module_getattr
 from .ops import convert_to_tensor, elementwise_node, subtract
@@ -68,14 +69,18 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
     if keep_prob is None and rate is None:
         raise InvalidArgumentError("tf.nn.dropout needs keep_prob or rate")
     given = rate if rate is not None else keep_prob
+    gen = op_generator(seed)
     if isinstance(given, Tensor):
         keep = given if rate is None else subtract(1.0, given)
 
         def fn(v, k):
             k = F.to_dtype(k, v.dtype)
-            return F.where(F.lt(F.rand_like(v), k), F.div(v, k), F.zeros_like(v))
+            return F.where(F.lt(uniform_like(v, gen), k), F.div(v, k), F.zeros_like(v))
         return Tensor("random", [x, keep], fn, name or "dropout", x.dtype)
     p = rate if rate is not None else 1.0 - keep_prob
+    if gen is not None:  # the op's own stream (a graph or op seed applies)
+        return Tensor("random", [x], lambda v: F.where(F.lt(uniform_like(v, gen), 1.0 - p),
+                                                       F.div(v, 1.0 - p), F.zeros_like(v)), name or "dropout", x.dtype)
     return Tensor("random", [x], lambda v: F.dropout(v, p, True), name or "dropout", x.dtype)
 
 

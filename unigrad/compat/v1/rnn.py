@@ -58,18 +58,25 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
         for t, x in enumerate(inputs):
             out, new_state = cell(x, state)
             if length is not None:
-                old, new = nest.flatten(state), nest.flatten(new_state)
-                n = len(old)
-                node = Tensor("op", [length, out] + new + old,
-                              lambda ln, o, *s, t=t, n=n: (lambda r: (r[0],) + tuple(r[1]))(
-                                  _mask_step(ln, t, o, s[:n], s[n:])), "rnn/mask", out.dtype, None)
-                out = Tensor("op", [node], lambda r: r[0], "rnn/output", out.dtype, out._shape)
-                new_state = nest.pack_sequence_as(new_state, [
-                    Tensor("op", [node], lambda r, i=i: r[i + 1], "rnn/state", s.dtype, s._shape)
-                    for i, s in enumerate(new)])
+                out, new_state = _masked(length, t, out, new_state, state)
             outputs.append(out)
             state = new_state
     return outputs, state
+
+
+def _masked(length, t, out, new_state, old_state):
+    """Step t's output and state as graph tensors: zero output and the old state for the rows
+    whose length is t or less."""
+    old, new = nest.flatten(old_state), nest.flatten(new_state)
+    n = len(old)
+
+    def fn(ln, o, *states):
+        masked_out, kept = _mask_step(ln, t, o, states[:n], states[n:])
+        return (masked_out,) + tuple(kept)
+    node = Tensor("op", [length, out] + new + old, fn, "rnn/mask", out.dtype, None)
+    out = Tensor("op", [node], lambda r: r[0], "rnn/output", out.dtype, out._shape)
+    leaves = [Tensor("op", [node], lambda r, i=i: r[i + 1], "rnn/state", v.dtype, v._shape) for i, v in enumerate(new)]
+    return out, nest.pack_sequence_as(new_state, leaves)
 
 
 def _run_over_time(cell, x, length, leaves, params, time_major, reverse=False):

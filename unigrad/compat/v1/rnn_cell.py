@@ -22,7 +22,7 @@ import collections
 from ...errors import InvalidArgumentError
 from ...ops import api as F
 from . import nest
-from .factories import zeros
+from .factories import op_generator, uniform_like, zeros
 from .graph import Tensor
 from .initializers import constant_initializer, zeros_initializer
 from .not_covered import module_getattr
@@ -326,6 +326,7 @@ class DropoutWrapper(RNNCell):
         self.kind = cell.kind
         self.keeps = [convert_to_tensor(k, dtype="float32") if isinstance(k, Tensor) else float(k)
                       for k in (input_keep_prob, output_keep_prob, state_keep_prob)]
+        self.generator = op_generator(seed)  # a graph or op seed gives the wrapper its own stream
 
     state_size = property(lambda self: self.cell.state_size)
     output_size = property(lambda self: self.cell.output_size)
@@ -337,13 +338,12 @@ class DropoutWrapper(RNNCell):
     def params(self):
         return self.cell.params() + [k for k in self.keeps if isinstance(k, Tensor)]
 
-    @staticmethod
-    def _drop(v, keep):
+    def _drop(self, v, keep):
         if not isinstance(keep, (int, float)):
             keep = F.to_dtype(keep, v.dtype)
         elif keep >= 1.0:
             return v
-        return F.where(F.lt(F.rand_like(v), keep), F.div(v, keep), F.zeros_like(v))
+        return F.where(F.lt(uniform_like(v, self.generator), keep), F.div(v, keep), F.zeros_like(v))
 
     def step(self, x, state, params):
         n = len(self.cell.params())

@@ -1,4 +1,5 @@
 """tf.Session: evaluate fetched nodes with feeds; repeated runs are compiled into graphs."""
+import contextlib
 import heapq
 
 import numpy as np
@@ -24,6 +25,31 @@ def placeholder(dtype, shape=None, name="Placeholder"):
     node = Tensor("placeholder", [], missing, name, dtype, shape)
     node.graph.placeholders.append(node)
     return node
+
+
+class ConfigProto:
+    """tf.ConfigProto / tf.GPUOptions: TF's runtime settings (threads, soft placement, GPU memory
+    growth). unigrad has no such settings: the fields are kept, so programs that set them run, and
+    have no effect (devices come from where tensors live; see docs/tf1.md)."""
+
+    def __init__(self, **fields):
+        self.gpu_options = fields.pop("gpu_options", None) or GPUOptions()
+        self.__dict__.update(fields)
+
+
+class GPUOptions:
+    __doc__ = ConfigProto.__doc__
+
+    def __init__(self, **fields):
+        self.allow_growth, self.per_process_gpu_memory_fraction = False, 1.0
+        self.__dict__.update(fields)
+
+
+@contextlib.contextmanager
+def device(device_name_or_function):
+    """tf.device: accepted for TF1 programs and without effect (unigrad runs an op where its
+    inputs live; docs/tf1.md)."""
+    yield
 
 
 def placeholder_with_default(input, shape, name="PlaceholderWithDefault"):
