@@ -8,6 +8,8 @@ onnx's backend interface.
 from . import dtypes as _dtypes  # noqa: F401  (registers the element types ONNX has)
 from .errors import OnnxExportError, OnnxImportError, OnnxInputError, UnsupportedOnnxError
 from .export import default_opset, export
+from .model import OnnxModel, load
+from .module import OnnxModule, to_module
 
-__all__ = ["export", "default_opset", "OnnxExportError", "OnnxImportError", "OnnxInputError",
+__all__ = ["export", "default_opset", "load", "to_module", "OnnxModel", "OnnxModule", "OnnxExportError", "OnnxImportError", "OnnxInputError",
            "UnsupportedOnnxError"]

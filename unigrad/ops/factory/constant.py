@@ -21,7 +21,8 @@ class ConstantValue:
     __slots__ = ("array", "digest")
 
     def __init__(self, array):
-        array = np.array(array, copy=not (isinstance(array, np.ndarray) and not array.flags.writeable), order="C")
+        shared = isinstance(array, np.ndarray) and not array.flags.writeable and array.flags.c_contiguous
+        array = array if shared else np.array(array, order="C")  # (a read-only C array is shared, else copied)
         array.flags.writeable = False
         self.array = array
         self.digest = hashlib.sha1(array.tobytes() if array.dtype != object else repr(array.tolist()).encode(),
