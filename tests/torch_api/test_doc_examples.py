@@ -8,7 +8,8 @@ import pytest
 
 import unigrad as ug
 
-MODULES = ["unigrad.data.dataset", "unigrad.data.sampler", "unigrad.data.collate", "unigrad.data.dataloader"]
+MODULES = ["unigrad.data.dataset", "unigrad.data.sampler", "unigrad.data.collate", "unigrad.data.dataloader",
+           "unigrad.io.serialization", "unigrad.nn.utils.rnn"]
 
 
 @pytest.mark.parametrize("name", MODULES)

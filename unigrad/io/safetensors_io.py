@@ -1,11 +1,13 @@
-"""ug.save / ug.load: state dicts as safetensors files, written atomically. Never pickle."""
+"""Flat safetensors files (name -> tensor), for the savers that manage their own names and
+metadata (saved graphs, TF1 checkpoints): written atomically, read without running code.
+ug.save / ug.load (io/serialization.py) store any nested structure on top of the same format."""
 import os
-import tempfile
 
 import numpy as np
 
-from ..core.tensor import Tensor, as_tensor, _host
+from ..core.tensor import Tensor, _host
 from ..errors import DataError
+from .serialization import load as _load_any, write_atomically
 
 
 def _flatten(obj, prefix=""):
@@ -18,50 +20,22 @@ def _flatten(obj, prefix=""):
                 raise DataError(f"unigrad.save: keys must be strings, got {k!r}")
             out.update(_flatten(v, f"{prefix}{k}."))
         return out
-    raise DataError(f"unigrad.save stores Tensors and dicts of Tensors (safetensors), got {type(obj).__name__} "
+    raise DataError(f"this file stores Tensors and dicts of Tensors (safetensors), got {type(obj).__name__} "
                     f"at '{prefix.rstrip('.')}'. Store other values with json next to the weights.")
 
 
 def save(obj, path, metadata=None):
-    """Write a Tensor or a (nested) dict of Tensors to `path` as safetensors, atomically."""
+    """Write a Tensor or a (nested) dict of Tensors to `path` as flat safetensors entries
+    ("a.b" for obj["a"]["b"]), atomically."""
     from safetensors.numpy import save as st_save
     arrays = {k: np.require(_host(t.detach()._data), requirements="C") for k, t in _flatten(obj).items()}
     data = st_save(arrays, metadata={str(k): str(v) for k, v in (metadata or {}).items()} or None)
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise DataError(f"unigrad.save: cannot write '{path}': the directory '{folder}' does not exist "
-                        "(create it first)")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".safetensors")
-    except OSError as exc:
-        raise DataError(f"unigrad.save: cannot write into '{folder}': {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomically(os.fspath(path), data)
 
 
 def load(path, map_location=None, device=None):
-    """Read a safetensors file into a flat dict name -> Tensor (no code is ever executed)."""
-    from safetensors import SafetensorError
-    from safetensors.numpy import load as st_load
-    path = os.fspath(path)
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as exc:
-        raise DataError(f"unigrad.load: cannot read '{path}': {exc.strerror}") from None
-    try:
-        arrays = st_load(raw)
-    except (SafetensorError, Exception) as exc:
-        raise DataError(f"unigrad.load: '{path}' is not a valid safetensors file ({exc}). unigrad saves weights "
-                        "with unigrad.save; pickle-based .pt files are refused by design.") from None
-    target = device or map_location
-    return {k: as_tensor(v.copy() if not v.flags.writeable else v, device=target) for k, v in arrays.items()}
+    """Read a flat safetensors file into a dict name -> Tensor (no code is ever executed)."""
+    out = _load_any(path, map_location=map_location, device=device)
+    if not isinstance(out, dict):
+        raise DataError(f"'{os.fspath(path)}' holds a {type(out).__name__}, not a dict of tensors")
+    return out
