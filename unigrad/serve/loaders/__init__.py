@@ -70,4 +70,5 @@ def _one(files, loader, version_dir):
                          "the model's config")
 
 
-from . import unigrad_graph  # noqa: E402,F401  (registers itself)
+# registration order is precedence: a saved graph beside a model.onnx (for the web page) serves
+from . import unigrad_graph, caffe_net, onnx_model  # noqa: E402,F401  (each registers itself)
