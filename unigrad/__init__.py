@@ -15,6 +15,8 @@ from .ops.api import *  # noqa: F401,F403  (every op as ug.<name>, bound as ops 
 from .ops.spec import broadcast_shapes_of  # noqa: F401  (exported since the first release)
 from . import cuda
 from .core.tensor import from_numpy, tensor
+from .ops.factory.legacy_tensor import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,  # noqa: F401
+                                        HalfTensor, IntTensor, LongTensor, ShortTensor)  # torch's legacy constructors
 from .io.serialization import load, save
 from .graph.jit import jit
 from .graph.control_flow import cond, while_loop

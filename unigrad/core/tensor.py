@@ -193,6 +193,15 @@ class Tensor:
     def __int__(self):
         return int(self.item())
 
+    def __format__(self, spec):
+        # torch's rule: a 0-d tensor formats as its Python number (f"{loss:.4f}"), others as their repr
+        if self._data.ndim == 0 and self._device.type != "meta":
+            return format(self.item(), spec)
+        if spec:
+            raise TypeError(f"format spec {spec!r} needs a 0-d tensor, got shape {tuple(self._data.shape)}: "
+                            "format t.item() or t.tolist() instead")
+        return str(self)
+
     def __bool__(self):
         if self._data.size != 1:
             raise InvalidArgumentError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "

@@ -6,6 +6,7 @@ from .pooling import AdaptiveAvgPool2d, AvgPool2d, LocalResponseNorm, MaxPool2d
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .sparse_dropout import Dropout, Embedding
+from .dropout import Dropout1d, Dropout2d, Dropout3d
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss)

@@ -34,6 +34,8 @@ def split_index(index, device):
         index = (index,)
     spec, tensors = [], []
     for item in index:
+        if isinstance(item, range):  # a sequence of ints, as torch reads it
+            item = np.arange(item.start, item.stop, item.step, dtype=np.int64)
         if isinstance(item, (Tensor, list, np.ndarray)):
             t = item if isinstance(item, Tensor) else as_tensor(item, device=device)
             if t._dtype.category == 2:

@@ -1,0 +1,2 @@
+"""torch.nn.modules.flatten's names (the classes live in linear.py)."""
+from .linear import Flatten, Unflatten  # noqa: F401
