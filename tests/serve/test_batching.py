@@ -188,17 +188,21 @@ def test_concurrent_clients_with_mixed_sizes_over_http(tmp_path, graphs, serve):
     rng = np.random.default_rng(3)
     xs = [rng.standard_normal((1 + i % 4, 1, 28, 28)).astype(np.float32) for i in range(64)]
     wants = [reference(graphs["lenet"], x) for x in xs]
-    local = threading.local()
+    results = [None] * len(xs)
 
-    def call(i):
-        if not hasattr(local, "client"):
-            local.client = httpclient.InferenceServerClient(server.rest_url.removeprefix("http://"))
-        inp = httpclient.InferInput("input.0", list(xs[i].shape), "FP32")
-        inp.set_data_from_numpy(xs[i])
-        return local.client.infer("lenet", [inp]).as_numpy("output.0")
+    def client(first):
+        # one tritonclient per thread, closed in that thread (its gevent pool belongs to it)
+        c = httpclient.InferenceServerClient(server.rest_url.removeprefix("http://"))
+        try:
+            for i in range(first, len(xs), 16):
+                inp = httpclient.InferInput("input.0", list(xs[i].shape), "FP32")
+                inp.set_data_from_numpy(xs[i])
+                results[i] = c.infer("lenet", [inp]).as_numpy("output.0")
+        finally:
+            c.close()
 
     with ThreadPoolExecutor(16) as pool:
-        results = list(pool.map(call, range(len(xs))))
+        list(pool.map(client, range(16)))
     for got, want in zip(results, wants):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
     text = server.metrics.text().decode()
