@@ -9,6 +9,8 @@ import unigrad as ug
 from unigrad.errors import InvalidArgumentError, ShapeError
 
 F = ug.nn.functional
+pytestmark = [pytest.mark.filterwarnings("ignore:Support for mismatched key_padding_mask"),
+              pytest.mark.filterwarnings("ignore:enable_nested_tensor is True")]
 
 
 def _pair(*shape, seed=0):
@@ -53,3 +55,230 @@ def test_sdpa_bad_input_says_what_is_wrong():
         F.scaled_dot_product_attention(q, q, q, attn_mask=ug.zeros(4, 4))
     with pytest.raises(InvalidArgumentError, match="not both"):
         F.scaled_dot_product_attention(q, q, q, attn_mask=ug.zeros(3, 3), is_causal=True)
+
+
+# ---- modules: torch's weights give torch's values and gradients -------------------------------
+
+def _port(module, torch_module):
+    """torch_module's state_dict loaded into module; the names must be the same."""
+    state = torch_module.state_dict()
+    module.double()
+    assert sorted(module.state_dict()) == sorted(state)
+    module.load_state_dict({k: ug.tensor(v.numpy()) for k, v in state.items()})
+
+
+def _arrays(*shapes, seed=10):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(s) for s in shapes]
+
+
+def _check(module, torch_module, args, targs, kwargs=None, tkwargs=None, weights=True):
+    """Outputs, and gradients of a random projection of them w.r.t. the float inputs and every
+    parameter, against torch."""
+    kwargs, tkwargs = kwargs or {}, tkwargs or {}
+    inputs = [ug.tensor(a, requires_grad=True) if isinstance(a, np.ndarray) else a for a in args]
+    tinputs = [torch.tensor(a, requires_grad=True) if isinstance(a, np.ndarray) else a for a in targs]
+    out, tout = module(*inputs, **kwargs), torch_module(*tinputs, **tkwargs)
+    outs = [o for o in (out if isinstance(out, tuple) else (out,)) if o is not None]
+    touts = [o for o in (tout if isinstance(tout, tuple) else (tout,)) if o is not None]
+    if not weights:
+        outs, touts = outs[:1], touts[:1]
+    assert len(outs) == len(touts)
+    rng = np.random.default_rng(5)
+    loss, tloss = 0, 0
+    for o, t in zip(outs, touts):
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-9, atol=1e-11)
+        c = rng.standard_normal(tuple(o.shape))
+        loss, tloss = loss + (o * ug.tensor(c)).sum(), tloss + (t * torch.tensor(c)).sum()
+    loss.backward()
+    tloss.backward()
+    for a, t in zip(inputs, tinputs):
+        if isinstance(t, torch.Tensor) and t.grad is not None:
+            np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=1e-8, atol=1e-10)
+    tparams = dict(torch_module.named_parameters())
+    for name, p in module.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), tparams[name].grad.numpy(), rtol=1e-8, atol=1e-10,
+                                   err_msg=f"grad of {name}")
+
+
+MHA_CASES = {
+    "default": ({}, {}),
+    "batch_first": ({"batch_first": True}, {}),
+    "kdim_vdim": ({"kdim": 5, "vdim": 3}, {}),
+    "bias_kv_zero_attn": ({"add_bias_kv": True, "add_zero_attn": True}, {}),
+    "no_bias_per_head_weights": ({"bias": False}, {"average_attn_weights": False}),
+    "no_weights": ({}, {"need_weights": False}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MHA_CASES))
+def test_multihead_attention_matches_torch(case):
+    ctor, call = MHA_CASES[case]
+    torch.manual_seed(0)
+    tm = torch.nn.MultiheadAttention(8, 2, **ctor).double()
+    m = ug.nn.MultiheadAttention(8, 2, **ctor)
+    _port(m, tm)
+    bf = ctor.get("batch_first", False)
+    q, k, v = _arrays(*[(3, L, d) if bf else (L, 3, d)
+                        for L, d in ((4, 8), (6, ctor.get("kdim", 8)), (6, ctor.get("vdim", 8)))])
+    pad = np.zeros((3, 6), bool)
+    pad[0, 4:] = True                                            # the first sequence has 4 keys
+    causalish = _arrays((4, 6), seed=3)[0]                       # an additive float mask
+    kw = dict(call, key_padding_mask=ug.tensor(pad), attn_mask=ug.tensor(causalish))
+    tkw = dict(call, key_padding_mask=torch.tensor(pad), attn_mask=torch.tensor(causalish))
+    _check(m, tm, (q, k, v), (q, k, v), kw, tkw)
+
+
+def test_multihead_attention_self_attention_unbatched_and_3d_bool_mask():
+    torch.manual_seed(1)
+    tm = torch.nn.MultiheadAttention(6, 3).double()
+    m = ug.nn.MultiheadAttention(6, 3)
+    _port(m, tm)
+    (x,) = _arrays((5, 6))
+    block = np.triu(np.ones((5, 5), bool), 1)
+    _check(m, tm, (x, x, x), (x, x, x), {"attn_mask": ug.tensor(block)}, {"attn_mask": torch.tensor(block)})
+    x2, = _arrays((5, 2, 6), seed=2)
+    masks = np.random.default_rng(4).standard_normal((2 * 3, 5, 5)) > 0.8   # per batch and head
+    masks[:, :, 0] = False                                                   # every query sees key 0
+    tx = torch.tensor(x2, requires_grad=True)
+    out, w = m(*[ug.tensor(x2)] * 3, attn_mask=ug.tensor(masks))
+    tout, tw = tm(tx, tx, tx, attn_mask=torch.tensor(masks))
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(w.detach().numpy(), tw.detach().numpy(), rtol=1e-9, atol=1e-11)
+
+
+LAYER_CASES = {
+    "post_norm_relu": {},
+    "pre_norm_gelu_batch_first": {"norm_first": True, "activation": "gelu", "batch_first": True},
+    "no_bias": {"bias": False},
+}
+
+
+@pytest.mark.parametrize("case", sorted(LAYER_CASES))
+@pytest.mark.parametrize("mode", ["eval", "train"])
+def test_encoder_and_decoder_layers_match_torch(case, mode):
+    ctor = dict(LAYER_CASES[case], dim_feedforward=16, dropout=0.0 if mode == "train" else 0.3)
+    bf = ctor.get("batch_first", False)
+    torch.manual_seed(2)
+    for kind in ("Encoder", "Decoder"):
+        tl = getattr(torch.nn, f"Transformer{kind}Layer")(8, 2, **ctor).double()
+        layer = getattr(ug.nn, f"Transformer{kind}Layer")(8, 2, **ctor)
+        _port(layer, tl)
+        tl.train(mode == "train")
+        layer.train(mode == "train")
+        src, mem = _arrays((2, 5, 8) if bf else (5, 2, 8), (2, 7, 8) if bf else (7, 2, 8))
+        causal = torch.nn.Transformer.generate_square_subsequent_mask(5, dtype=torch.float64)
+        pad = np.zeros((2, 7), bool)
+        pad[1, 5:] = True
+        if kind == "Encoder":
+            _check(layer, tl, (src,), (src,), {"src_mask": ug.tensor(causal.numpy())}, {"src_mask": causal})
+        else:
+            kw = {"tgt_mask": ug.tensor(causal.numpy()), "memory_key_padding_mask": ug.tensor(pad)}
+            _check(layer, tl, (src, mem), (src, mem), kw, {"tgt_mask": causal, "memory_key_padding_mask":
+                                                           torch.tensor(pad)})
+
+
+def test_transformer_stack_matches_torch():
+    torch.manual_seed(3)
+    ctor = {"d_model": 8, "nhead": 2, "num_encoder_layers": 2, "num_decoder_layers": 2, "dim_feedforward": 16,
+            "dropout": 0.1}
+    tm = torch.nn.Transformer(**ctor).double().eval()
+    m = ug.nn.Transformer(**ctor).eval()
+    assert [tuple(p.shape) for _, p in m.named_parameters()] == [tuple(p.shape) for _, p in tm.named_parameters()]
+    _port(m, tm)
+    src, tgt = _arrays((6, 3, 8), (5, 3, 8))
+    tgt_mask = ug.nn.Transformer.generate_square_subsequent_mask(5)
+    np.testing.assert_array_equal(tgt_mask.numpy(), torch.nn.Transformer.generate_square_subsequent_mask(5).numpy())
+    pad = np.zeros((3, 6), bool)
+    pad[2, 3:] = True
+    kw = {"tgt_mask": tgt_mask, "src_key_padding_mask": ug.tensor(pad), "memory_key_padding_mask": ug.tensor(pad)}
+    tkw = {"tgt_mask": torch.tensor(tgt_mask.numpy()), "src_key_padding_mask": torch.tensor(pad),
+           "memory_key_padding_mask": torch.tensor(pad)}
+    _check(m, tm, (src, tgt), (src, tgt), kw, tkw)
+
+
+def test_encoder_stack_copies_the_layer_and_pads_like_torch_without_nested_tensors():
+    torch.manual_seed(4)
+    tl = torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True).double()
+    layer = ug.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+    _port(layer, tl)
+    enc = ug.nn.TransformerEncoder(layer, 2, norm=ug.nn.LayerNorm(8)).double()
+    tenc = torch.nn.TransformerEncoder(tl, 2, norm=torch.nn.LayerNorm(8).double(), enable_nested_tensor=False)
+    w0, w1 = enc.layers[0].linear1.weight, enc.layers[1].linear1.weight
+    assert w0 is not w1 and w0 is not layer.linear1.weight        # copies, with the layer's values
+    np.testing.assert_array_equal(w0.detach().numpy(), layer.linear1.weight.detach().numpy())
+    enc.eval()
+    tenc.eval()
+    (x,) = _arrays((2, 5, 8))
+    pad = np.zeros((2, 5), bool)
+    pad[0, 3:] = True
+    _check(enc, tenc, (x,), (x,), {"src_key_padding_mask": ug.tensor(pad)}, {"src_key_padding_mask": torch.tensor(pad)})
+
+
+def test_dropout_only_in_training():
+    ug.manual_seed(0)
+    layer = ug.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.5)
+    x = ug.randn(5, 2, 8)
+    a, b = layer(x), layer(x)
+    assert not np.allclose(a.detach().numpy(), b.detach().numpy())
+    layer.eval()
+    np.testing.assert_array_equal(layer(x).detach().numpy(), layer(x).detach().numpy())
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(InvalidArgumentError, match="not divisible by num_heads"):
+        ug.nn.MultiheadAttention(10, 3)
+    m = ug.nn.MultiheadAttention(8, 2)
+    x = ug.randn(5, 2, 8)
+    with pytest.raises(ShapeError, match=r"attn_mask has shape \(4, 4\); expected \(5, 5\)"):
+        m(x, x, x, attn_mask=ug.zeros(4, 4))
+    with pytest.raises(ShapeError, match=r"key_padding_mask has shape \(5, 2\)"):
+        m(x, x, x, key_padding_mask=ug.zeros(5, 2, dtype=ug.bool))
+    with pytest.raises(ShapeError, match="embed_dim 8"):
+        m(ug.randn(5, 2, 6), x, x)
+    with pytest.raises(InvalidArgumentError, match="activation"):
+        ug.nn.TransformerEncoderLayer(8, 2, activation="swish")
+    with pytest.raises(ShapeError, match="different batch sizes"):
+        ug.nn.Transformer(8, 2, 1, 1, 16)(ug.randn(4, 2, 8), ug.randn(3, 5, 8))
+
+
+def _encoder_step(dropout):
+    ug.manual_seed(0)
+    layer = ug.nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=dropout, batch_first=True)
+    head = ug.nn.Linear(16, 3)
+    opt = ug.optim.SGD(list(layer.parameters()) + list(head.parameters()), lr=0.1, momentum=0.9)
+
+    def step(x, y, pad):
+        opt.zero_grad()
+        loss = F.cross_entropy(head(layer(x, src_key_padding_mask=pad).mean(dim=1)), y)
+        loss.backward()
+        opt.step()
+        return loss
+    return step, layer
+
+
+def test_compiled_encoder_training_step_matches_eager():
+    (eager, eager_layer), (compiled_fn, layer) = _encoder_step(0.0), _encoder_step(0.0)
+    compiled = ug.jit(compiled_fn)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        x = ug.tensor(rng.standard_normal((4, 6, 16)).astype(np.float32))
+        y = ug.tensor(rng.integers(0, 3, 4))
+        pad = np.zeros((4, 6), bool)
+        pad[0, 4:] = True
+        a, b = eager(x, y, ug.tensor(pad)), compiled(x, y, ug.tensor(pad))
+        np.testing.assert_allclose(float(b), float(a), rtol=1e-5)
+    for p, q in zip(eager_layer.parameters(), layer.parameters()):
+        np.testing.assert_allclose(q.detach().numpy(), p.detach().numpy(), rtol=1e-4, atol=1e-6)
+    assert compiled.eager_reason is None and len(compiled.cache) == 1          # traced once, not eager
+    graph = compiled.graph_for(x, y, ug.tensor(pad))
+    assert sum(n.op.name == "attention_probs" for n in graph.nodes) == 1        # the fused op, not its parts
+
+
+def test_compiled_step_draws_dropout_anew_each_run():
+    step, _ = _encoder_step(0.2)
+    compiled = ug.jit(step)
+    x, y = ug.randn(4, 6, 16), ug.tensor([0, 1, 2, 0])
+    pad = ug.zeros(4, 6, dtype=ug.bool)
+    losses = {round(float(compiled(x, y, pad)), 6) for _ in range(3)}
+    assert len(losses) == 3 and len(compiled.cache) == 1

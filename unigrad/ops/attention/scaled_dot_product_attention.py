@@ -137,8 +137,9 @@ def _torch_probs(torch, q, k, v, rest, scale, is_causal):
 
 
 def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, training=True):
-    """(attention output, attention probabilities before dropout): the two outputs of the op
-    behind scaled_dot_product_attention, for callers that also return the weights."""
+    """(attention output, attention probabilities before dropout, dropout's scaled keep-mask or
+    None): the op behind scaled_dot_product_attention, for callers that also return the weights
+    (nn.MultiheadAttention returns probabilities * keep, as PyTorch)."""
     if not 0.0 <= dropout_p <= 1.0:
         raise InvalidArgumentError(f"scaled_dot_product_attention: dropout_p must be in [0, 1], got {dropout_p}")
     if attn_mask is not None and is_causal:
@@ -152,12 +153,15 @@ def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
         _check_mask(tuple(attn_mask.shape), _scores_shape(q, k, v))
         mask = attn_mask if attn_mask.dtype.name == "bool" or attn_mask.dtype is q.dtype else F.to_dtype(attn_mask, q.dtype)
         operands.append(mask)
+    keep = None
     if dropout_p > 0.0 and training:
         scores = _scores_shape(q, k, v)
         keep = F.bernoulli(F.full(scores, 1.0 - dropout_p, dtype=q.dtype, device=q.device))
-        operands.append(F.mul(keep, 1.0 / (1.0 - dropout_p)) if dropout_p < 1.0 else keep)
-    return dispatch(attention_op, tuple(operands),
-                    {"scale": float(scale), "is_causal": bool(is_causal), "has_mask": attn_mask is not None})
+        keep = F.mul(keep, 1.0 / (1.0 - dropout_p)) if dropout_p < 1.0 else keep
+        operands.append(keep)
+    out, probs = dispatch(attention_op, tuple(operands),
+                          {"scale": float(scale), "is_causal": bool(is_causal), "has_mask": attn_mask is not None})
+    return out, probs, keep
 
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
