@@ -4,6 +4,7 @@ import numpy as np
 
 from ....ops import api as F
 from ..rules import rule
+from . import composed
 from .common import axis_of, ints, scalar
 
 
@@ -123,14 +124,13 @@ def non_zero(ctx, x):
 
 @rule("TopK", since=10, static=(1,))
 def top_k(ctx, x, k, *, axis=-1, largest=1, sorted=1):
-    values, indices = F.topk(x, int(np.asarray(k).reshape(-1)[0]), axis_of(axis, x.ndim), bool(largest),
-                             bool(sorted))
+    values, indices = composed.topk(ctx, x, int(np.asarray(k).reshape(-1)[0]), axis_of(axis, x.ndim), bool(largest))
     return values, F.to_dtype(indices, "int64")
 
 
 @rule("TopK", since=1)
 def top_k_attr(ctx, x, *, k, axis=-1):
-    values, indices = F.topk(x, int(k), axis_of(axis, x.ndim))
+    values, indices = composed.topk(ctx, x, int(k), axis_of(axis, x.ndim), True)
     return values, F.to_dtype(indices, "int64")
 
 
@@ -159,7 +159,7 @@ def unique(ctx, x, *, axis=None, sorted=1):
 @rule("Trilu", since=14, static=(1,))
 def trilu(ctx, x, k=None, *, upper=1):
     k = 0 if k is None else int(np.asarray(k).reshape(-1)[0])
-    return F.triu(x, k) if upper else F.tril(x, k)
+    return composed.triangle(ctx, x, k, bool(upper))
 
 
 @rule("EyeLike", since=9)

@@ -4,6 +4,7 @@ import numpy as np
 
 from ....ops import api as F
 from ..rules import rule
+from . import composed
 from .common import axis_of, ints, scalar
 from .pooling import window_geometry
 
@@ -185,7 +186,7 @@ def lrn(ctx, x, *, size, alpha=1e-4, beta=0.75, bias=1.0):
 
 @rule("Einsum", since=12)
 def einsum(ctx, *inputs, equation):
-    return F.einsum(equation, *inputs)
+    return composed.einsum(ctx, equation, inputs)
 
 
 @rule("Det", since=11)
