@@ -13,7 +13,7 @@ from . import autograd
 from .ops import REGISTRY as ops_registry
 from .ops.api import *  # noqa: F401,F403  (every op as ug.<name>, bound as ops register)
 from .ops.spec import broadcast_shapes_of  # noqa: F401  (exported since the first release)
-from . import cuda
+from . import accelerator, cuda
 from .core.tensor import from_numpy, tensor
 from .ops.factory.legacy_tensor import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,  # noqa: F401
                                         HalfTensor, IntTensor, LongTensor, ShortTensor)  # torch's legacy constructors

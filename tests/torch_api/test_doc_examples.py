@@ -9,6 +9,7 @@ import pytest
 import unigrad as ug
 
 MODULES = ["unigrad.data.dataset", "unigrad.data.sampler", "unigrad.data.collate", "unigrad.data.dataloader",
+           "unigrad.accelerator",
            "unigrad.io.serialization", "unigrad.nn.utils.rnn"]
 
 
