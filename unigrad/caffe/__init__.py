@@ -31,9 +31,9 @@ def __getattr__(name):
     if name == "to_module":
         from .module import to_module
         return to_module
-    if name == "io":
-        from . import io
-        return io
+    if name == "io":  # `from . import io` here would ask this hook for 'io' again
+        import importlib
+        return importlib.import_module(".io", __name__)
     raise AttributeError(f"module 'unigrad.caffe' has no attribute {name!r}")
 
 
