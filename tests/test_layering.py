@@ -14,7 +14,7 @@ LAYERS = {
     "backend": 1,
     "cuda": 2, "accelerator": 2,
     "core": 2,
-    "ops": 3,
+    "ops": 3, "linalg": 3,
     "autograd": 4, "io": 4, "data": 4,
     "graph": 5,
     "nn": 6, "optim": 6, "utils": 6,

@@ -17,6 +17,7 @@ from . import accelerator, cuda
 from .core.tensor import from_numpy, tensor
 from .ops.factory.legacy_tensor import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,  # noqa: F401
                                         HalfTensor, IntTensor, LongTensor, ShortTensor)  # torch's legacy constructors
+from . import linalg  # noqa: F401  (torch.linalg's norms)
 from .io.serialization import load, save
 from .graph.jit import jit
 from .graph.control_flow import cond, while_loop
