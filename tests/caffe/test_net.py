@@ -184,3 +184,25 @@ def test_param_blob_data_is_the_weights_memory():
     net.params["a"][0].data[...] = 1.0
     net.params["a"][1].data[...] = 0.5
     np.testing.assert_allclose(net.forward(x=np.ones((2, 3), np.float32))["y"], np.full((2, 2), 3.5))
+
+
+def test_forward_all_batches_pads_and_trims():
+    net = caffe.Net(INPUT + ip("a", "x", "y"), caffe.TEST)
+    w, b = net.params["a"][0].data, net.params["a"][1].data
+    x = RNG.standard_normal((5, 3)).astype(np.float32)  # batch 2: three batches, the last padded
+    out = net.forward_all(blobs=["x"], x=x)
+    assert set(out) == {"y", "x"} and out["y"].shape == (5, 2)
+    np.testing.assert_allclose(out["y"], x @ w.T + b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(out["x"], x)
+    with pytest.raises(caffe.NetDefinitionError, match="different lengths"):
+        net.forward_all(x=x, y=x[:2])
+
+
+def test_forward_backward_all_gives_input_gradients():
+    net = caffe.Net("force_backward: true " + INPUT + ip("a", "x", "y"), caffe.TEST)
+    w = net.params["a"][0].data
+    x = RNG.standard_normal((3, 3)).astype(np.float32)
+    dy = RNG.standard_normal((3, 2)).astype(np.float32)
+    outs, diffs = net.forward_backward_all(x=x, y=dy)
+    assert outs["y"].shape == (3, 2) and diffs["x"].shape == (3, 3)
+    np.testing.assert_allclose(diffs["x"], dy @ w, rtol=1e-5, atol=1e-6)

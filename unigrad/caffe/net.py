@@ -471,6 +471,49 @@ class Net:
         self._run_backward(first, last)
         return {name: self.blobs[name].diff for name in dict.fromkeys(outputs)}
 
+    def _batches(self, arrays):
+        """pycaffe's batching of forward_all: chunks of the first input's batch size, the last
+        padded with zeros; yields (feeds, rows of padding)."""
+        names = list(arrays)
+        sizes = {len(arrays[n]) for n in names}
+        if len(sizes) != 1:
+            raise NetDefinitionError(f"forward_all(): the arrays have different lengths "
+                                     f"{ {n: len(arrays[n]) for n in names} }")
+        total = sizes.pop()
+        batch = self.blobs[names[0]].shape[0]
+        for start in range(0, total, batch):
+            feeds, pad = {}, max(0, start + batch - total)
+            for n in names:
+                chunk = np.asarray(arrays[n][start:start + batch], np.float32)
+                if pad:
+                    chunk = np.concatenate([chunk, np.zeros((pad,) + chunk.shape[1:], np.float32)])
+                feeds[n] = chunk
+            yield feeds, pad
+
+    def forward_all(self, blobs=None, **kwargs):
+        """Forward over arrays longer than a batch (pycaffe's forward_all): returns {name: array}
+        for the outputs and `blobs`, concatenated over the batches, padding dropped."""
+        outs = {}
+        for feeds, pad in self._batches(kwargs):
+            for name, value in self.forward(blobs=blobs, **feeds).items():
+                outs.setdefault(name, []).append(np.array(value[:len(value) - pad] if pad else value))
+        return {name: np.concatenate(parts) for name, parts in outs.items()}
+
+    def forward_backward_all(self, blobs=None, diffs=None, **kwargs):
+        """forward_all and backward per batch (pycaffe's forward_backward_all): keyword arguments
+        name input blobs and output diffs; returns ({name: data}, {name: diff})."""
+        forward_in = {k: v for k, v in kwargs.items() if k in self.inputs}
+        backward_in = {k: v for k, v in kwargs.items() if k not in self.inputs}
+        outs, grads = {}, {}
+        both = dict(forward_in, **backward_in)
+        for feeds, pad in self._batches(both):
+            f = self.forward(blobs=blobs, **{k: v for k, v in feeds.items() if k in forward_in})
+            b = self.backward(diffs=diffs, **{k: v for k, v in feeds.items() if k in backward_in})
+            for target, result in ((outs, f), (grads, b)):
+                for name, value in result.items():
+                    target.setdefault(name, []).append(np.array(value[:len(value) - pad] if pad else value))
+        return ({n: np.concatenate(p) for n, p in outs.items()}, {n: np.concatenate(p) for n, p in grads.items()})
+
     def forward_backward(self):
         """One forward and one backward pass over the whole net; returns the net loss."""
         self.forward()
