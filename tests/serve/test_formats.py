@@ -1,6 +1,6 @@
 """Model formats in the repository: a Caffe deploy prototxt + .caffemodel (Caffe's LeNet snapshot,
-checked against the same arithmetic in PyTorch with the snapshot's weights), and ONNX files,
-which are recognised but not served yet."""
+checked against the same arithmetic in PyTorch with the snapshot's weights), and ONNX files
+(checked against onnxruntime on the same file)."""
 import concurrent.futures
 import os
 import shutil
@@ -20,6 +20,7 @@ from .conftest import make_repo
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 DEPLOY = os.path.join(FIXTURES, "serve", "caffe_lenet", "deploy.prototxt")
 WEIGHTS = os.path.join(FIXTURES, "caffe", "lenet_iter_10000.caffemodel")
+ONNX = os.path.join(FIXTURES, "serve", "mnist_mlp", "1", "model.onnx")  # the web page's MLP, exported
 
 
 def caffe_version(folder, prototxt=True):
@@ -53,8 +54,10 @@ def server(tmp_path_factory, serve, graphs):
     root = tmp_path_factory.mktemp("repo")
     caffe_version(str(root / "lenet_caffe" / "1"))
     caffe_version(str(root / "no_prototxt" / "1"), prototxt=False)
-    os.makedirs(root / "onnx_only" / "1")
-    (root / "onnx_only" / "1" / "model.onnx").write_bytes(b"\x08\x07")
+    os.makedirs(root / "mnist_onnx" / "1")
+    shutil.copy(ONNX, root / "mnist_onnx" / "1" / "model.onnx")
+    os.makedirs(root / "broken_onnx" / "1")
+    (root / "broken_onnx" / "1" / "model.onnx").write_bytes(b"not an onnx file")
     make_repo(root, {"half_plus_two": (graphs["half_plus_two"], None)})
     return serve(root)
 
@@ -89,13 +92,35 @@ def test_concurrent_caffe_requests_of_mixed_sizes_get_their_own_rows(server, mni
     assert (predicted == labels[:cuts[-1]]).mean() > 0.97  # the snapshot is Caffe's trained LeNet
 
 
-def test_formats_not_served_are_reported_and_the_others_serve(server):
-    status = requests.get(f"{server.rest_url}/v1/models/onnx_only").json()["model_version_status"][0]
-    assert status["state"] == "END" and "ONNX models are not served yet" in status["status"]["error_message"]
-    assert "model.onnx" in status["status"]["error_message"]
+def test_an_onnx_model_serves_batched_and_matches_onnxruntime(server, mnist):
+    import onnxruntime
+    meta = requests.get(f"{server.rest_url}/v2/models/mnist_onnx").json()
+    assert meta["platform"] == "onnx_onnxv1"
+    assert meta["inputs"] == [{"name": "image", "datatype": "FP32", "shape": [-1, 1, 28, 28]}]
+    assert meta["outputs"] == [{"name": "logits", "datatype": "FP32", "shape": [-1, 10]}]
+    images, _ = mnist
+    images = (images * 256 / 255 - 0.1307) / 0.3081  # the MLP's MNIST normalisation
+    expected = onnxruntime.InferenceSession(ONNX, providers=["CPUExecutionProvider"]).run(None, {"image": images})[0]
+    cuts = np.cumsum([0] + [3, 1, 8, 2, 5, 1, 4, 7] * 2)
+
+    def infer(i):
+        x = images[cuts[i]:cuts[i + 1]]
+        r = requests.post(f"{server.rest_url}/v1/models/mnist_onnx:predict", json={"instances": x.tolist()})
+        return i, np.array(r.json()["predictions"], np.float32)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        for i, logits in pool.map(infer, range(len(cuts) - 1)):
+            np.testing.assert_allclose(logits, expected[cuts[i]:cuts[i + 1]], rtol=1e-4, atol=1e-5)
+    runner = server.manager.models["mnist_onnx"].latest().served.runner
+    assert runner.batch_axis and server.manager.models["mnist_onnx"].latest().served.max_batch_size > 1
+
+
+def test_models_that_fail_to_load_are_reported_and_the_others_serve(server):
+    status = requests.get(f"{server.rest_url}/v1/models/broken_onnx").json()["model_version_status"][0]
+    assert status["state"] == "END" and "model.onnx" in status["status"]["error_message"]
+    assert "is not an ONNX model, or it is truncated" in status["status"]["error_message"]
     status = requests.get(f"{server.rest_url}/v1/models/no_prototxt").json()["model_version_status"][0]
     assert status["state"] == "END" and "put the deploy prototxt" in status["status"]["error_message"]
-    assert requests.get(f"{server.rest_url}/v2/models/onnx_only/ready").status_code == 400
+    assert requests.get(f"{server.rest_url}/v2/models/broken_onnx/ready").status_code == 400
     r = requests.post(f"{server.rest_url}/v1/models/half_plus_two:predict", json={"instances": [1.0, 2.0]})
     assert r.json() == {"predictions": [2.5, 3.0]}
 

@@ -1,5 +1,6 @@
 """KServe v2 REST, driven with the real `tritonclient.http` and with plain httpx calls shaped like
 the Open Inference Protocol's examples; results against the saved graphs' own outputs."""
+import gc
 import json
 import struct
 
@@ -30,6 +31,8 @@ def client(server):
     c = httpclient.InferenceServerClient(server.rest_url.removeprefix("http://"))
     yield c
     c.close()
+    del c
+    gc.collect()  # its __del__ joins a gevent pool: collect it here, in the thread that pool belongs to
 
 
 def test_health_and_metadata_through_tritonclient(client):

@@ -97,7 +97,7 @@ def test_loaders_choose_by_file_kind(tmp_path, graphs):
     onnx_only.mkdir()
     (onnx_only / "model.onnx").write_bytes(b"")
     loader, path = choose(str(onnx_only), cfg)
-    with pytest.raises(ModelLoadError, match="model.onnx: ONNX models are not served yet"):
+    with pytest.raises(ModelLoadError, match="model.onnx' is empty, not an ONNX model"):
         loader.load(path, "cpu")
     weights = tmp_path / "weights"
     weights.mkdir()

@@ -20,7 +20,8 @@ def build_parser():
                                 "v2 (REST and gRPC), with dynamic batching, hot-reloaded versions, Prometheus "
                                 "metrics at /metrics and a web page at /.")
     p.add_argument("model_dir", nargs="?", help="model repository: MODEL_DIR/<name>/<version>/ holding a saved graph "
-                   "(ug.jit.save) or a Caffe deploy prototxt + .caffemodel; an optional MODEL_DIR/<name>/config.toml or config.json")
+                   "(ug.jit.save), an ONNX file or a Caffe deploy prototxt + .caffemodel; an optional "
+                   "MODEL_DIR/<name>/config.toml or config.json")
     p.add_argument("--example", action="store_true", help=f"serve the demo's MNIST model ({example_model_path()})")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8501, help="REST port (default 8501, TF Serving's; 0: any free)")
