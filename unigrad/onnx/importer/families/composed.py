@@ -64,6 +64,10 @@ def topk(ctx, x, k, axis, largest):
 def einsum(ctx, equation, operands):
     """numpy's einsum notation (ellipsis, repeated letters for diagonals, implicit output) as
     broadcast products and sums."""
+    narrow = [x.dtype for x in operands if x.dtype.is_floating_point and x.dtype.itemsize < 4]
+    if narrow:  # (16-bit floats: products and sums in float32, one rounding at the end, as a GEMM does)
+        wide = [F.to_dtype(x, "float32") if x.dtype.itemsize < 4 else x for x in operands]
+        return F.to_dtype(einsum(ctx, equation, wide), narrow[0])
     found = _registry("einsum")
     if found is not None:
         return found(equation, *operands)
@@ -132,3 +136,40 @@ def _diagonals(ctx, term, x):
         x = F.sum(F.mul(x, eye), (j,))
         term = term[:j] + term[j + 1:]
     return term, x
+
+
+def depth_windows(ctx, x, k, stride, dilation, pair, fill):
+    """(N, C, OD, k, H, W): the k depth slices of each output depth's window, the depth padded
+    with `fill` by pair = (begin, end). A 3-D window problem is then 2-D problems per slice."""
+    n, c, depth = x.shape[0], x.shape[1], x.shape[2]
+    begin, end = pair
+    if begin or end:
+        shape = list(x.shape)
+        pads = []
+        for size in (begin, end):
+            shape[2] = size
+            pads.append(ctx.const(np.full(shape, fill, dtype=x.dtype.np)) if size else None)
+        x = F.cat([p for p in (pads[0], x, pads[1]) if p is not None], 2)
+        depth += begin + end
+    out = (depth - dilation * (k - 1) - 1) // stride + 1
+    index = (np.arange(out)[:, None] * stride + np.arange(k)[None, :] * dilation).reshape(-1)
+    picked = F.index_select(x, 2, ctx.const(index.astype(np.int64)))
+    return F.reshape(picked, (n, c, out, k) + tuple(x.shape[3:]))
+
+
+def conv3d(ctx, x, w, b, strides, padding, dilations, groups):
+    """A 3-D convolution as one 2-D convolution per kernel depth over all output depths at once."""
+    found = _registry("conv3d")
+    if found is not None:
+        return found(x, w, b, strides, padding, dilations, groups)
+    n = x.shape[0]
+    windows = depth_windows(ctx, x, w.shape[2], strides[0], dilations[0], (padding[0], padding[0]), 0)
+    od = windows.shape[2]
+    total = None
+    for kd in range(w.shape[2]):
+        slab = F.permute(windows[:, :, :, kd], dims=(0, 2, 1, 3, 4))
+        slab = F.reshape(slab, (n * od,) + tuple(slab.shape[2:]))
+        part = F.conv2d(slab, w[:, :, kd], None, tuple(strides[1:]), tuple(padding[1:]), tuple(dilations[1:]), groups)
+        total = part if total is None else F.add(total, part)
+    out = F.permute(F.reshape(total, (n, od) + tuple(total.shape[1:])), dims=(0, 2, 1, 3, 4))
+    return F.add(out, F.reshape(b, (1, -1, 1, 1, 1))) if b is not None else out

@@ -1,5 +1,5 @@
 """Gathering and scattering: Gather, GatherElements, GatherND, ScatterElements, ScatterND,
-Scatter, Compress, OneHot, NonZero, TopK, Unique, Trilu, EyeLike."""
+Scatter, Compress, OneHot, TopK, Trilu, EyeLike (NonZero and Unique: host.py)."""
 import numpy as np
 
 from ....ops import api as F
@@ -117,11 +117,6 @@ def one_hot(ctx, indices, depth, values, *, axis=-1):
     return F.where(hit, ctx.const(np.asarray(on)), ctx.const(np.asarray(off)))
 
 
-@rule("NonZero", since=9)
-def non_zero(ctx, x):
-    return F.t(F.nonzero(x)) if x.ndim else F.t(F.nonzero(F.reshape(x, (1,))))
-
-
 @rule("TopK", since=10, static=(1,))
 def top_k(ctx, x, k, *, axis=-1, largest=1, sorted=1):
     values, indices = composed.topk(ctx, x, int(np.asarray(k).reshape(-1)[0]), axis_of(axis, x.ndim), bool(largest))
@@ -132,28 +127,6 @@ def top_k(ctx, x, k, *, axis=-1, largest=1, sorted=1):
 def top_k_attr(ctx, x, *, k, axis=-1):
     values, indices = composed.topk(ctx, x, int(k), axis_of(axis, x.ndim), True)
     return values, F.to_dtype(indices, "int64")
-
-
-@rule("Unique", since=11)
-def unique(ctx, x, *, axis=None, sorted=1):
-    """ONNX's four outputs from F.unique: values, first indices, inverse indices, counts (the
-    first index of each value is the smallest position its inverse points back from)."""
-    if axis is None:
-        x = F.reshape(x, (-1,))
-        a = 0
-    else:
-        a = axis_of(axis, x.ndim)
-    values, inverse, counts = F.unique(x, sorted=True, return_inverse=True, return_counts=True, dim=a)
-    n = x.shape[a]
-    positions = ctx.const(np.arange(n, dtype=np.int64))
-    first = F.scatter_reduce(F.full((values.shape[a],), n, dtype="int64", device=x.device), 0,
-                             F.to_dtype(inverse, "int64"), positions, "amin", include_self=True)
-    if not sorted:  # in order of first appearance
-        order = F.argsort(first)
-        rank = F.argsort(order)
-        return (F.index_select(values, a, order), F.index_select(first, 0, order), F.index_select(rank, 0, inverse),
-                F.index_select(F.to_dtype(counts, "int64"), 0, order))
-    return values, first, F.to_dtype(inverse, "int64"), F.to_dtype(counts, "int64")
 
 
 @rule("Trilu", since=14, static=(1,))

@@ -26,7 +26,9 @@ def conv(ctx, x, w, b=None, *, auto_pad="NOTSET", dilations=None, group=1, kerne
         x = F.pad(x, tuple(widths))
         pairs = [(0, 0)] * n
     padding = tuple(p for p, _ in pairs)
-    fn = {1: "conv1d", 2: "conv2d", 3: "conv3d"}.get(n)
+    if n == 3:
+        return composed.conv3d(ctx, x, w, b, tuple(strides), padding, tuple(dilations), int(group))
+    fn = {1: "conv1d", 2: "conv2d"}.get(n)
     if fn is None:
         raise ctx.attr_error(f"a {n}-D convolution is not supported (1-D, 2-D and 3-D are)")
     return getattr(F, fn)(x, w, b, tuple(strides), padding, tuple(dilations), int(group))
@@ -187,11 +189,6 @@ def lrn(ctx, x, *, size, alpha=1e-4, beta=0.75, bias=1.0):
 @rule("Einsum", since=12)
 def einsum(ctx, *inputs, equation):
     return composed.einsum(ctx, equation, inputs)
-
-
-@rule("Det", since=11)
-def det(ctx, x):
-    return F.det(x)
 
 
 @rule("MeanVarianceNormalization", since=9)

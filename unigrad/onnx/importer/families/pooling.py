@@ -11,6 +11,7 @@ import numpy as np
 
 from ....ops import api as F
 from ..rules import rule
+from . import composed
 from .common import ints
 
 
@@ -94,8 +95,8 @@ def _counts(shape, kernel, strides, dilations, pairs, proper, include_pad):
 def max_pool(ctx, x, *, kernel_shape, auto_pad="NOTSET", ceil_mode=0, dilations=None, pads=None,
              storage_order=0, strides=None):
     kernel = ints(kernel_shape)
-    if len(kernel) == 3:
-        return _pool_3d(ctx, "max_pool3d", x, kernel, strides, pads, dilations, ceil_mode)
+    if len(kernel) == 3 and (ctx.n_outputs < 2 or not ctx.outputs[1]):
+        return _pool_3d(ctx, "max", x, kernel, strides, pads, dilations, auto_pad, ceil_mode)
     strides, dilations, pairs, _ = window_geometry(x.shape[2:], kernel, strides, pads, dilations, auto_pad, ceil_mode)
     y, kernel2, strides2, dilations2, pairs2, squeezed = _as_2d(x, kernel, strides, dilations, pairs)
     source = y if y.dtype.is_floating_point else F.to_dtype(y, "float64")
@@ -126,12 +127,36 @@ def _flat_indices(ctx, arg, shape, kernel, strides, pairs, dilations, storage_or
     return F.add(plane, offsets)
 
 
-def _pool_3d(ctx, name, x, kernel, strides, pads, dilations, ceil_mode, **extra):
-    pads = ints(pads) if pads else [0] * 6
-    if pads[:3] != pads[3:]:
-        raise ctx.attr_error("3-D pooling with different pads at the two ends is not supported")
-    return getattr(F, name)(x, tuple(kernel), tuple(ints(strides)) if strides else None, tuple(pads[:3]),
-                            ceil_mode=bool(ceil_mode), **extra)
+def _pool_3d(ctx, kind, x, kernel, strides, pads, dilations, auto_pad, ceil_mode, count_include_pad=0, p=2):
+    """3-D max/average/Lp pooling: windows are boxes, so reduce each window's depth slices first
+    (composed.depth_windows), then pool the planes with the 2-D window ops. An average divides by
+    the box's count, the product of the depth count and the plane count."""
+    strides, dilations, pairs, proper = window_geometry(x.shape[2:], kernel, strides, pads, dilations, auto_pad,
+                                                        ceil_mode)
+    n, c = x.shape[0], x.shape[1]
+    source = x if x.dtype.is_floating_point else F.to_dtype(x, "float64")
+    if kind == "lp":
+        source = F.pow(F.abs(source), float(p))
+    fill = -np.inf if kind == "max" else 0
+    windows = composed.depth_windows(ctx, source, kernel[0], strides[0], dilations[0], pairs[0], fill)
+    od = windows.shape[2]
+    reduced = F.amax(windows, 3) if kind == "max" else F.sum(windows, (3,))
+    planes = F.reshape(reduced, (n, c * od) + tuple(reduced.shape[3:]))
+    if kind == "max":
+        out = F.max_pool2d_values(planes, tuple(kernel[1:]), tuple(strides[1:]), _flat_pads(pairs[1:]),
+                                  tuple(dilations[1:]))
+    else:
+        out = _window_sums(ctx, planes, kernel[1:], strides[1:], dilations[1:], pairs[1:])
+    out = F.reshape(out, (n, c, od) + tuple(out.shape[2:]))
+    if kind == "avg":
+        depth = _counts((1, x.shape[2]), [1, kernel[0]], [1, strides[0]], [1, dilations[0]], [(0, 0), pairs[0]],
+                        [(0, 0), proper[0]], count_include_pad)[0]
+        plane = _counts(tuple(x.shape[3:]), kernel[1:], strides[1:], dilations[1:], pairs[1:], proper[1:],
+                        count_include_pad)
+        out = F.div(out, ctx.const((depth[:, None, None] * plane[None]).astype(source.dtype.np)))
+    elif kind == "lp":
+        out = F.pow(out, 1.0 / p)
+    return out if out.dtype is x.dtype else F.to_dtype(out, x.dtype)
 
 
 @rule("AveragePool", since=1)
@@ -139,8 +164,7 @@ def average_pool(ctx, x, *, kernel_shape, auto_pad="NOTSET", ceil_mode=0, count_
                  pads=None, strides=None):
     kernel = ints(kernel_shape)
     if len(kernel) == 3:
-        return _pool_3d(ctx, "avg_pool3d", x, kernel, strides, pads, dilations, ceil_mode,
-                        count_include_pad=bool(count_include_pad))
+        return _pool_3d(ctx, "avg", x, kernel, strides, pads, dilations, auto_pad, ceil_mode, count_include_pad)
     strides, dilations, pairs, proper = window_geometry(x.shape[2:], kernel, strides, pads, dilations, auto_pad,
                                                         ceil_mode)
     y, kernel2, strides2, dilations2, pairs2, squeezed = _as_2d(x, kernel, strides, dilations, pairs)
@@ -155,6 +179,8 @@ def average_pool(ctx, x, *, kernel_shape, auto_pad="NOTSET", ceil_mode=0, count_
 def lp_pool(ctx, x, *, kernel_shape, auto_pad="NOTSET", ceil_mode=0, dilations=None, p=2, pads=None,
             strides=None):
     kernel = ints(kernel_shape)
+    if len(kernel) == 3:
+        return _pool_3d(ctx, "lp", x, kernel, strides, pads, dilations, auto_pad, ceil_mode, p=p)
     strides, dilations, pairs, _ = window_geometry(x.shape[2:], kernel, strides, pads, dilations, auto_pad, ceil_mode)
     y, kernel2, strides2, dilations2, pairs2, squeezed = _as_2d(x, kernel, strides, dilations, pairs)
     powered = F.pow(F.abs(y), float(p))

@@ -1,0 +1,109 @@
+"""Ops whose output shape depends on the data, or that work on strings or bit patterns: Unique,
+NonZero, Det, BitCast, StringConcat, StringSplit, RegexFullMatch, StringNormalizer.
+
+They compute on the host, in NumPy, on their inputs' values: a model using one runs eagerly
+(ug.jit cannot trace a value read into Python), and its outputs are known values to the rules
+after it. No gradient flows through them (none of them has one in ONNX either, except Det).
+"""
+import re
+
+import numpy as np
+
+from ..rules import rule
+
+_STRING = np.dtype(object)
+
+
+def _strings(values):
+    return np.asarray(values, dtype=object)
+
+
+@rule("Unique", since=11, static=(0,))
+def unique(ctx, x, *, axis=None, sorted=1):
+    flat = axis is None
+    data = x.reshape(-1) if flat else x
+    a = 0 if flat else int(axis) % max(x.ndim, 1)
+    if data.dtype == _STRING or data.dtype.kind not in "biuf":  # (bfloat16 and friends sort as float32)
+        keys = data.astype(np.float32) if data.dtype != _STRING else data
+    else:
+        keys = data
+    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True,
+                                          axis=None if flat else a)
+    inverse = inverse.reshape(-1)
+    if not sorted:  # in order of first appearance
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        first, counts, inverse = first[order], counts[order], rank[inverse]
+    values = np.take(data, first, axis=a)
+    return values, first.astype(np.int64), inverse.astype(np.int64), counts.astype(np.int64)
+
+
+@rule("NonZero", since=9, static=(0,))
+def non_zero(ctx, x):
+    return np.array(np.nonzero(x.reshape(1) if x.ndim == 0 else x), dtype=np.int64)
+
+
+@rule("Det", since=11, static=(0,))
+def det(ctx, x):
+    wide = x.astype(np.float64) if x.dtype.itemsize < 4 or x.dtype.kind != "f" else x
+    return np.asarray(np.linalg.det(wide)).astype(x.dtype)
+
+
+@rule("BitCast", since=26, static=(0,))
+def bit_cast(ctx, x, *, to):
+    from ...dtypes import to_numpy_dtype
+    target = to_numpy_dtype(to)
+    if target.itemsize != x.dtype.itemsize:
+        raise ctx.attr_error(f"BitCast from {x.dtype} ({x.dtype.itemsize * 8} bits) to {target} "
+                             f"({target.itemsize * 8} bits): the widths must match")
+    return np.ascontiguousarray(x).reshape(-1).view(target).reshape(x.shape)
+
+
+@rule("StringConcat", since=20, static=(0, 1))
+def string_concat(ctx, x, y):
+    return _strings(np.frompyfunc(lambda a, b: str(a) + str(b), 2, 1)(x, y))
+
+
+@rule("RegexFullMatch", since=20, static=(0,))
+def regex_full_match(ctx, x, *, pattern):
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ctx.attr_error(f"RegexFullMatch: pattern {pattern!r} is not a valid regular expression ({exc})")
+    return np.frompyfunc(lambda s: compiled.fullmatch(str(s)) is not None, 1, 1)(x).astype(bool)
+
+
+@rule("StringSplit", since=20, static=(0,))
+def string_split(ctx, x, *, delimiter=None, maxsplit=None):
+    sep = delimiter or None  # (unset or "": runs of whitespace, as str.split())
+    limit = -1 if maxsplit is None else int(maxsplit)
+    parts = [str(s).split(sep, limit) for s in x.reshape(-1)]
+    width = max((len(p) for p in parts), default=0)
+    out = np.full((len(parts), width), "", dtype=object)
+    for i, p in enumerate(parts):
+        out[i, :len(p)] = p
+    counts = np.array([len(p) for p in parts], dtype=np.int64).reshape(x.shape)
+    return out.reshape(tuple(x.shape) + (width,)), counts
+
+
+@rule("StringNormalizer", since=10, static=(0,))
+def string_normalizer(ctx, x, *, case_change_action="NONE", is_case_sensitive=0, locale=None, stopwords=None):
+    if x.ndim not in (1, 2) or (x.ndim == 2 and x.shape[0] != 1):
+        raise ctx.attr_error(f"StringNormalizer takes a [C] or [1, C] tensor, got shape {list(x.shape)}")
+    words = [str(s) for s in x.reshape(-1)]
+    stop = [str(s) for s in (stopwords or [])]
+    if is_case_sensitive:
+        kept = [w for w in words if w not in set(stop)]
+    else:
+        folded = {s.casefold() for s in stop}
+        kept = [w for w in words if w.casefold() not in folded]
+    action = case_change_action.upper() if isinstance(case_change_action, str) else case_change_action
+    if action == "LOWER":
+        kept = [w.lower() for w in kept]
+    elif action == "UPPER":
+        kept = [w.upper() for w in kept]
+    elif action != "NONE":
+        raise ctx.attr_error(f"StringNormalizer: case_change_action must be NONE, LOWER or UPPER, got {action!r}")
+    out = _strings(kept or [""])
+    return out.reshape(1, -1) if x.ndim == 2 else out
