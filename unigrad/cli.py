@@ -13,6 +13,7 @@ GROUPS = {  # group -> (module with main(argv), one line for --help)
     "onnx": ("unigrad.onnx.cli", "ONNX models: info, run, check"),
     "convert": ("unigrad.convert", "convert a model between formats (Caffe, ONNX, saved graphs)"),
     "serve": ("unigrad.serve.cli", "serve models over TF Serving's and KServe's protocols"),
+    "run": ("unigrad.distributed.launch", "run a data-parallel training script on N processes (MPI)"),
 }
 
 

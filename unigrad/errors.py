@@ -60,6 +60,10 @@ class DataError(UnigradError, OSError):
     """A dataset or weights file is missing, corrupt or of the wrong format."""
 
 
+class DistributedError(UnigradError, RuntimeError):
+    """Data-parallel training went wrong: no process group, ranks out of step, replicas that differ."""
+
+
 class _Site(threading.local):
     override = None
 

@@ -8,7 +8,7 @@
 - channel_add_after_max_pool: a convolution's bias added after its max pooling (4x fewer adds)
 - scaled_add_fusion (scaled_add_fusion.py): b*y + a*x as one axpby node (optimizer updates)
 - cross_entropy_fusion (loss_fusion.py): a cross-entropy and its gradient share one softmax
-Random nodes are never merged or folded.
+Random draws and collectives are never merged or folded.
 """
 from ..ops.registry import REGISTRY
 from .ir import Node
@@ -23,8 +23,9 @@ def _replace(graph, old, new):
     graph.effects = [(t, new if v is old else v) for t, v in graph.effects]
 
 
-def _is_random(node):
-    return node.op.random
+def _has_effects(node):
+    """A random draw (new numbers each run) or a collective (the other ranks wait for it)."""
+    return node.op.random or node.op.collective
 
 
 def dead_code_elimination(graph):
@@ -54,7 +55,7 @@ def common_subexpression_elimination(graph):
     merged = 0
     for node in graph.nodes:
         key = None
-        if not _is_random(node):
+        if not _has_effects(node):
             attrs = _attr_key(node.attrs)
             if attrs is not None:
                 key = (node.op.name, tuple(v.id for v in node.inputs), attrs)
@@ -75,7 +76,7 @@ def constant_folding(graph):
     folded = 0
     kept = []
     for node in graph.nodes:
-        if not _is_random(node) and all(v in graph.constants for v in node.inputs):  # (factories have none)
+        if not _has_effects(node) and all(v in graph.constants for v in node.inputs):  # (factories have none)
             result = node.op.forward(xp, *[graph.constants[v] for v in node.inputs], **node.attrs)
             results = result if node.op.n_outputs > 1 else (result,)
             for v, r in zip(node.outputs, results):

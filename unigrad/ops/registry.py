@@ -120,6 +120,7 @@ class OpDef:
     device_attr: Optional[str] = None       # the result lives on the device this attr names (factories,
                                             # to_device), not on the inputs' device
     random: bool = False                    # draws from a Generator: each run draws anew, never merged or folded
+    collective: bool = False                # talks to the job's other ranks: every rank runs it, never merged or folded
     compiled: Compiled = NOTHING_COMPILED   # what the graph compiler may do with it
     variants: Variants = Variants()         # how users call it
     samples: Optional[Callable] = None      # () -> iterable of Sample
