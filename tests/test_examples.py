@@ -67,7 +67,7 @@ def test_main_job_offline_falls_back_to_the_shipped_subset_and_says_so(tmp_path,
 
 def check_served_graph(home, out, monkeypatch):
     """The graph is where `unigrad serve --example` looks, runs any batch size, and computes what
-    the exported weights do in the eager model."""
+    the exported weights do in the eager model; so does the ONNX export beside it in onnxruntime."""
     from unigrad.serve.example import example_model_path, example_source
     from unigrad.serve.loaders.unigrad_graph import GraphRunner
     monkeypatch.setenv("HOME", str(home))
@@ -75,7 +75,9 @@ def check_served_graph(home, out, monkeypatch):
     path = example_model_path()
     assert path == str(home / ".cache" / "unigrad" / "models" / "mnist" / "1" / "model.safetensors")
     assert f"compiled graph for serving written to {path}; serve it with: unigrad serve --example" in out
-    assert example_source() is not None and sorted(os.listdir(os.path.dirname(path))) == ["model.safetensors"]
+    assert example_source() is not None
+    assert sorted(os.listdir(os.path.dirname(path))) == ["model.onnx", "model.safetensors"]
+    assert f"ONNX export for the web page written to {os.path.dirname(path)}/model.onnx" in out
     runner = GraphRunner(path, "cpu")
     assert runner.batch_axis and runner.inputs[0].shape == (-1, 1, 28, 28) and runner.outputs[0].shape == (-1, 10)
     spec = importlib.util.spec_from_file_location("mnist_mlp_example", os.path.join(ROOT, "examples", "mnist_mlp.py"))
@@ -83,12 +85,16 @@ def check_served_graph(home, out, monkeypatch):
     spec.loader.exec_module(example)
     model = example.build().eval()
     model.load_state_dict(ug.load(str(home / "mlp.safetensors")))
+    import onnxruntime  # the export's oracle (the web page runs the same file in onnxruntime-web)
+    session = onnxruntime.InferenceSession(os.path.join(os.path.dirname(path), "model.onnx"),
+                                           providers=["CPUExecutionProvider"])
     x = ug.data.MNIST(ug.data.mnist.SUBSET_DIR, train=False)
     for n in (1, 3, 7):
         batch = np.stack([np.asarray(x[i][0].numpy()) for i in range(n)]).astype(np.float32)
         with ug.no_grad():
             eager = model(ug.tensor(batch)).numpy()
         np.testing.assert_allclose(runner.run([batch])[0], eager, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(session.run(None, {"image": batch})[0], eager, rtol=1e-4, atol=1e-5)
 
 
 def test_a_data_folder_without_mnist_is_one_clear_line(tmp_path):
