@@ -187,3 +187,22 @@ def test_python_layer_errors(tmp_path):
         caffe.Net('layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 } } } '
                   'layer { name: "py" type: "Python" bottom: "x" top: "y" python_param { module: "nowhere_module" '
                   'layer: "L" } }', caffe.TEST)
+
+
+def test_lmdb_writer_leaves_nothing_half_written(tmp_path):
+    from unigrad.caffe.data.lmdb_store import Reader, Writer
+    target = tmp_path / "db"
+    with pytest.raises(RuntimeError):
+        with Writer(str(target)) as db:
+            db.put("00000000", b"x")
+            db.commit()
+            raise RuntimeError("interrupted mid-conversion")
+    assert not target.exists() and not list(tmp_path.iterdir())  # nor its temporary folder
+    target.mkdir()  # an empty folder may be the destination
+    with Writer(str(target)) as db:
+        db.put("00000000", b"y")
+    reader = Reader(str(target))
+    assert reader.entries == 1 and reader.next() == (b"00000000", b"y")
+    reader.close()
+    with pytest.raises(caffe.CaffeFileError, match="already exists"):
+        Writer(str(target))

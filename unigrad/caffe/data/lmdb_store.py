@@ -2,6 +2,7 @@
 and wraps around, and a writer that commits every 1000 records and grows the map on demand, as
 Caffe's db_lmdb does."""
 import os
+import shutil
 
 from .. import glog
 from ..errors import CaffeFileError
@@ -96,14 +97,18 @@ class Reader:
 
 
 class Writer:
-    """Puts records into a new LMDB folder, committing every `batch` puts (Caffe: 1000)."""
+    """Puts records into a new LMDB folder, committing every `batch` puts (Caffe: 1000). The
+    database is built in a temporary folder beside `path` and renamed to `path` when closed, so
+    a conversion that fails or is interrupted leaves no half-written database."""
 
     def __init__(self, path, batch=1000, map_size=1 << 26):
         lmdb = _lmdb()
-        if os.path.exists(os.path.join(path, "data.mdb")):
-            raise CaffeFileError(f"'{path}' already holds an LMDB database; remove it or choose another name")
-        os.makedirs(path, exist_ok=True)
-        self.env = lmdb.open(path, map_size=map_size, subdir=True)
+        if os.path.exists(path) and not (os.path.isdir(path) and not os.listdir(path)):
+            raise CaffeFileError(f"'{path}' already exists; remove it or choose another name for the database")
+        self.tmp = f"{path.rstrip(os.sep)}.partial-{os.getpid()}"
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        os.makedirs(self.tmp)
+        self.env = lmdb.open(self.tmp, map_size=map_size, subdir=True)
         self.path, self.batch, self.pending = path, batch, []
         self.count = 0
 
@@ -126,12 +131,33 @@ class Writer:
             self.pending = []
 
     def close(self):
-        self.commit()
+        """Commit what is pending and move the finished database to its name."""
+        if self.env is None:
+            return
+        try:
+            self.commit()
+        except BaseException:
+            self.abandon()
+            raise
         self.env.close()
+        self.env = None
+        if os.path.isdir(self.path):  # an empty folder made meanwhile: rename cannot replace it
+            os.rmdir(self.path)
+        os.rename(self.tmp, self.path)
+
+    def abandon(self):
+        """Drop the unfinished database (nothing is left at `path`)."""
+        if self.env is not None:
+            self.env.close()
+            self.env = None
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, kind, value, trace):
+        if kind is None:
+            self.close()
+        else:
+            self.abandon()
         return False
