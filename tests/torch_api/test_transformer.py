@@ -272,7 +272,7 @@ def test_compiled_encoder_training_step_matches_eager():
         np.testing.assert_allclose(q.detach().numpy(), p.detach().numpy(), rtol=1e-4, atol=1e-6)
     assert compiled.eager_reason is None and len(compiled.cache) == 1          # traced once, not eager
     graph = compiled.graph_for(x, y, ug.tensor(pad))
-    assert sum(n.op.name == "attention_probs" for n in graph.nodes) == 1        # the fused op, not its parts
+    assert sum(n.op.name == "attention" for n in graph.nodes) == 1        # the fused op, not its parts
 
 
 def test_compiled_step_draws_dropout_anew_each_run():

@@ -145,7 +145,7 @@ class MultiheadAttention(Module):
         S = k.shape[2]
         mask = _merged_mask(attn_mask, key_padding_mask, N, H, L, S, q.dtype)
         dropout = self.dropout if self.training else 0.0
-        out, probs, keep = attention(q, k, v, attn_mask=mask, dropout_p=dropout)
+        out, probs, keep = attention(q, k, v, attn_mask=mask, dropout_p=dropout, weights_grad=need_weights)
         out = F.reshape(F.permute(out, (0, 2, 1, 3)), (N, L, E))
         out = self.out_proj(out)
         if not need_weights:

@@ -2,8 +2,9 @@
 
 One op instead of a matmul/softmax/matmul chain: the forward writes the scores once and
 normalises them in place, and the backward reuses the saved probabilities. It has two outputs,
-the result and the attention probabilities (before dropout), both differentiable, so
-nn.MultiheadAttention can return its weights from the same op. Dropout's keep-mask is drawn
+the result and the attention probabilities (before dropout), so nn.MultiheadAttention can return
+its weights from the same op ("attention_probs", where both carry gradient; "attention", where
+only the result does). Dropout's keep-mask is drawn
 outside the op and passed in, so forward and backward see the same mask, and a traced step
 draws it anew each run.
 """
@@ -47,7 +48,7 @@ def _forward(xp, q, k, v, *rest, scale, is_causal, has_mask):
     return out, p
 
 
-def _backward(ctx, g, gp):
+def _backward(ctx, g, gp=None):
     has_mask = ctx.attrs["has_mask"]
     scale = ctx.attrs["scale"]
     q, k, v = ctx.inputs[:3]
@@ -112,18 +113,28 @@ def _infer(q, k, v, *rest, scale, is_causal, has_mask):
     return Spec(scores[:-1] + (v.shape[-1],), q.dtype), Spec(scores, q.dtype)
 
 
-attention_op = OpDef(
-    name="attention_probs", forward=_forward, backward=_backward, infer=_infer, n_outputs=2, diff_outputs=(0, 1),
-    saves_outputs=True, compiled=Compiled(fresh=True), variants=INTERNAL,
-    samples=lambda: [Sample((randn(2, 3, 4), randn(2, 5, 4, seed=1), randn(2, 5, 3, seed=2)),
-                            {"scale": 0.5, "is_causal": False, "has_mask": False}),
-                     Sample((randn(2, 4, 4), randn(2, 4, 4, seed=1), randn(2, 4, 3, seed=2), randn(4, 4, seed=3)),
-                            {"scale": 0.3, "is_causal": True, "has_mask": True}, name="causal+float mask")],
-    torch_ref=lambda torch, q, k, v, *rest, scale, is_causal, has_mask: _torch_probs(torch, q, k, v, rest, scale,
-                                                                                    is_causal))
+def _op(name, diff_outputs, samples):
+    return OpDef(
+        name=name, forward=_forward, backward=_backward, infer=_infer, n_outputs=2, diff_outputs=diff_outputs,
+        saves_outputs=True, compiled=Compiled(fresh=True), variants=INTERNAL, samples=samples,
+        torch_ref=lambda torch, q, k, v, *rest, scale, is_causal, has_mask: _torch_probs(torch, q, k, v, rest, scale,
+                                                                                        is_causal))
 
 
+# the probabilities carry gradient only where a caller returns them (MultiheadAttention's
+# need_weights): elsewhere no zero gradient is made and added for them
+attention_op = _op("attention", (0,), lambda: [
+    Sample((randn(2, 3, 4), randn(2, 5, 4, seed=1), randn(2, 5, 3, seed=2)),
+           {"scale": 0.5, "is_causal": False, "has_mask": False}),
+    Sample((randn(2, 4, 4), randn(2, 4, 4, seed=1), randn(2, 4, 3, seed=2), randn(4, 4, seed=3)),
+           {"scale": 0.3, "is_causal": True, "has_mask": True}, name="causal+float mask")])
+attention_probs_op = _op("attention_probs", (0, 1), lambda: [
+    Sample((randn(2, 3, 4), randn(2, 5, 4, seed=1), randn(2, 5, 3, seed=2)),
+           {"scale": 0.5, "is_causal": False, "has_mask": False}),
+    Sample((randn(1, 2, 3, 2), randn(1, 2, 4, 2, seed=1), randn(1, 2, 4, 3, seed=2), randn(1, 1, 3, 4, seed=3)),
+           {"scale": 0.8, "is_causal": False, "has_mask": True}, name="float mask")])
 register(attention_op)
+register(attention_probs_op)
 
 
 def _torch_probs(torch, q, k, v, rest, scale, is_causal):
@@ -136,10 +147,12 @@ def _torch_probs(torch, q, k, v, rest, scale, is_causal):
     return p @ v, p
 
 
-def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, training=True):
+def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, training=True,
+              weights_grad=False):
     """(attention output, attention probabilities before dropout, dropout's scaled keep-mask or
     None): the op behind scaled_dot_product_attention, for callers that also return the weights
-    (nn.MultiheadAttention returns probabilities * keep, as PyTorch)."""
+    (nn.MultiheadAttention returns probabilities * keep, as PyTorch); weights_grad: the
+    probabilities carry gradient too."""
     if not 0.0 <= dropout_p <= 1.0:
         raise InvalidArgumentError(f"scaled_dot_product_attention: dropout_p must be in [0, 1], got {dropout_p}")
     if attn_mask is not None and is_causal:
@@ -159,7 +172,7 @@ def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
         keep = F.bernoulli(F.full(scores, 1.0 - dropout_p, dtype=q.dtype, device=q.device))
         keep = F.mul(keep, 1.0 / (1.0 - dropout_p)) if dropout_p < 1.0 else keep
         operands.append(keep)
-    out, probs = dispatch(attention_op, tuple(operands),
+    out, probs = dispatch(attention_probs_op if weights_grad else attention_op, tuple(operands),
                           {"scale": float(scale), "is_causal": bool(is_causal), "has_mask": attn_mask is not None})
     return out, probs, keep
 
