@@ -7,6 +7,14 @@ from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .sparse_dropout import Dropout, Embedding
 from .dropout import Dropout1d, Dropout2d, Dropout3d
+from .conv3d import Conv3d
+from .conv_transpose1d import ConvTranspose1d
+from .max_pool3d import MaxPool3d
+from .channel_activation import PReLU, Softmax2d
+from .bilinear import Bilinear
+from .pixelshuffle import PixelShuffle, PixelUnshuffle
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
+from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .multihead_attention import MultiheadAttention
 from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
                           TransformerEncoderLayer)

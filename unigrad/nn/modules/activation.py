@@ -271,3 +271,6 @@ class LogSoftmax(Softmax):
     """
     def forward(self, input):
         return F.log_softmax(input, self.dim)
+
+
+from .channel_activation import PReLU, Softmax2d  # noqa: E402,F401  (torch.nn.modules.activation's names)

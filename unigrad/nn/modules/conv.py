@@ -199,3 +199,7 @@ class ConvTranspose2d(_ConvNd):
     def forward(self, input):
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, self.output_padding,
                                   self.groups, self.dilation)
+
+
+from .conv3d import Conv3d  # noqa: E402,F401  (torch.nn.modules.conv's names; the classes have their own files)
+from .conv_transpose1d import ConvTranspose1d  # noqa: E402,F401

@@ -153,3 +153,6 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self):
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+from .max_pool3d import MaxPool3d  # noqa: E402,F401  (torch.nn.modules.pooling's name; its own file)

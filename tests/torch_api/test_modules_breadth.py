@@ -1,0 +1,98 @@
+"""The modules a PyTorch user reaches for next (issue 10, part 8), each against torch's with the
+same weights: forward values, input and parameter gradients, state_dict names, and in float32
+(what users run) F.interpolate's sampling positions."""
+import numpy as np
+import pytest
+import torch
+
+import unigrad as ug
+from unigrad.errors import InvalidArgumentError, ShapeError
+
+
+def _same_module(ours, theirs, *shapes, rtol=1e-5, atol=1e-6, train=True):
+    """Copy theirs' parameters and buffers into ours, run both on the same float32 inputs, and compare
+    outputs, input gradients and parameter gradients."""
+    assert sorted(ours.state_dict()) == sorted(theirs.state_dict())
+    ours.load_state_dict({k: ug.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
+    ours.train(train)
+    theirs.train(train)
+    arrays = [np.random.default_rng(i).standard_normal(s).astype(np.float32) for i, s in enumerate(shapes)]
+    xs = [ug.tensor(a, requires_grad=True) for a in arrays]
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    y, t = ours(*xs), theirs(*ts)
+    np.testing.assert_allclose(y.detach().numpy(), t.detach().numpy(), rtol=rtol, atol=atol)
+    w = np.random.default_rng(7).standard_normal(tuple(t.shape)).astype(np.float32)
+    (y * ug.tensor(w)).sum().backward()
+    (t * torch.tensor(w)).sum().backward()
+    for a, b in zip(xs, ts):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=rtol * 10, atol=atol * 10)
+    params = dict(theirs.named_parameters())
+    for name, p in ours.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), params[name].grad.numpy(), rtol=rtol * 10, atol=atol * 10,
+                                   err_msg=name)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("make,shapes", [
+    (lambda nn: nn.PReLU(), [(2, 3, 4)]), (lambda nn: nn.PReLU(3, init=0.1), [(2, 3, 4, 4)]),
+    (lambda nn: nn.Softmax2d(), [(2, 3, 4, 4)]), (lambda nn: nn.PixelShuffle(2), [(2, 8, 3, 3)]),
+    (lambda nn: nn.PixelUnshuffle(2), [(2, 2, 4, 6)]), (lambda nn: nn.Bilinear(5, 3, 4), [(6, 5), (6, 3)]),
+    (lambda nn: nn.InstanceNorm2d(3), [(2, 3, 5, 5)]), (lambda nn: nn.InstanceNorm1d(4, affine=True), [(3, 4, 7)]),
+    (lambda nn: nn.InstanceNorm3d(2), [(2, 2, 3, 3, 3)]),
+    (lambda nn: nn.ConvTranspose1d(4, 6, 3, stride=2, padding=1, output_padding=1), [(2, 4, 7)]),
+    (lambda nn: nn.Conv3d(3, 4, 3, stride=(1, 2, 2), padding=1), [(2, 3, 5, 6, 6)]),
+    (lambda nn: nn.Conv3d(4, 4, (2, 1, 3), groups=2, bias=False, dilation=(2, 1, 1)), [(1, 4, 5, 4, 6)]),
+    (lambda nn: nn.MaxPool3d(2), [(2, 3, 4, 6, 6)]), (lambda nn: nn.MaxPool3d(3, stride=2, padding=1), [(1, 2, 5, 7, 6)]),
+    (lambda nn: nn.Upsample(scale_factor=2), [(1, 2, 3, 4)]),
+    (lambda nn: nn.Upsample(size=(5, 7), mode="bilinear"), [(2, 2, 3, 4)]),
+    (lambda nn: nn.Upsample(scale_factor=2, mode="bilinear", align_corners=True), [(1, 3, 4, 3)]),
+    (lambda nn: nn.UpsamplingBilinear2d(scale_factor=2), [(1, 2, 3, 3)]),
+    (lambda nn: nn.UpsamplingNearest2d(size=5), [(1, 2, 3, 3)]),
+    (lambda nn: nn.Upsample(scale_factor=1.5, mode="linear"), [(2, 3, 5)]),
+    (lambda nn: nn.Upsample(scale_factor=2, mode="trilinear"), [(1, 2, 2, 3, 3)]),
+])
+def test_module_matches_torch(make, shapes):
+    ours, theirs = make(ug.nn), make(torch.nn)
+    assert repr(ours) == repr(theirs)
+    _same_module(ours, theirs, *shapes)
+
+
+def test_instance_norm_running_stats_match_torch():
+    ours, theirs = ug.nn.InstanceNorm2d(3, affine=True, track_running_stats=True), \
+        torch.nn.InstanceNorm2d(3, affine=True, track_running_stats=True)
+    _same_module(ours, theirs, (4, 3, 5, 5))
+    for name in ("running_mean", "running_var"):
+        np.testing.assert_allclose(getattr(ours, name).numpy(), getattr(theirs, name).numpy(), rtol=1e-5, atol=1e-7)
+    _same_module(ours, theirs, (2, 3, 4, 4), train=False)  # eval: normalised by the running statistics
+
+
+def test_unbatched_inputs_match_torch():
+    for ours, theirs, shape in [(ug.nn.InstanceNorm2d(3), torch.nn.InstanceNorm2d(3), (3, 4, 4)),
+                                (ug.nn.Conv3d(2, 3, 2), torch.nn.Conv3d(2, 3, 2), (2, 3, 3, 3)),
+                                (ug.nn.MaxPool3d(2), torch.nn.MaxPool3d(2), (2, 4, 4, 4))]:
+        _same_module(ours, theirs, shape)
+
+
+@pytest.mark.parametrize("kw", [{"scale_factor": 1.7}, {"scale_factor": 0.6}, {"size": (9, 2)},
+                                {"scale_factor": 3, "mode": "nearest-exact"},
+                                {"scale_factor": 1.3, "mode": "bilinear"}, {"size": (3, 11), "mode": "bilinear"},
+                                {"scale_factor": 2.5, "mode": "bilinear", "recompute_scale_factor": True},
+                                {"size": (6, 1), "mode": "bilinear", "align_corners": True}])
+def test_interpolate_float32_positions_match_torch(kw):
+    x = np.random.default_rng(3).standard_normal((2, 3, 7, 5)).astype(np.float32)
+    y = ug.nn.functional.interpolate(ug.tensor(x), **kw)
+    t = torch.nn.functional.interpolate(torch.tensor(x), **kw)
+    np.testing.assert_allclose(y.numpy(), t.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_interpolate_errors_say_what_to_do():
+    with pytest.raises(InvalidArgumentError, match="exactly one of size and scale_factor"):
+        ug.nn.functional.interpolate(ug.ones(1, 1, 4), size=3, scale_factor=2)
+    with pytest.raises(ShapeError, match="mode 'bilinear' needs 4-D input"):
+        ug.nn.functional.interpolate(ug.ones(1, 1, 4), size=3, mode="bilinear")
+    with pytest.raises(InvalidArgumentError, match="mode 'bicubic' is not supported"):
+        ug.nn.functional.interpolate(ug.ones(1, 1, 4, 4), size=3, mode="bicubic")
+    with pytest.raises(ShapeError, match="prelu: weight must hold 1 or 3"):
+        ug.nn.functional.prelu(ug.ones(2, 3), ug.ones(2))
+    with pytest.raises(ShapeError, match=r"pixel_shuffle: expected \(\*, C \* 2\^2, H, W\)"):
+        ug.nn.PixelShuffle(2)(ug.ones(1, 6, 2, 2))

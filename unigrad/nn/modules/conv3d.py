@@ -1,0 +1,41 @@
+"""Conv3d (torch.nn.modules.conv re-exports it), over F.conv3d."""
+from ...errors import InvalidArgumentError
+from ...ops import api as F
+from .conv import _ConvNd
+
+
+class Conv3d(_ConvNd):
+    """Applies a 3-D convolution (a cross-correlation, as PyTorch) over (N, C_in, D, H, W) input.
+
+    Args:
+        in_channels, out_channels: ``C_in`` and ``C_out``.
+        kernel_size, stride, padding, dilation: ``int`` or ``(d, h, w)``; padding is zeros per side.
+        groups: channels split into this many groups. Default: 1.
+        bias: learn an additive bias. Default: True.
+        padding_mode: only ``'zeros'``.
+
+    Shape:
+        - Input: ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``.
+        - Output: ``(N, C_out, D_out, H_out, W_out)``, each
+          ``floor((size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1``.
+
+    Attributes:
+        weight: ``(out_channels, in_channels // groups, kd, kh, kw)``, initialised as Conv2d's.
+        bias: ``(out_channels,)``.
+
+    Example::
+
+        >>> m = ug.nn.Conv3d(4, 8, 3, stride=2, padding=1)
+        >>> m(ug.randn(2, 4, 8, 8, 8)).shape
+        unigrad.Size([2, 8, 4, 4, 4])
+    """
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        if padding_mode != "zeros" or isinstance(padding, str):
+            raise InvalidArgumentError("Conv3d: only zero padding given per side is supported (no padding_mode, no "
+                                       "'same'/'valid')")
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, False, 0, 3,
+                         device, dtype)
+
+    def forward(self, input):
+        return F.conv3d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)

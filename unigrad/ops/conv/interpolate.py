@@ -1,0 +1,124 @@
+"""interpolate: resizing of the spatial dims by nearest, nearest-exact or (bi/tri)linear sampling,
+as torch.nn.functional.interpolate. A composite: each spatial dim in turn (the last first, as
+torch's kernels sum) gathers its source rows with index_select at positions computed by torch's
+rules, and linear modes blend two of them."""
+import math
+
+import numpy as np
+
+from ...core.tensor import tensor as _tensor
+from ...errors import InvalidArgumentError, ShapeError
+from .. import api as F
+from ..registry import OpDef, Sample, Variants, register
+from ..sampling import randn
+
+_LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
+
+
+def _sizes(input, size, scale_factor, n):
+    if (size is None) == (scale_factor is None):
+        raise InvalidArgumentError("interpolate: give exactly one of size and scale_factor")
+    spatial = tuple(input.shape[2:])
+    if size is not None:
+        out = (size,) * n if isinstance(size, int) else tuple(int(s) for s in size)
+        if len(out) != n:
+            raise ShapeError(f"interpolate: size {size} must name {n} sizes for input of shape {tuple(input.shape)}")
+        return out, (None,) * n
+    scales = (float(scale_factor),) * n if isinstance(scale_factor, (int, float)) else tuple(map(float, scale_factor))
+    if len(scales) != n:
+        raise ShapeError(f"interpolate: scale_factor {scale_factor} must name {n} factors for input of shape "
+                         f"{tuple(input.shape)}")
+    return tuple(int(math.floor(s * f)) for s, f in zip(spatial, scales)), scales
+
+
+def _scale(n_in, n_out, scale, align_corners):
+    if align_corners:
+        return (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+    return 1.0 / scale if scale is not None else n_in / n_out
+
+
+def _nearest(n_in, n_out, scale, exact, float32):
+    s = _scale(n_in, n_out, scale, False)
+    dst = np.arange(n_out, dtype=np.float32 if float32 else np.float64)
+    s = np.float32(s) if float32 else s
+    src = np.floor((dst + 0.5) * s if exact else dst * s).astype(np.int64)
+    return np.minimum(src, n_in - 1)
+
+
+def _linear(n_in, n_out, scale, align_corners, dtype):
+    s = dtype(_scale(n_in, n_out, scale, align_corners))
+    dst = np.arange(n_out, dtype=dtype)
+    src = s * dst if align_corners else np.maximum(s * (dst + dtype(0.5)) - dtype(0.5), 0)
+    i0 = src.astype(np.int64)
+    lam = np.clip(src - i0, 0, 1).astype(dtype)
+    i1 = i0 + (i0 < n_in - 1)
+    return i0, i1, lam
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """input (N, C, *spatial) resized to `size` (or spatial * scale_factor, rounded down) by
+    `mode`: 'nearest' (torch's legacy rule: source floor(dst * in / out)), 'nearest-exact',
+    'linear' (3-D input), 'bilinear' (4-D) or 'trilinear' (5-D), with align_corners as torch
+    (corner pixels' centres aligned; default False). A given scale_factor also sets the sampling
+    step unless recompute_scale_factor. 'bicubic', 'area' and antialias are not supported.
+
+    Example::
+
+        >>> x = ug.tensor([[[1.0, 2.0]]])
+        >>> ug.nn.functional.interpolate(x, scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+        >>> ug.nn.functional.interpolate(x, size=4, mode="linear")
+        tensor([[[1.  , 1.25, 1.75, 2.  ]]])
+        >>> ug.nn.functional.interpolate(x, size=3, mode="linear", align_corners=True)
+        tensor([[[1. , 1.5, 2. ]]])
+    """
+    n = input.ndim - 2
+    if n < 1:
+        raise ShapeError(f"interpolate: expected (N, C, *spatial), got shape {tuple(input.shape)}")
+    if mode in _LINEAR and _LINEAR[mode] != n:
+        raise ShapeError(f"interpolate: mode {mode!r} needs {_LINEAR[mode] + 2}-D input, got {tuple(input.shape)}")
+    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact"):
+        raise InvalidArgumentError(f"interpolate: mode {mode!r} is not supported; use 'nearest', 'nearest-exact', "
+                                   "'linear', 'bilinear' or 'trilinear'")
+    if align_corners is not None and mode not in _LINEAR:
+        raise InvalidArgumentError("interpolate: align_corners only applies to the linear modes")
+    if antialias:
+        raise InvalidArgumentError("interpolate: antialias is not supported")
+    out_sizes, scales = _sizes(input, size, scale_factor, n)
+    if recompute_scale_factor:
+        scales = (None,) * n
+    float32 = input.dtype.name != "float64"
+    dtype = np.float64 if not float32 else np.float32
+    x = input
+    for d in reversed(range(n)):
+        dim, n_in, n_out = d + 2, input.shape[d + 2], out_sizes[d]
+        if mode in ("nearest", "nearest-exact"):
+            if n_in == n_out and mode == "nearest":
+                continue
+            idx = _nearest(n_in, n_out, scales[d], mode == "nearest-exact", float32)
+            x = F.index_select(x, dim, _tensor(idx, device=x.device))
+            continue
+        i0, i1, lam = _linear(n_in, n_out, scales[d], bool(align_corners), dtype)
+        shape = (n_out,) + (1,) * (x.ndim - dim - 1)
+        w1 = _tensor(lam.reshape(shape), dtype=x.dtype, device=x.device)
+        w0 = _tensor((1 - lam).reshape(shape), dtype=x.dtype, device=x.device)
+        x = F.add(F.mul(F.index_select(x, dim, _tensor(i0, device=x.device)), w0),
+                  F.mul(F.index_select(x, dim, _tensor(i1, device=x.device)), w1))
+    return x
+
+
+def _samples():
+    return [Sample((randn(2, 3, 5),), {"scale_factor": 2}), Sample((randn(1, 2, 4, 5),), {"size": (7, 3)}),
+            Sample((randn(1, 2, 3, 4),), {"scale_factor": 1.7, "mode": "nearest-exact"}),
+            Sample((randn(2, 2, 4, 5),), {"size": (8, 7), "mode": "bilinear"}),
+            Sample((randn(1, 3, 4, 4),), {"scale_factor": 2, "mode": "bilinear", "align_corners": True}),
+            Sample((randn(1, 2, 6, 5),), {"size": (3, 2), "mode": "bilinear"}),
+            Sample((randn(2, 3, 5),), {"scale_factor": 1.5, "mode": "linear"}),
+            Sample((randn(1, 2, 2, 3, 3),), {"scale_factor": 2, "mode": "trilinear"}),
+            Sample((randn(1, 1, 3, 3),), {"size": 5, "mode": "bilinear", "align_corners": True})]
+
+
+register(OpDef(name="interpolate", impl=interpolate, variants=Variants(functional=("interpolate", "upsample")),
+               samples=_samples,
+               torch_ref=lambda torch, x, **kw: torch.nn.functional.interpolate(x, **kw)), public=interpolate)
