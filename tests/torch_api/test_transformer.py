@@ -282,3 +282,65 @@ def test_compiled_step_draws_dropout_anew_each_run():
     pad = ug.zeros(4, 6, dtype=ug.bool)
     losses = {round(float(compiled(x, y, pad)), 6) for _ in range(3)}
     assert len(losses) == 3 and len(compiled.cache) == 1
+
+
+def _language_model(lib, ntoken=50, d_model=16):
+    """The word_language_model example's Transformer variant, as that program uses the API: a
+    subclass of nn.Transformer whose decoder is replaced by a Linear, sinusoidal positions in a
+    buffer written through strided slices, the encoder run with the causal mask."""
+    import math
+    nn = lib.nn
+
+    class PositionalEncoding(nn.Module):
+        def __init__(self, d_model, dropout, max_len=64):
+            super().__init__()
+            self.dropout = nn.Dropout(p=dropout)
+            pe = lib.zeros(max_len, d_model)
+            position = lib.arange(0, max_len, dtype=lib.float).unsqueeze(1)
+            div_term = lib.exp(lib.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
+            pe[:, 0::2] = lib.sin(position * div_term)
+            pe[:, 1::2] = lib.cos(position * div_term)
+            self.register_buffer("pe", pe.unsqueeze(0).transpose(0, 1))
+
+        def forward(self, x):
+            return self.dropout(x + self.pe[:x.size(0), :])
+
+    class TransformerModel(nn.Transformer):
+        def __init__(self, ntoken, ninp, nhead, nhid, nlayers, dropout=0.0):
+            super().__init__(d_model=ninp, nhead=nhead, dim_feedforward=nhid, num_encoder_layers=nlayers,
+                             dropout=dropout)
+            self.src_mask = None
+            self.pos_encoder = PositionalEncoding(ninp, dropout)
+            self.input_emb = nn.Embedding(ntoken, ninp)
+            self.ninp = ninp
+            self.decoder = nn.Linear(ninp, ntoken)
+            nn.init.uniform_(self.input_emb.weight, -0.1, 0.1)
+            nn.init.zeros_(self.decoder.bias)
+            nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
+
+        def forward(self, src):
+            if self.src_mask is None or self.src_mask.size(0) != len(src):
+                self.src_mask = nn.Transformer.generate_square_subsequent_mask(len(src))
+            src = self.pos_encoder(self.input_emb(src) * math.sqrt(self.ninp))
+            return lib.nn.functional.log_softmax(self.decoder(self.encoder(src, mask=self.src_mask)), dim=-1)
+    return TransformerModel(ntoken, d_model, 2, 32, 2)
+
+
+def test_word_language_model_transformer_trains_as_torch():
+    torch.manual_seed(0)
+    tm, m = _language_model(torch), _language_model(ug)
+    _port(m, tm.double())
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        data, target = rng.integers(0, 50, (10, 4)), rng.integers(0, 50, 40)
+        losses = []
+        for lib, model in ((ug, m), (torch, tm)):
+            model.train()
+            model.zero_grad()
+            loss = lib.nn.functional.nll_loss(model(lib.tensor(data)).view(-1, 50), lib.tensor(target))
+            loss.backward()
+            lib.nn.utils.clip_grad_norm_(model.parameters(), 0.25)
+            for p in model.parameters():
+                p.data.add_(p.grad, alpha=-20)
+            losses.append(loss.item())
+        np.testing.assert_allclose(losses[0], losses[1], rtol=1e-10)
