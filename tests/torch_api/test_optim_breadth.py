@@ -17,15 +17,20 @@ def _rosenbrock(x):
     return (100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2).sum()
 
 
-def _run_lbfgs(lib, params, loss_fn, steps, **kwargs):
-    opt = (ug.optim.LBFGS if lib is ug else torch.optim.LBFGS)(params, **kwargs)
+class _Trail(list):
+    optimizer = None
+
+
+def _run_lbfgs(lib, params, loss_fn, steps, optimizer=None, **kwargs):
+    opt = optimizer or (ug.optim.LBFGS if lib is ug else torch.optim.LBFGS)(params, **kwargs)
 
     def closure():
         opt.zero_grad()
         loss = loss_fn()
         loss.backward()
         return loss
-    trail = []
+    trail = _Trail()
+    trail.optimizer = opt
     for _ in range(steps):
         loss = opt.step(closure)
         state = opt.state[params[0]]
@@ -67,6 +72,20 @@ def test_lbfgs_over_a_model_s_parameters():
                         line_search_fn="strong_wolfe", history_size=5)
     _assert_same_trail(ours, theirs)
     assert ours[-1][0] < 0.5 * ours[0][0]
+
+
+def test_lbfgs_resumes_from_its_state_dict():
+    x0 = np.array([-1.2, 1.0, -0.5])
+    tx = torch.nn.Parameter(torch.tensor(x0))
+    theirs = _run_lbfgs(torch, [tx], lambda: _rosenbrock(tx), 4, line_search_fn="strong_wolfe", max_iter=3)
+    x = ug.nn.Parameter(ug.tensor(x0))
+    first = _run_lbfgs(ug, [x], lambda: _rosenbrock(x), 2, line_search_fn="strong_wolfe", max_iter=3)
+    opt = ug.optim.LBFGS([x], line_search_fn="strong_wolfe", max_iter=3)
+    opt.load_state_dict(first.optimizer.state_dict())
+    state = opt.state_dict()["state"][0]
+    assert isinstance(state["old_dirs"][0], ug.Tensor) and isinstance(state["d"], ug.Tensor)
+    second = _run_lbfgs(ug, [x], lambda: _rosenbrock(x), 2, optimizer=opt)
+    _assert_same_trail(first + second, theirs)
 
 
 def test_lbfgs_stops_at_a_minimum_and_refuses_what_torch_refuses():

@@ -56,6 +56,32 @@ class LBFGS(Optimizer):
             raise InvalidArgumentError("LBFGS doesn't support per-parameter options (parameter groups), as PyTorch")
         super().add_param_group(group)
 
+    # ---- state_dict: the history as lists of flat tensors, as torch's ----------------------
+    def state_dict(self):
+        from ..backend.dtypes import dtype_of
+        from ..core.tensor import Tensor
+        device = self._params[0]._device
+        saved = super().state_dict()
+        for entry in saved["state"].values():
+            for key in ("old_dirs", "old_stps"):
+                if key in entry:
+                    entry[key] = [Tensor._make(a, device, dtype_of(a)) for a in entry[key]]
+        return saved
+
+    def load_state_dict(self, state_dict):
+        from ..core.tensor import Tensor
+        state = dict(state_dict)
+        entries = state.pop("state")
+        super().load_state_dict({**state, "state": {}})   # the group's settings, checked
+        device = self._params[0]._device
+
+        def array(v):
+            return v.to(device)._data.copy() if isinstance(v, Tensor) else v
+        self.state = {}
+        for entry in entries.values():   # LBFGS keeps everything under its first parameter
+            self.state[self._params[0]] = {k: [array(a) for a in v] if isinstance(v, list) else array(v)
+                                           for k, v in entry.items()}
+
     # ---- flat views of the parameters ------------------------------------------------------
     def _xp(self):
         return self._params[0]._device.xp
