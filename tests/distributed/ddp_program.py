@@ -128,8 +128,15 @@ def collectives(out, rank, world):
     w = ug.tensor([float(rank)])
     work = dist.all_reduce(w, op=dist.ReduceOp.AVG, async_op=True)
     work.wait()
+    # rank r sends [r*world + j for j] to rank j; rank j receives the sum over r
+    pieces = [ug.tensor([float(rank * world + j), 1.0]) for j in range(world)]
+    share = ug.zeros(2)
+    dist.reduce_scatter(share, pieces)
+    gathered = [ug.zeros(2) for _ in range(world)]
+    dist.all_gather(gathered, ug.tensor([float(rank), -float(rank)]))
     return {"sum": t.numpy(), "max": m.numpy(), "bcast": b.numpy(), "avg": w.numpy(),
-            "metric": np.array(dist.average(float(rank)))}
+            "metric": np.array(dist.average(float(rank))), "reduce_scatter": share.numpy(),
+            "all_gather": np.stack([g.numpy() for g in gathered])}
 
 
 def sampler(out, rank, world):

@@ -127,6 +127,9 @@ def test_collectives(job):
     np.testing.assert_array_equal(got["bcast"], [world - 1] * 3)
     np.testing.assert_allclose(got["avg"], [(world - 1) / 2])
     assert float(got["metric"]) == pytest.approx((world - 1) / 2)
+    rank0_share = sum(r * world for r in range(world))  # rank 0's share: j = 0 from every rank
+    np.testing.assert_array_equal(got["reduce_scatter"], [rank0_share, world])
+    np.testing.assert_array_equal(got["all_gather"], [[r, -r] for r in range(world)])
 
 
 def test_distributed_sampler_splits_each_epoch_without_overlap(job):
