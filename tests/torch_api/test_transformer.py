@@ -140,9 +140,11 @@ def test_multihead_attention_self_attention_unbatched_and_3d_bool_mask():
     x2, = _arrays((5, 2, 6), seed=2)
     masks = np.random.default_rng(4).standard_normal((2 * 3, 5, 5)) > 0.8   # per batch and head
     masks[:, :, 0] = False                                                   # every query sees key 0
+    pad = np.zeros((2, 5), bool)
+    pad[1, 3:] = True                                                        # and bool padding: both bool
     tx = torch.tensor(x2, requires_grad=True)
-    out, w = m(*[ug.tensor(x2)] * 3, attn_mask=ug.tensor(masks))
-    tout, tw = tm(tx, tx, tx, attn_mask=torch.tensor(masks))
+    out, w = m(*[ug.tensor(x2)] * 3, attn_mask=ug.tensor(masks), key_padding_mask=ug.tensor(pad))
+    tout, tw = tm(tx, tx, tx, attn_mask=torch.tensor(masks), key_padding_mask=torch.tensor(pad))
     np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
     np.testing.assert_allclose(w.detach().numpy(), tw.detach().numpy(), rtol=1e-9, atol=1e-11)
 
