@@ -61,7 +61,9 @@ def _sizes(terms, shapes, equation):
 
 
 def _forward(xp, *operands, equation):
-    return xp.einsum(equation, *operands, optimize=len(operands) > 1)
+    if xp is np:  # (NumPy contracts through BLAS when told to optimize)
+        return xp.einsum(equation, *operands, optimize=len(operands) > 1)
+    return xp.einsum(equation, *operands)
 
 
 def _infer(*specs, equation):
