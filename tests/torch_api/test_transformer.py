@@ -238,6 +238,8 @@ def test_bad_arguments_are_named():
         m(x, x, x, key_padding_mask=ug.zeros(5, 2, dtype=ug.bool))
     with pytest.raises(ShapeError, match="embed_dim 8"):
         m(ug.randn(5, 2, 6), x, x)
+    with pytest.raises(InvalidArgumentError, match="is_causal=True is a hint"):   # as torch, not silently
+        ug.nn.TransformerEncoderLayer(8, 2, 16)(x, is_causal=True)
     with pytest.raises(InvalidArgumentError, match="activation"):
         ug.nn.TransformerEncoderLayer(8, 2, activation="swish")
     with pytest.raises(ShapeError, match="different batch sizes"):
