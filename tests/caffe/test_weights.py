@@ -101,3 +101,16 @@ def test_hdf5_weights_round_trip(caffe_tree):
         assert f["data/ip1/0"].shape == (500, 800)
     other = caffe.Net(fixture("lenet_train_test.prototxt"), "w.caffemodel.h5", caffe.TEST)
     np.testing.assert_array_equal(other.params["ip1"][0].data, net.params["ip1"][0].data)
+
+
+def test_written_files_get_the_usual_permissions(caffe_tree):
+    """Written via a temporary file and a rename, yet readable by others as Caffe's files are
+    (mkstemp alone would leave them 0600)."""
+    import stat
+    from unigrad.caffe.parse import _UMASK
+    net = caffe.Net(fixture("lenet_train_test.prototxt"), caffe.TEST)
+    net.save("w.caffemodel")
+    net.save_hdf5("w.caffemodel.h5")
+    for name in ("w.caffemodel", "w.caffemodel.h5"):
+        assert stat.S_IMODE(os.stat(name).st_mode) == 0o666 & ~_UMASK
+    assert sorted(os.listdir(".")) == ["examples", "w.caffemodel", "w.caffemodel.h5"]  # no temporary left

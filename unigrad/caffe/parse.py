@@ -88,11 +88,28 @@ def read_binary(path, message_type):
     return parse_binary(data, message_type, path)
 
 
+def _umask():
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()  # read once: os.umask can only be read by setting it
+
+
+def temp_beside(path, suffix=".tmp"):
+    """(fd, name) of a new temporary file in `path`'s folder with the permissions a plainly
+    created file gets (mkstemp's are 0600; Caffe's snapshots are readable by others)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + ".", suffix=suffix)
+    os.fchmod(fd, 0o666 & ~_UMASK)
+    return fd, tmp
+
+
 def atomic_write(path, data):
     """Write bytes or text to `path` through a temporary file in the same folder and a rename, so
     an interrupted write never leaves a half-written file under the final name."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + ".", suffix=".tmp")
+    fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "wb" if isinstance(data, bytes) else "w") as f:
             f.write(data)

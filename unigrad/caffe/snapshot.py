@@ -8,7 +8,7 @@ import numpy as np
 from . import glog
 from .blobs import array_to_blob, blob_shape, blob_to_array
 from .errors import CaffeFileError, WeightsMismatchError
-from .parse import atomic_write, read_binary
+from .parse import atomic_write, read_binary, temp_beside
 from .proto import caffe_pb2 as pb
 from .weights import save_caffemodel, save_hdf5
 
@@ -49,9 +49,8 @@ def write_snapshot(solver):
 
 
 def _write_hdf5_state(solver, model, path):
-    import tempfile
     import h5py
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".h5.tmp")
+    fd, tmp = temp_beside(path, ".h5.tmp")
     os.close(fd)
     try:
         with h5py.File(tmp, "w") as f:

@@ -9,7 +9,7 @@ import numpy as np
 from . import glog
 from .blobs import array_to_blob, blob_shape, blob_to_array, check_fits
 from .errors import CaffeFileError, WeightsMismatchError
-from .parse import atomic_write, parse_binary
+from .parse import atomic_write, parse_binary, temp_beside
 from .proto import caffe_pb2 as pb
 from .upgrade import upgrade_net
 
@@ -123,10 +123,8 @@ def _h5py():
 def save_hdf5(net, path, write_diff=False):
     """Caffe's HDF5 weights: group data/<layer>/<blob index>, only owners of shared blobs."""
     import os
-    import tempfile
     h5py = _h5py()
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".h5.tmp")
+    fd, tmp = temp_beside(path, ".h5.tmp")
     os.close(fd)
     try:
         with h5py.File(tmp, "w") as f:
