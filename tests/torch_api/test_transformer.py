@@ -348,3 +348,32 @@ def test_word_language_model_transformer_trains_as_torch():
                 p.data.add_(p.grad, alpha=-20)
             losses.append(loss.item())
         np.testing.assert_allclose(losses[0], losses[1], rtol=1e-10)
+
+
+def test_encoder_layer_and_attention_weights_export_to_onnx():
+    """Exported through the attention ops' ONNX rule and run by onnxruntime, the same values
+    (a key padding mask with one sequence padded entirely: zeros, not NaN, in both)."""
+    import onnxruntime as ort
+    import unigrad.onnx  # noqa: F401
+
+    def run(fn, *inputs):
+        with ug.no_grad():
+            want = fn(*inputs)
+        want = [t.numpy() for t in (want if isinstance(want, tuple) else (want,))]
+        session = ort.InferenceSession(ug.onnx.export(fn, inputs).SerializeToString(),
+                                       providers=["CPUExecutionProvider"])
+        got = session.run(None, {i.name: t.numpy() for i, t in zip(session.get_inputs(), inputs)})
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            assert np.isfinite(g).all()
+            np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5)
+    ug.manual_seed(0)
+    layer = ug.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True).eval()
+    pad = np.zeros((3, 5), bool)
+    pad[1, 3:] = True
+    pad[2, :] = True
+    run(lambda x, pad: layer(x, src_key_padding_mask=pad), ug.randn(3, 5, 8), ug.tensor(pad))
+    mha = ug.nn.MultiheadAttention(8, 2).eval()
+    mask = ug.nn.Transformer.generate_square_subsequent_mask(5)
+    run(lambda q: mha(q, q, q, attn_mask=mask), ug.randn(5, 2, 8))
+    run(lambda q, k: F.scaled_dot_product_attention(q, k, k, is_causal=True), ug.randn(2, 4, 3), ug.randn(2, 6, 3))

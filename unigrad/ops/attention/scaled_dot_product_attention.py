@@ -10,11 +10,13 @@ draws it anew each run.
 """
 import math
 
+import numpy as np
+
 from ...errors import InvalidArgumentError, ShapeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import Compiled, INTERNAL, OpDef, Sample, Variants, register
+from ..registry import Compiled, INTERNAL, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, broadcast_shapes
 
@@ -113,10 +115,33 @@ def _infer(q, k, v, *rest, scale, is_causal, has_mask):
     return Spec(scores[:-1] + (v.shape[-1],), q.dtype), Spec(scores, q.dtype)
 
 
+def _onnx(e, q, k, v, *rest, scale, is_causal, has_mask):
+    """ONNX nodes of the same math: (output, probabilities)."""
+    mask, keep = _parts(rest, has_mask)
+    dtype, rank = e.dtype(q), max(e.rank(q), e.rank(k))
+    perm = list(range(e.rank(k) - 2)) + [e.rank(k) - 1, e.rank(k) - 2]
+    s = e.node("Mul", [e.node("MatMul", [q, e.node("Transpose", [k], perm=perm)]), e.scalar(scale, dtype)])
+    blocked = e.scalar(float("-inf"), dtype)
+    if mask is not None:
+        s = e.node("Where", [mask, s, blocked]) if e.dtype(mask).name == "bool" else e.node("Add", [s, mask])
+    if is_causal:
+        L, S = e.shape(q)[-2], e.shape(k)[-2]
+        if not (isinstance(L, int) and isinstance(S, int)):
+            raise InvalidArgumentError("scaled_dot_product_attention: exporting is_causal=True needs static query "
+                                       "and key lengths; pass the causal mask as attn_mask instead")
+        s = e.node("Where", [e.const(np.tri(L, S, dtype=bool)), s, blocked])
+    p = e.node("Softmax", [s], axis=rank - 1)
+    if mask is not None:   # a row that may attend nowhere: zeros, not ONNX's NaNs
+        p = e.node("Where", [e.node("IsNaN", [p]), e.scalar(0.0, dtype), p])
+    out = e.node("MatMul", [p if keep is None else e.node("Mul", [p, keep]), v])
+    return out, p
+
+
 def _op(name, diff_outputs, samples):
     return OpDef(
         name=name, forward=_forward, backward=_backward, infer=_infer, n_outputs=2, diff_outputs=diff_outputs,
         saves_outputs=True, compiled=Compiled(fresh=True), variants=INTERNAL, samples=samples,
+        onnx=Onnx(emit=_onnx, opset=13),
         torch_ref=lambda torch, q, k, v, *rest, scale, is_causal, has_mask: _torch_probs(torch, q, k, v, rest, scale,
                                                                                         is_causal))
 
