@@ -1,5 +1,5 @@
 """The models the ONNX tests export and import: an MLP, LeNet, a ResNet-style net with BatchNorm
-and residual adds, a transformer encoder block, and a function with ug.cond."""
+and residual adds, a transformer encoder block, a function with ug.cond, and an LSTM/GRU language model."""
 import math
 
 import numpy as np
@@ -92,8 +92,26 @@ class Gated(nn.Module):
         return ug.cond(x.sum() > 0, lambda v: self.lin(v).relu(), lambda v: (v * 2.0).tanh(), x)
 
 
+class Recurrent(nn.Module):
+    """A language model: embedding, a 2-layer LSTM, a bidirectional GRU and a linear head."""
+
+    def __init__(self, vocab=30):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, 8)
+        self.lstm = nn.LSTM(8, 12, num_layers=2, batch_first=True)
+        self.gru = nn.GRU(12, 6, batch_first=True, bidirectional=True)
+        self.head = nn.Linear(12, vocab)
+
+    def forward(self, tokens):
+        y, _ = self.lstm(self.embed(tokens))
+        y, _ = self.gru(y)
+        return self.head(y)
+
+
 def example(name, batch, seed=0):
     rng = np.random.default_rng(seed)
+    if name == "recurrent":
+        return ug.tensor(rng.integers(0, 30, (batch, 3 + batch)))
     shape = {"mlp": (batch, 6), "lenet": (batch, 1, 28, 28), "resnet": (batch, 3, 8, 8),
              "encoder": (batch, 5 + batch, 16), "gated": (batch, 4)}[name]
     return ug.tensor(rng.standard_normal(shape).astype(np.float32))
@@ -101,8 +119,9 @@ def example(name, batch, seed=0):
 
 def build(name):
     ug.manual_seed(0)
-    return {"mlp": mlp, "lenet": lenet, "resnet": resnet, "encoder": Encoder, "gated": Gated}[name]().eval()
+    return {"mlp": mlp, "lenet": lenet, "resnet": resnet, "encoder": Encoder, "gated": Gated,
+            "recurrent": Recurrent}[name]().eval()
 
 
 DYNAMIC = {"mlp": {0: "batch"}, "lenet": {0: "batch"}, "resnet": {0: "batch"}, "encoder": {0: "batch", 1: "seq"},
-           "gated": {0: "batch"}}
+           "gated": {0: "batch"}, "recurrent": {0: "batch", 1: "seq"}}

@@ -21,7 +21,7 @@ def run_ort(path_or_proto, *arrays):
     return session.run(None, {i.name: a for i, a in zip(session.get_inputs(), arrays)})
 
 
-@pytest.mark.parametrize("name", ["mlp", "lenet", "resnet", "encoder", "gated"])
+@pytest.mark.parametrize("name", ["mlp", "lenet", "resnet", "encoder", "gated", "recurrent"])
 def test_models_run_in_onnxruntime_at_two_batch_sizes_from_one_file(name, tmp_path):
     model = models.build(name)
     path = str(tmp_path / f"{name}.onnx")
@@ -51,6 +51,8 @@ def test_the_onnx_ops_are_the_ones_users_expect():
     assert {"BatchNormalization", "Add", "GlobalAveragePool"} <= {n.op_type for n in resnet.graph.node}
     encoder = ug.onnx.export(models.build("encoder"), models.example("encoder", 1))
     assert {"LayerNormalization", "Softmax", "Gelu"} <= {n.op_type for n in encoder.graph.node}
+    recurrent = ug.onnx.export(models.build("recurrent"), models.example("recurrent", 1))
+    assert [n.op_type for n in recurrent.graph.node if n.op_type in ("LSTM", "GRU")] == ["LSTM", "LSTM", "GRU", "GRU"]
     gated = ug.onnx.export(models.build("gated"), models.example("gated", 1))
     assert [n.op_type for n in gated.graph.node][-1] == "If"
 

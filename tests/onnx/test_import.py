@@ -23,7 +23,7 @@ def exported(name, tmp_path, **kw):
     return path
 
 
-@pytest.mark.parametrize("name", ["mlp", "lenet", "resnet", "encoder", "gated"])
+@pytest.mark.parametrize("name", ["mlp", "lenet", "resnet", "encoder", "gated", "recurrent"])
 def test_round_trip_is_exact_at_two_batch_sizes(name, tmp_path):
     model = models.build(name)
     net = ug.onnx.load(exported(name, tmp_path))

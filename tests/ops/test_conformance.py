@@ -143,6 +143,11 @@ ONNX_CASES = [(name, i) for name, i in CASES if REGISTRY[name].onnx is not None 
               and REGISTRY[name].device_attr is None and REGISTRY[name].n_outputs != -1]
 
 
+# outputs an op's ONNX form has: the fused recurrent layers' last output is the workspace their
+# fused backward reads, which ONNX has no form for (inference graphs never read it)
+ONNX_OUTPUTS = {"lstm_layer": 3, "gru_layer": 2, "rnn_layer": 2}
+
+
 @pytest.mark.parametrize("name,index", ONNX_CASES, ids=[f"{n}-{i}" for n, i in ONNX_CASES])
 def test_onnx_export(name, index):
     """The op exported through its ONNX rule and run by onnxruntime gives the eager values
@@ -161,7 +166,8 @@ def test_onnx_export(name, index):
             args[i] = t
         if op.composite and op.impl is op.public:  # (called by name: export records the composite)
             return getattr(api, op.name)(*args, **sample.attrs)
-        return call_op(op, args, sample.attrs)
+        out = call_op(op, args, sample.attrs)
+        return out[:ONNX_OUTPUTS[name]] if name in ONNX_OUTPUTS else out
     tensors = [inputs[i] for i in positions]
     with ug.no_grad():
         expected = flatten_outputs(fn(*tensors))

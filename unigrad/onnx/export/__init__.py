@@ -159,6 +159,9 @@ def _build(program, opset, input_names, output_names, module_names, dynamic_axes
     symbol_names = _symbol_names(program, input_names, dynamic_axes)
     outputs = []
     for i, (name, wanted) in enumerate(zip(produced, output_names)):
+        if not name:  # (a rule gave no ONNX value for it, e.g. a fused layer's workspace)
+            raise OnnxExportError(f"export: output {i} ('{wanted}') is a value with no ONNX form (the workspace a "
+                                  "fused op keeps for its backward); return only the values inference uses")
         shape, dtype = e._spec(name)
         top_level = any(name in n.output for n in e.nodes)
         if top_level and name not in produced[:i] and name not in input_names:

@@ -39,6 +39,39 @@ class NNLowerings:
                          output_padding=list(_tuple(output_padding, n)), dilations=list(_tuple(dilation, n)),
                          group=int(groups))
 
+    def recurrent_layer(self, kind, x, h0, *rest, reverse=False, nonlinearity="tanh"):
+        """lstm_layer/gru_layer/rnn_layer (one direction, time-major, PyTorch's weights) as ONNX's
+        LSTM/GRU/RNN: gate blocks reordered (LSTM i f g o -> i o f c, GRU r z n -> z r h), the
+        biases concatenated, GRU with linear_before_reset (PyTorch's candidate), lengths as
+        sequence_lens. The workspace output (for the fused backward) is not exported."""
+        c0 = rest[0] if kind == "lstm" else None
+        w_ih, w_hh, b_ih, b_hh = rest[1:5] if kind == "lstm" else rest[:4]
+        extra = rest[5:] if kind == "lstm" else rest[4:]
+        lengths = extra[0] if extra else None
+        hidden = self.shape(h0)[1]
+        order = {"lstm": [0, 3, 1, 2], "gru": [1, 0, 2], "rnn": [0]}[kind]
+
+        def gates(w):
+            if order == [0]:
+                return self.unsqueeze(w, [0])
+            blocks = self.split(w, [hidden] * len(order), 0)
+            return self.unsqueeze(self.node("Concat", [blocks[i] for i in order], axis=0), [0])
+        bias = self.node("Concat", [gates(b_ih), gates(b_hh)], axis=1)
+        seq = self.cast(lengths, _dt.int32) if lengths is not None else None
+        op_type = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN"}[kind]
+        inputs = [x, gates(w_ih), gates(w_hh), bias, seq, self.unsqueeze(h0, [0])]
+        attrs = dict(hidden_size=int(hidden), direction="reverse" if reverse else "forward")
+        if kind == "lstm":
+            inputs.append(self.unsqueeze(c0, [0]))
+        if kind == "gru":
+            attrs["linear_before_reset"] = 1
+        if kind == "rnn":
+            attrs["activations"] = ["Relu" if nonlinearity == "relu" else "Tanh"]
+        outs = self.node(op_type, inputs, outputs=3 if kind == "lstm" else 2, **attrs)
+        y = self.squeeze(outs[0], [1])
+        states = [self.squeeze(o, [0]) for o in outs[1:]]
+        return (y, *states, "")
+
     def im2col(self, x, kernel, stride, pads, dilation):
         """im2col's (C*kh*kw, OH*OW*N) columns: a grouped Conv with one-hot kernels picks each window
         offset (exact), then the batch moves innermost."""

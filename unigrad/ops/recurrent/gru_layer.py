@@ -6,7 +6,7 @@ h' = (1 - z) * n + z * h. The input projection of all steps is one GEMM; the wor
 r, z, n, W_hn h + b_hn and h per step for the fused backward (gru_layer_backward)."""
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .common import (blend, differentiable_backward_wanted, feature_major_masks, float_mask, layer_infer, layer_samples,
                      sigmoid_, time_order, torch_blend, torch_mask)
 
@@ -113,6 +113,7 @@ def torch_gru_layer(torch, x, h0, w_ih, w_hh, b_ih, b_hh, lengths=None, reverse=
 
 gru_layer_op = OpDef(
     name="gru_layer", forward=_forward, backward=_backward, infer=layer_infer("gru", "gru_layer"),
+    onnx=Onnx(emit=lambda e, *ins, **attrs: e.recurrent_layer("gru", *ins, **attrs), opset=7),
     n_outputs=3, diff_outputs=(0, 1), nondiff_inputs=(6,), saves_outputs=True,
     variants=Variants(function=False), samples=lambda: layer_samples("gru"), torch_ref=torch_gru_layer)
 

@@ -6,7 +6,7 @@ the fused backward (lstm_layer_backward) reads. PyTorch's gate order (i, f, g, o
 c' = f * c + i * g, h' = o * tanh(c'). With `lengths`, padded steps keep the state and output 0."""
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .common import (blend, differentiable_backward_wanted, feature_major_masks, float_mask, layer_infer, layer_samples,
                      sigmoid_, time_order, torch_blend, torch_mask)
 
@@ -133,6 +133,7 @@ def torch_lstm_layer(torch, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths=None, rev
 
 lstm_layer_op = OpDef(
     name="lstm_layer", forward=_forward, backward=_backward, infer=layer_infer("lstm", "lstm_layer"),
+    onnx=Onnx(emit=lambda e, *ins, **attrs: e.recurrent_layer("lstm", *ins, **attrs), opset=7),
     n_outputs=4, diff_outputs=(0, 1, 2), nondiff_inputs=(7,), saves_outputs=True,
     variants=Variants(function=False), samples=lambda: layer_samples("lstm"),
     torch_ref=torch_lstm_layer, tolerance={"rtol": 1e-9, "atol": 1e-9})

@@ -4,7 +4,7 @@ GEMM; the workspace keeps each step's state for the fused backward (rnn_layer_ba
 from ...errors import InvalidArgumentError
 from .. import api as F
 from ..dispatch import dispatch
-from ..registry import OpDef, Variants, register
+from ..registry import Onnx, OpDef, Variants, register
 from .common import (blend, differentiable_backward_wanted, feature_major_masks, float_mask, layer_infer, layer_samples,
                      time_order, torch_blend, torch_mask)
 
@@ -104,6 +104,7 @@ def _samples():
 
 rnn_layer_op = OpDef(
     name="rnn_layer", forward=_forward, backward=_backward, infer=layer_infer("rnn", "rnn_layer"),
+    onnx=Onnx(emit=lambda e, *ins, **attrs: e.recurrent_layer("rnn", *ins, **attrs), opset=7),
     n_outputs=3, diff_outputs=(0, 1), nondiff_inputs=(6,), saves_outputs=True,
     variants=Variants(function=False), samples=_samples, torch_ref=torch_rnn_layer)
 
