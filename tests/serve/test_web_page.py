@@ -147,3 +147,36 @@ def test_the_onnx_export_runs_in_the_browser(page, tmp_path):
     assert label == "7" and page.get_attribute("#prediction", "data-where") == "browser"
     page.screenshot(path=str(tmp_path / "in_browser.png"))
     assert page.inner_text("#error") == ""
+
+
+@pytest.mark.skipif(ort_dir() is None, reason="onnxruntime-web is not installed (npm ci --prefix unigrad/serve/web): "
+                                              "the in-browser run is not tested")
+def test_the_demo_model_of_serve_example_runs_on_the_page(browser, tmp_path, monkeypatch):
+    """What `unigrad serve --example` serves (the folder the main job writes, no config: the
+    server's MNIST preprocessing and labels) classifies on the server and in the browser."""
+    from unigrad.serve.example import example_model_path, example_source
+    from unigrad.serve.server import Server
+    monkeypatch.setenv("UNIGRAD_MODELS", str(tmp_path / "models"))
+    folder = os.path.dirname(example_model_path())
+    os.makedirs(folder)
+    for name in ("model.safetensors", "model.onnx"):
+        shutil.copy(os.path.join(FIXTURES, "mnist_mlp", "1", name), folder)
+    source = example_source()
+    server = Server(sources=lambda: [source], port=0, grpc_port=None, poll_interval=0).start()
+    pg = browser.new_page(viewport={"width": 1000, "height": 820})
+    try:
+        assert server.wait_until_loaded(60)
+        pg.goto(f"{server.rest_url}/ui/model.html?model=mnist")
+        pg.wait_for_selector("body[data-ready='1']", timeout=30000)
+        pg.set_input_files("#file", os.path.join(FIXTURES, "digits", "8.png"))
+        label, confidence = wait_prediction(pg, 1)
+        assert label == "8" and pg.get_attribute("#prediction", "data-where") == "server"
+        pg.check("#browser")
+        in_browser, browser_conf = wait_prediction(pg, 2)
+        assert in_browser == "8" and pg.get_attribute("#prediction", "data-where") == "browser"
+        assert abs(browser_conf - confidence) < 0.11
+        assert pg.inner_text("#error") == ""
+        pg.screenshot(path=str(tmp_path / "example.png"))
+    finally:
+        pg.close()
+        server.stop()
