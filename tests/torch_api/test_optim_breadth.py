@@ -1,6 +1,7 @@
-"""optim.LBFGS's iterates, SparseAdam's refusal, and the lr schedules OneCycleLR, CyclicLR,
-CosineAnnealingWarmRestarts, LinearLR, SequentialLR and ReduceLROnPlateau step by step against
-torch's, with state_dict round trips."""
+"""optim.LBFGS's iterates, SparseAdam's refusal, and the lr schedules (OneCycleLR, CyclicLR,
+CosineAnnealingWarmRestarts, LinearLR, SequentialLR, ReduceLROnPlateau, and ConstantLR,
+PolynomialLR, MultiplicativeLR, ChainedScheduler) step by step against torch's, with state_dict
+round trips."""
 import numpy as np
 import pytest
 import torch
@@ -151,6 +152,15 @@ SCHEDULES = {
         "adam", lambda L, o: L.SequentialLR(o, [L.LinearLR(o, start_factor=0.5, total_iters=2),
                                                 L.CosineAnnealingLR(o, T_max=5),
                                                 L.StepLR(o, step_size=2, gamma=0.5)], milestones=[3, 9]), 16),
+    "chained_constant_exponential": (
+        "sgd", lambda L, o: L.ChainedScheduler([L.ConstantLR(o, factor=0.1, total_iters=2),
+                                                L.ExponentialLR(o, gamma=0.9)]), 10),
+    "sequential_constant_then_cosine_past_t_max": (
+        "sgd", lambda L, o: L.SequentialLR(o, [L.ConstantLR(o, factor=0.5, total_iters=3),
+                                               L.CosineAnnealingLR(o, T_max=4, eta_min=0.01)], milestones=[3]), 20),
+    "polynomial": ("adam", lambda L, o: L.PolynomialLR(o, total_iters=6, power=2.0), 10),
+    "multiplicative": ("sgd", lambda L, o: L.MultiplicativeLR(o, lambda epoch: 0.95 if epoch % 2 else 0.9), 10),
+    "multistep_repeated_milestone": ("sgd", lambda L, o: L.MultiStepLR(o, [2, 5, 5], gamma=0.5), 8),
 }
 
 
@@ -175,6 +185,21 @@ def test_schedule_follows_torch_and_resumes_from_its_state_dict(case):
         sched2.step()
         tsched.step()
         _assert_same(opt2, topt, sched2, tsched)
+
+
+def test_schedulers_on_one_optimizer_compose_as_torch():
+    """Two schedules stepping the same optimizer, without a wrapper: each step multiplies the lr
+    the other left (torch's chainable form), also when the second was made after the first."""
+    opt, topt = _optimizers("sgd")
+    ours = [ug.optim.lr_scheduler.LinearLR(opt, start_factor=0.2, total_iters=4),
+            ug.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)]
+    theirs = [torch.optim.lr_scheduler.LinearLR(topt, start_factor=0.2, total_iters=4),
+              torch.optim.lr_scheduler.StepLR(topt, step_size=3, gamma=0.5)]
+    for _ in range(10):
+        for a, b in zip(ours, theirs):
+            a.step()
+            b.step()
+        _assert_same(opt, topt, ours[-1], theirs[-1])
 
 
 def test_warm_restarts_take_fractional_epochs_as_torch():

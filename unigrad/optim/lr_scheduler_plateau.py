@@ -1,7 +1,4 @@
-"""ReduceLROnPlateau (driven by a metric) and SequentialLR (schedules one after another), with
-PyTorch's rules."""
-from bisect import bisect_right
-
+"""ReduceLROnPlateau: the lr cut when a metric stops improving, with PyTorch's rules."""
 from ..errors import InvalidArgumentError
 from .lr_scheduler import LRScheduler
 
@@ -62,60 +59,3 @@ class ReduceLROnPlateau(LRScheduler):
                     group["lr"] = new
             self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
         self._last_lr = [g["lr"] for g in self.optimizer.param_groups]
-
-
-class SequentialLR(LRScheduler):
-    """Run schedulers one after another, switching at the milestones (PyTorch's SequentialLR);
-    each later scheduler restarts from its epoch 0 when its turn comes."""
-    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
-        if len(schedulers) < 1:
-            raise InvalidArgumentError("SequentialLR: expects at least one scheduler")
-        for i, s in enumerate(schedulers):
-            if getattr(s, "optimizer", None) is not optimizer:
-                raise InvalidArgumentError(f"SequentialLR: scheduler {i} ({type(s).__name__}) steps another optimizer "
-                                           "than the one given")
-            if isinstance(s, ReduceLROnPlateau):
-                raise InvalidArgumentError("SequentialLR does not take ReduceLROnPlateau (it needs a metric per "
-                                           "step), as PyTorch")
-        if len(milestones) != len(schedulers) - 1:
-            raise InvalidArgumentError(f"SequentialLR: {len(schedulers)} schedulers need {len(schedulers) - 1} "
-                                       f"milestones, got {len(milestones)}")
-        self._schedulers, self._milestones = list(schedulers), list(milestones)
-        self.last_epoch, self.optimizer = last_epoch + 1, optimizer
-        for group in optimizer.param_groups:   # back to the initial lrs the schedulers' first steps changed
-            group["lr"] = group["initial_lr"]
-        for s in self._schedulers:             # undo those first steps ...
-            _undo_step(s)
-        first = self._schedulers[bisect_right(self._milestones, 0)]
-        first.step()                           # ... and take the first one's again
-        self._last_lr = first.get_last_lr()
-
-    def step(self):
-        self.last_epoch += 1
-        idx = bisect_right(self._milestones, self.last_epoch)
-        scheduler = self._schedulers[idx]
-        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
-            scheduler.step(0)
-        else:
-            scheduler.step()
-        self._last_lr = scheduler.get_last_lr()
-
-    def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state):
-        state = dict(state)
-        saved = state.pop("_schedulers")
-        self.__dict__.update(state)
-        for s, s_state in zip(self._schedulers, saved):
-            s.load_state_dict(s_state)
-
-
-def _undo_step(scheduler):
-    if isinstance(scheduler, SequentialLR):
-        for s in scheduler._schedulers:
-            _undo_step(s)
-    else:
-        scheduler.last_epoch -= 1
