@@ -1,4 +1,6 @@
 """linear: input @ weight.T + bias, as one op (one GEMM onto the bias where cblas takes it)."""
+import math
+
 import numpy as np
 
 from ...backend import cblas
@@ -14,6 +16,11 @@ from .matmul import gemm_flops
 
 def linear_into(x, w, b=None, out=None):
     """linear written into `out` (a compiled plan's buffer, or a new array), NumPy."""
+    if x.ndim > 2 and out.flags.c_contiguous:
+        # (*, in) as one (N, in) GEMM: NumPy's matmul would loop one small GEMM per leading index
+        rows = math.prod(x.shape[:-1])
+        linear_into(x.reshape(rows, x.shape[-1]), w, b, out.reshape(rows, out.shape[-1]))
+        return out
     if b is not None and cblas.linear_into(x, w, b, out):  # one GEMM accumulating onto the bias
         return out
     np.matmul(x, w.T, out=out)
@@ -23,8 +30,11 @@ def linear_into(x, w, b=None, out=None):
 
 
 def _forward(xp, x, w, b=None):
-    if xp is np and x.ndim == 2:
-        return linear_into(x, w, b, np.empty((x.shape[0], w.shape[0]), dtype=x.dtype))
+    if xp is np and x.ndim >= 2:
+        return linear_into(x, w, b, np.empty(x.shape[:-1] + (w.shape[0],), dtype=x.dtype))
+    if x.ndim > 2:
+        rows = math.prod(x.shape[:-1])
+        return _forward(xp, x.reshape(rows, x.shape[-1]), w, b).reshape(x.shape[:-1] + (w.shape[0],))
     out = xp.matmul(x, w.T)  # BLAS reads the transposed weight in place
     if b is not None:
         out += b  # into the fresh product: no second array
@@ -35,12 +45,17 @@ def _backward(ctx, g):
     x, w = ctx.inputs[0], ctx.inputs[1]
     gx = gw = gb = None
     if ctx.needs_input_grad(0):
-        gx = F.matmul(g, w)
+        if g.ndim > 2:  # one (N, out) x (out, in) GEMM, not one per leading index
+            rows = math.prod(tuple(g.shape)[:-1])
+            gx = F.reshape(F.matmul(F.reshape(g, (rows, w.shape[0])), w), tuple(x.shape))
+        else:
+            gx = F.matmul(g, w)
     if ctx.needs_input_grad(1):
         # g.T @ x: the weight's gradient comes out (out, in) and contiguous, owned by nobody else,
         # so it becomes .grad without a copy (a transposed product would need one)
-        g2 = F.reshape(g, (-1, w.shape[0]))
-        gw = F.matmul(F.transpose(g2, -1, -2), F.reshape(x, (-1, w.shape[1])))
+        rows = math.prod(tuple(g.shape)[:-1])  # (not -1: a size-0 dim leaves it undetermined)
+        g2 = F.reshape(g, (rows, w.shape[0]))
+        gw = F.matmul(F.transpose(g2, -1, -2), F.reshape(x, (rows, w.shape[1])))
     if len(ctx.inputs) == 3 and ctx.needs_input_grad(2):
         gb = F.sum_to(g, (w.shape[0],))
     return (gx, gw, gb) if len(ctx.inputs) == 3 else (gx, gw)
