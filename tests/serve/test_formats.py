@@ -4,6 +4,7 @@ checked against the same arithmetic in PyTorch with the snapshot's weights), and
 import concurrent.futures
 import os
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -142,4 +143,16 @@ def test_a_train_test_prototxt_is_refused_with_what_to_serve(tmp_path):
     loader, path = choose(str(version), parse_config({}))
     with pytest.raises(ModelLoadError, match=r"lenet_train_test.prototxt: a training net \(data layers 'mnist' "
                                              r"\(Data\).*serve its deploy prototxt"):
+        loader.load(path, "cpu")
+
+
+def test_a_missing_extra_is_named(tmp_path, monkeypatch):
+    version = tmp_path / "1"
+    version.mkdir()
+    shutil.copy(ONNX, version)
+    loader, path = choose(str(version), parse_config({}))
+    monkeypatch.setitem(sys.modules, "unigrad.onnx", None)  # as if the onnx extra were not installed
+    monkeypatch.delattr(ug, "onnx", raising=False)
+    with pytest.raises(ModelLoadError, match=r"model.onnx: serving ONNX files needs the onnx package .*"
+                                             r"pip install 'unigrad\[onnx\]'"):
         loader.load(path, "cpu")

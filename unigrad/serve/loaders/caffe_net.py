@@ -19,7 +19,11 @@ class CaffeRunner(Runner):
     platform = "caffe"
 
     def __init__(self, weights, device):
-        from ... import caffe  # only when a Caffe model is served
+        try:
+            from ... import caffe  # only when a Caffe model is served
+        except ImportError as exc:
+            raise ModelLoadError(f"{weights}: serving Caffe nets needs the caffe extra ({exc}); "
+                                 "pip install 'unigrad[caffe]'") from None
         prototxt = _deploy_prototxt(weights)
         _refuse_training_nets(prototxt)
         try:

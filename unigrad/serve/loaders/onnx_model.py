@@ -18,7 +18,11 @@ class OnnxRunner(Runner):
     platform = "onnx_onnxv1"
 
     def __init__(self, path, device):
-        from ... import onnx as ug_onnx  # only when an ONNX model is served
+        try:
+            from ... import onnx as ug_onnx  # only when an ONNX model is served
+        except ImportError as exc:
+            raise ModelLoadError(f"{path}: serving ONNX files needs the onnx package ({exc}); "
+                                 "pip install 'unigrad[onnx]'") from None
         try:
             self.model = ug_onnx.load(path, device=device)
         except Exception as exc:  # the importer's errors name the file and list the unsupported nodes
