@@ -9,8 +9,8 @@ import pytest
 import unigrad as ug
 
 MODULES = ["unigrad.data.dataset", "unigrad.data.sampler", "unigrad.data.collate", "unigrad.data.dataloader",
-           "unigrad.accelerator",
-           "unigrad.io.serialization", "unigrad.nn.utils.rnn"]
+           "unigrad.accelerator", "unigrad.io.serialization", "unigrad.nn.utils.rnn", "unigrad.autograd.function",
+           "unigrad.autograd.functional"]
 
 
 @pytest.mark.parametrize("name", MODULES)
