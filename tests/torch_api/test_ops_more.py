@@ -1,0 +1,96 @@
+"""Names a PyTorch user reaches for after part 8's list (scatter, index_add/index_fill, the
+small products and formulas, rearrangements): the in-place and calling forms the registry's
+conformance samples do not reach, against torch on the same calls."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import unigrad as ug
+from unigrad.errors import InvalidArgumentError, ShapeError
+
+
+def _same(a, b):
+    assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
+    np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_scatter_one_hot_in_place_and_gradients_match_torch():
+    labels = [2, 0, 3]
+    a = ug.zeros(3, 5).scatter_(1, ug.tensor(labels).unsqueeze(1), 1.0)
+    b = torch.zeros(3, 5).scatter_(1, torch.tensor(labels).unsqueeze(1), 1.0)
+    _same(a, b)
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    s = np.random.default_rng(1).standard_normal((3, 2))
+    idx = np.array([[0, 3], [1, 2], [2, 0]])
+    xa, sa = ug.tensor(x, requires_grad=True), ug.tensor(s, requires_grad=True)
+    xb, sb = torch.tensor(x, requires_grad=True), torch.tensor(s, requires_grad=True)
+    (ug.scatter(xa, 1, ug.tensor(idx), sa) ** 2).sum().backward()
+    (torch.scatter(xb, 1, torch.tensor(idx), sb) ** 2).sum().backward()
+    _same(xa.grad, xb.grad)
+    _same(sa.grad, sb.grad)
+    with pytest.raises(InvalidArgumentError, match="use scatter_reduce"):
+        ug.zeros(3).scatter(0, ug.tensor([1]), ug.ones(1), reduce="add")
+
+
+def test_index_add_fill_in_place_match_torch():
+    a, b = ug.zeros(4, 3), torch.zeros(4, 3)
+    src = np.arange(9.0, dtype=np.float32).reshape(3, 3)
+    a.index_add_(0, ug.tensor([3, 0, 3]), ug.tensor(src), alpha=2)
+    b.index_add_(0, torch.tensor([3, 0, 3]), torch.tensor(src), alpha=2)
+    _same(a, b)
+    a.index_fill_(1, ug.tensor([0, 2]), -1.0)
+    b.index_fill_(1, torch.tensor([0, 2]), -1.0)
+    _same(a, b)
+    with pytest.raises(ShapeError, match="index_add: index must be 1-D"):
+        ug.zeros(3).index_add(0, ug.tensor([0, 1]), ug.ones(3))
+
+
+def test_in_place_forms_match_torch():
+    for name, args in [("clamp_min_", (0.1,)), ("clamp_max_", (0.1,)), ("addcmul_", "tt"), ("addcdiv_", "tt"),
+                       ("atan2_", "t"), ("tril_", ()), ("addmm_", "mm")]:
+        x = np.random.default_rng(2).standard_normal((3, 3)).astype(np.float32)
+        extra = {"t": [np.full((3, 3), 0.5, np.float32)], "tt": [np.full((3, 3), 0.5, np.float32)] * 2,
+                 "mm": [np.eye(3, dtype=np.float32), x]}.get(args, None)
+        ours, theirs = ug.tensor(x), torch.tensor(x)
+        ua = [ug.tensor(e) for e in extra] if extra else list(args)
+        ta = [torch.tensor(e) for e in extra] if extra else list(args)
+        assert getattr(ours, name)(*ua) is ours
+        getattr(theirs, name)(*ta)
+        _same(ours, theirs)
+
+
+def test_meshgrid_and_stacks_match_torch():
+    a, b = [1, 2, 3], [10, 20]
+    with pytest.warns(UserWarning, match="indexing argument"):
+        ug.meshgrid(ug.tensor(a), ug.tensor(b))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for kw in ({"indexing": "ij"}, {"indexing": "xy"}):
+            for x, y in zip(ug.meshgrid(ug.tensor(a), ug.tensor(b), **kw), torch.meshgrid(torch.tensor(a),
+                                                                                      torch.tensor(b), **kw)):
+                _same(x, y)
+    for name in ("vstack", "hstack", "dstack", "row_stack"):
+        _same(getattr(ug, name)([ug.tensor(a), ug.tensor([4, 5, 6])]),
+              getattr(torch, name)([torch.tensor(a), torch.tensor([4, 5, 6])]))
+
+
+def test_rearrangements_and_products_match_torch():
+    x = np.arange(12.0).reshape(3, 4)
+    t, u = torch.tensor(x), ug.tensor(x)
+    _same(u.roll(-5), t.roll(-5))
+    _same(u.repeat_interleave(ug.tensor([2, 0, 1]), dim=0), t.repeat_interleave(torch.tensor([2, 0, 1]), dim=0))
+    _same(u.rot90(3, (1, 0)), t.rot90(3, (1, 0)))
+    _same(ug.diag(u, 1), torch.diag(t, 1))
+    _same(ug.diag(ug.tensor([1.0, 2.0]), -2), torch.diag(torch.tensor([1.0, 2.0]), -2))
+    _same(u.diagonal(-1), t.diagonal(-1))
+    _same(ug.trace(u), torch.trace(t))
+    _same(ug.outer(u[0], u[1]), torch.outer(t[0], t[1]))
+    _same(ug.dot(u[0], u[1]), torch.dot(t[0], t[1]))
+    _same(ug.mv(u, u[0]), torch.mv(t, t[0]))
+    with pytest.raises(ShapeError, match="dot: expects two 1-D tensors of one length"):
+        ug.dot(u[0], u[0, :2])
+    _same(ug.xlogy(ug.tensor([0.0, 2.0, 0.0]), ug.tensor([0.0, 3.0, float("nan")])),
+          torch.xlogy(torch.tensor([0.0, 2.0, 0.0]), torch.tensor([0.0, 3.0, float("nan")])))
+    _same(ug.logit(ug.tensor([0.0, 0.3, 1.0]), eps=1e-6), torch.logit(torch.tensor([0.0, 0.3, 1.0]), eps=1e-6))
