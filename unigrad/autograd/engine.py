@@ -212,6 +212,7 @@ class _LeafDelivery:
         self.capture, self.accumulate, self.only = capture, accumulate, only
         self.create_graph, self.owned, self.counts = create_graph, owned, counts
         self.waiting = {}  # id -> leaf that has gradients still to come
+        self.given = {}    # id -> array of the gradients stored as a leaf's .grad in this pass
 
     def __call__(self, leaf, g):
         if leaf._hooks:
@@ -257,7 +258,11 @@ class _LeafDelivery:
         if self.create_graph or _trace.tracer.active:  # through the property, which a trace watches
             leaf.grad = g if leaf.grad is None else _add(leaf.grad, g)
         elif leaf._grad is None:
-            leaf._grad = _own(g.detach() if g.requires_grad else g)
+            grad = _own(g.detach() if g.requires_grad else g)
+            if id(grad._data) in self.given:  # a rule gave one array to two inputs (LSTM's two biases):
+                grad = Tensor._make(grad._data.copy(), grad._device, grad._dtype)  # .grads never share memory
+            self.given[id(grad._data)] = grad._data
+            leaf._grad = grad
         elif id(leaf) in self.owned:
             leaf._grad._data += g._data  # this run allocated it: accumulate in place
         else:
