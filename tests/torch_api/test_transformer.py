@@ -246,7 +246,7 @@ def test_bad_arguments_are_named():
         ug.nn.Transformer(8, 2, 1, 1, 16)(ug.randn(4, 2, 8), ug.randn(3, 5, 8))
 
 
-def _encoder_step(dropout):
+def _encoder_step(dropout, pool="mean"):
     ug.manual_seed(0)
     layer = ug.nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=dropout, batch_first=True)
     head = ug.nn.Linear(16, 3)
@@ -254,7 +254,8 @@ def _encoder_step(dropout):
 
     def step(x, y, pad):
         opt.zero_grad()
-        loss = F.cross_entropy(head(layer(x, src_key_padding_mask=pad).mean(dim=1)), y)
+        h = layer(x, src_key_padding_mask=pad)
+        loss = F.cross_entropy(head(h.mean(dim=1) if pool == "mean" else h[:, 0]), y)
         loss.backward()
         opt.step()
         return loss
@@ -377,3 +378,23 @@ def test_encoder_layer_and_attention_weights_export_to_onnx():
     mask = ug.nn.Transformer.generate_square_subsequent_mask(5)
     run(lambda q: mha(q, q, q, attn_mask=mask), ug.randn(5, 2, 8))
     run(lambda q, k: F.scaled_dot_product_attention(q, k, k, is_causal=True), ug.randn(2, 4, 3), ug.randn(2, 6, 3))
+
+
+def test_compiled_step_is_shape_generic_in_the_sequence_length():
+    """After a few traces the compiled step generalises over the length (the attention op's
+    shape rule with symbolic sizes): new lengths run without tracing again, as eager would."""
+    traced = []
+
+    def make():   # (pooled by the first position: a mean over the length does not generalise yet)
+        step, layer = _encoder_step(0.0, pool="first")
+        return lambda x, y, pad: (traced.append(1), step(x, y, pad))[1]
+    eager, compiled = _encoder_step(0.0, pool="first")[0], ug.jit(make())
+    rng = np.random.default_rng(1)
+    for length in (6, 7, 8, 9, 10, 13):
+        x = ug.tensor(rng.standard_normal((4, length, 16)).astype(np.float32))
+        y = ug.tensor(rng.integers(0, 3, 4))
+        pad = np.zeros((4, length), bool)
+        pad[1, length - 2:] = True
+        np.testing.assert_allclose(float(compiled(x, y, ug.tensor(pad))), float(eager(x, y, ug.tensor(pad))),
+                                   rtol=1e-4)
+    assert len(traced) <= 3
