@@ -180,6 +180,22 @@ def test_word_language_model_example(model, extra, corpus, tmp_path):
     valid = same_curve(r"valid loss ([\d.]+)", first, second, 2e-4, 1)
     same_curve(r"test loss ([\d.]+)", first, second, 2e-4, 1)
     assert train[-1] < train[0] and valid[-1] < math.log(121)  # better than guessing among the 121 words
+    if model == "LSTM":  # generate.py samples from the saved model (multinomial draws: each framework's own)
+        words = sample_words(corpus, tmp_path, ["--model", "LSTM", "--emsize", 32, "--nhid", 32, "--nlayers", 2,
+                                                "--tied"])
+        assert 0.05 < words.count("<eos>") / len(words) < 0.9  # sentences end, as in training (~1 in 10)
+
+
+def sample_words(corpus, tmp_path, architecture):
+    """The words generate.py writes in each run's folder from the model main.py saved there."""
+    args = ["--data", corpus, "--words", 60, "--log-interval", 20] + architecture
+    vocabulary = set(open(os.path.join(corpus, "train.txt")).read().split()) | {"<eos>"}
+    for backend, folder in (("torch", tmp_path), ("unigrad", tmp_path / "ug")):
+        out = runner.run("word_language_model/generate.py", args, backend, cwd=folder)
+        assert "| Generated 40/60 words" in out
+        words = open(folder / "generated.txt").read().split()
+        assert len(words) == 60 and set(words) <= vocabulary
+    return words
 
 
 def test_word_language_model_transformer(corpus, tmp_path):
