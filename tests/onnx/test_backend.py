@@ -33,10 +33,6 @@ EXCLUDE = [
     (r"^test_col2im_5d", "Col2Im over 3-D images: the registry's col2im is 2-D"),
     (r"^test_convtranspose_3d", "3-D ConvTranspose: the registry's transposed convolution is 2-D"),
     # known wrong results, each a bug to fix
-    (r"^test_attention_.*_bf16", "Attention in bfloat16: the output comes back float32"),
-    (r"^test_flexattention_(causal_mask|prob_mod|relative_positional)_c",
-     "FlexAttention (ai.onnx.preview): these three score/prob modifier subgraphs come out wrong (their expanded forms pass)"),
-    (r"^test_scatternd_(max|min|multiply)_c", "ScatterND max/min/mul reductions: duplicate indices combine wrongly"),
     (r"^test_swiglu_float16", "SwiGLU in float16: rounding of the intermediate differs beyond rtol 1e-3"),
     (r"^test_cast_e8m0_FLOAT(16)?_to_FLOAT8E8M0", "Cast to float8e8m0: rounding mode (round-up) not honoured"),
     (r"^test_dft_inverse", "inverse DFT: float32 results near zero miss atol 1e-7"),

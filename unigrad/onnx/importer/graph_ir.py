@@ -16,9 +16,10 @@ class AttrRef:
 
 
 class NodeIR:
-    __slots__ = ("op_type", "domain", "inputs", "outputs", "attrs", "name", "index")
+    __slots__ = ("op_type", "domain", "inputs", "outputs", "attrs", "name", "index", "proto")
 
     def __init__(self, proto, index, attrs):
+        self.proto = proto  # (a context-dependent function body is built from the node as written)
         self.op_type, self.domain = proto.op_type, proto.domain
         self.inputs, self.outputs = list(proto.input), list(proto.output)
         self.attrs, self.index = attrs, index

@@ -140,8 +140,12 @@ def _type_of(scope, name):
 def _schema_body(schema, node, types, opset):
     versions = [v for v in schema.context_dependent_function_opset_versions if v <= opset] \
         if schema.has_context_dependent_function else []
-    node_proto = helper.make_node(node.op_type, node.inputs, node.outputs, domain=node.domain or None,
-                                  **{k: v for k, v in node.attrs.items() if not isinstance(v, (AttrRef, GraphIR))})
+    graphs = any(isinstance(v, GraphIR) for v in node.attrs.values())
+    if graphs and not any(isinstance(v, AttrRef) for v in node.attrs.values()):
+        node_proto = node.proto  # as written: its graph attributes (FlexAttention's score_mod/prob_mod) shape the body
+    else:
+        node_proto = helper.make_node(node.op_type, node.inputs, node.outputs, domain=node.domain or None,
+                                      **{k: v for k, v in node.attrs.items() if not isinstance(v, (AttrRef, GraphIR))})
     if versions:
         data = schema.get_context_dependent_function_with_opset_version(
             max(versions), node_proto.SerializeToString(),

@@ -59,9 +59,12 @@ def _scatter(ctx, x, key, updates, reduction):
     for k, stride in zip(key, strides):
         term = F.mul(F.broadcast_to(k, tuple(updates.shape[:k.ndim])), int(stride))
         position = term if position is None else F.add(position, term)
-    position = F.reshape(F.broadcast_to(F.reshape(position, tuple(position.shape) + (1,) * (updates.ndim -
-                                                                                           position.ndim)),
-                                        tuple(updates.shape)), (-1,))
+    trailing = updates.ndim - position.ndim  # dims of x each index addresses whole (ScatterND with k < rank)
+    position = F.reshape(position, tuple(position.shape) + (1,) * trailing)
+    if trailing:
+        inner = np.arange(int(np.prod(x.shape[x.ndim - trailing:])), dtype=np.int64).reshape(x.shape[x.ndim - trailing:])
+        position = F.add(position, ctx.const(inner))
+    position = F.reshape(F.broadcast_to(position, tuple(updates.shape)), (-1,))
     reduce = "prod" if reduction == "mul" else "a" + reduction  # ONNX's names -> torch's scatter_reduce modes
     out = F.scatter_reduce(flat_x, 0, position, F.reshape(updates, (-1,)), reduce, include_self=True)
     return F.reshape(out, tuple(x.shape))

@@ -97,7 +97,9 @@ def gemm(ctx, a, b, c=None, *, alpha=1.0, beta=1.0, transA=0, transB=0, broadcas
 
 @rule("MatMul", since=1)
 def matmul(ctx, a, b):
-    return F.matmul(a, b)
+    out = F.matmul(a, b)
+    # (unigrad's matmul computes 16-bit floats such as bfloat16 in float32; ONNX keeps the input type)
+    return out if out.dtype is a.dtype else F.to_dtype(out, a.dtype)
 
 
 @rule("BatchNormalization", since=1)
