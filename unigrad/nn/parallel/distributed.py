@@ -54,8 +54,10 @@ class DistributedDataParallel(Module):
         module: the model, already on this rank's device (unigrad.distributed.device()).
         device_ids, output_device: accepted for PyTorch's signature (one device per process).
         broadcast_buffers: copy rank 0's buffers (BatchNorm statistics) to every rank at each forward.
-        bucket_cap_mb: the size of a gradient bucket, in MiB (PyTorch's 25): smaller buckets start
-            reducing sooner, larger ones make fewer, more efficient calls.
+        bucket_cap_mb: the size of a gradient bucket, in MiB: smaller buckets start reducing
+            sooner, larger ones make fewer, more efficient calls. By default PyTorch's 25, or a
+            quarter of the model's gradients when that is smaller (at least 1 MiB): with one 25 MiB
+            bucket a small model's whole reduction would wait for the end of backward.
         find_unused_parameters: allow parameters that get no gradient in some iterations (their
             slot is reduced as zeros); found by walking the forward's graph at every forward.
         process_group: the group to reduce over (the job's default group).
@@ -69,13 +71,13 @@ class DistributedDataParallel(Module):
     """
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0, broadcast_buffers=True,
-                 process_group=None, bucket_cap_mb=25, find_unused_parameters=False, **unused):
+                 process_group=None, bucket_cap_mb=None, find_unused_parameters=False, **unused):
         super().__init__()
         if not isinstance(module, Module):
             raise InvalidArgumentError(f"DistributedDataParallel: expected an nn.Module, got {type(module).__name__}")
         if dim != 0:
             raise InvalidArgumentError("DistributedDataParallel: dim must be 0 (each rank feeds its own batch)")
-        if not bucket_cap_mb or bucket_cap_mb <= 0:
+        if bucket_cap_mb is not None and (not bucket_cap_mb or bucket_cap_mb <= 0):
             raise InvalidArgumentError(f"DistributedDataParallel: bucket_cap_mb must be > 0, got {bucket_cap_mb!r}")
         self.module = module
         object.__setattr__(self, "_group", process_group or _pg.current())
@@ -87,7 +89,7 @@ class DistributedDataParallel(Module):
         object.__setattr__(self, "_names", {id(p): n for n, p in module.named_parameters() if p.requires_grad})
         self._check_replicas(params)
         self._sync_state(module)
-        buckets = _make_buckets(params, int(bucket_cap_mb * 1024 * 1024))
+        buckets = _make_buckets(params, _bucket_cap(params, bucket_cap_mb))
         object.__setattr__(self, "_buckets", buckets)
         object.__setattr__(self, "_bucket_of", {id(p): (b, i) for b in buckets for i, p in enumerate(b.params)})
         object.__setattr__(self, "_pass", None)
@@ -289,6 +291,16 @@ def _stats(works, backward_done, reduced):
 
 
 FIRST_BUCKET_BYTES = 1024 * 1024  # as PyTorch: the last layers' gradients start reducing early
+
+
+DEFAULT_BUCKET_BYTES = 25 * 1024 * 1024  # PyTorch's bucket_cap_mb
+
+
+def _bucket_cap(params, bucket_cap_mb):
+    if bucket_cap_mb is not None:
+        return int(bucket_cap_mb * 1024 * 1024)
+    total = sum(p._data.nbytes for p in params)
+    return min(DEFAULT_BUCKET_BYTES, max(FIRST_BUCKET_BYTES, total // 4))
 
 
 def _make_buckets(params, cap_bytes):
