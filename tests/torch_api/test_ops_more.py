@@ -94,3 +94,56 @@ def test_rearrangements_and_products_match_torch():
     _same(ug.xlogy(ug.tensor([0.0, 2.0, 0.0]), ug.tensor([0.0, 3.0, float("nan")])),
           torch.xlogy(torch.tensor([0.0, 2.0, 0.0]), torch.tensor([0.0, 3.0, float("nan")])))
     _same(ug.logit(ug.tensor([0.0, 0.3, 1.0]), eps=1e-6), torch.logit(torch.tensor([0.0, 0.3, 1.0]), eps=1e-6))
+
+
+def test_comparisons_signs_and_nan_handling_match_torch():
+    a, b = [1.0, 2.0, float("nan")], [1.0 + 1e-9, 2.5, float("nan")]
+    assert ug.allclose(ug.tensor(a), ug.tensor(b), equal_nan=True) is torch.allclose(
+        torch.tensor(a), torch.tensor(b), equal_nan=True) is False
+    assert ug.equal(ug.tensor([1, 2]), ug.tensor([1, 2])) is True and not ug.equal(ug.ones(2), ug.ones(3))
+    _same(ug.isclose(ug.tensor(a), ug.tensor(b), equal_nan=True), torch.isclose(torch.tensor(a), torch.tensor(b),
+                                                                             equal_nan=True))
+    z = [-0.0, 0.0, -3.0, 2.0, float("-inf")]
+    _same(ug.signbit(ug.tensor(z)), torch.signbit(torch.tensor(z)))
+    _same(ug.copysign(ug.tensor([1.0] * 5), ug.tensor(z)), torch.copysign(torch.tensor([1.0] * 5), torch.tensor(z)))
+    special = [float("nan"), float("inf"), float("-inf"), 1.5]
+    _same(ug.nan_to_num(ug.tensor(special)), torch.nan_to_num(torch.tensor(special)))
+    m = [[1.0, float("nan")], [3.0, 4.0]]
+    _same(ug.nanmean(ug.tensor(m), dim=1), torch.nanmean(torch.tensor(m), dim=1))
+    _same(ug.nansum(ug.tensor(m), dim=0), torch.nansum(torch.tensor(m), dim=0))
+
+
+def test_logcumsumexp_far_apart_values_and_gradient_match_torch():
+    x = np.array([0.0, -700.0, 700.0, 1.0, 3.0])
+    a, b = ug.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    y, t = ug.logcumsumexp(a, 0), torch.logcumsumexp(b, 0)
+    _same(y, t)
+    w = np.array([1.0, -2.0, 0.5, 3.0, -1.0])
+    (y * ug.tensor(w)).sum().backward()
+    (t * torch.tensor(w)).sum().backward()
+    _same(a.grad, b.grad)
+
+
+def test_splits_and_order_statistics_match_torch():
+    x = np.arange(10.0)
+    for arg in (3, [2, 5], ug.tensor([1, 8])):
+        targ = torch.tensor(arg.tolist()) if isinstance(arg, ug.Tensor) else arg
+        for u, t in zip(ug.tensor_split(ug.tensor(x), arg), torch.tensor_split(torch.tensor(x), targ)):
+            _same(u, t)
+    for u, t in zip(ug.atleast_2d(ug.tensor(1.0), ug.tensor([1.0, 2.0])),
+                    torch.atleast_2d(torch.tensor(1.0), torch.tensor([1.0, 2.0]))):
+        _same(u, t)
+    with pytest.raises(InvalidArgumentError, match="hsplit: dim 1 of size 3 does not split into 2"):
+        ug.hsplit(ug.zeros(2, 3), 2)
+    y = np.random.default_rng(4).standard_normal((3, 6))
+    for u, t in zip(ug.kthvalue(ug.tensor(y), 3, dim=1), torch.kthvalue(torch.tensor(y), 3, dim=1)):
+        _same(u, t)
+    _same(ug.median(ug.tensor(y)), torch.median(torch.tensor(y)))
+    _same(ug.quantile(ug.tensor(y), ug.tensor([0.2, 0.8]), dim=0, keepdim=True),
+          torch.quantile(torch.tensor(y), torch.tensor([0.2, 0.8], dtype=torch.float64), dim=0, keepdim=True))
+    with pytest.raises(InvalidArgumentError, match=r"q must be a number or a 1-D tensor of numbers in \[0, 1\]"):
+        ug.quantile(ug.tensor(y), 1.5)
+    lo, hi = ug.aminmax(ug.tensor(y), dim=0)
+    tlo, thi = torch.aminmax(torch.tensor(y), dim=0)
+    _same(lo, tlo)
+    _same(hi, thi)
