@@ -1,6 +1,7 @@
 """Data-parallel training over MPI: real multi-process jobs (mpiexec, 2 and 3 ranks) checked
 against one process training on the whole batch."""
 import os
+import re
 import subprocess
 import sys
 
@@ -191,3 +192,26 @@ def test_launcher_shows_rank_0s_output_and_every_ranks_errors(tmp_path):
 def test_launcher_shows_every_rank_when_asked(tmp_path):
     out, _ = _launch(tmp_path, "--output", "all")
     assert out == ["rank 0 of 2", "rank 1 of 2"]
+
+
+def test_the_example_on_2_ranks_trains_as_one_process_on_the_whole_batch(tmp_path):
+    """examples/mnist_ddp.py: 2 ranks x batch 16 and 1 process x batch 32 see the same global
+    batches (DistributedSampler deals rank r the r-th of every pair), so after 20 steps they hold
+    the same weights, up to float32 rounding, and report the same test accuracy."""
+    example = os.path.join(ROOT, "examples", "mnist_ddp.py")
+    common = ["--data", ug.data.mnist.SUBSET_DIR, "--steps", "20"]
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    two = subprocess.run([sys.executable, "-m", "unigrad.cli", "run", "-n", "2", example, *common, "--batch-size", "16",
+                          "--out", str(tmp_path / "two.safetensors")], env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert two.returncode == 0, two.stderr[-4000:]
+    one = subprocess.run([sys.executable, example, *common, "--batch-size", "32", "--out",
+                          str(tmp_path / "one.safetensors")], env=env, capture_output=True, text=True, timeout=300)
+    assert one.returncode == 0, one.stderr[-4000:]
+    accuracy = [float(re.search(r"test accuracy ([\d.]+)%", p.stdout).group(1)) for p in (two, one)]
+    assert abs(accuracy[0] - accuracy[1]) <= 0.5, accuracy
+    assert "2 rank(s) x batch 16" in two.stdout and two.stdout.count("test accuracy") == 1  # rank 0 alone prints
+    a, b = ug.load(str(tmp_path / "two.safetensors")), ug.load(str(tmp_path / "one.safetensors"))
+    assert a.keys() == b.keys()
+    for k in a:
+        np.testing.assert_allclose(a[k].numpy(), b[k].numpy(), rtol=1e-3, atol=1e-5, err_msg=k)
