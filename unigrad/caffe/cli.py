@@ -32,6 +32,8 @@ COMMON = [
                                   "none."),
     Flag("sighup_effect", "snapshot", "Optional; action to take when a SIGHUP signal is received: snapshot, stop or "
                                       "none."),
+    Flag("n", 1, "Optional; train data-parallel on this many processes (MPI ranks; NCCL with --gpu), each with "
+                 "the net's batch size, as Caffe trains on several GPUs.", int),
 ]
 
 
@@ -72,10 +74,24 @@ def train(values):
         raise FlagError("train: need a solver definition to train (--solver=solver.prototxt)")
     if values["snapshot"] and values["weights"]:
         raise FlagError("train: give a snapshot to resume training or weights to finetune but not both")
+    ranks = _ranks(values)
+    if ranks is None:  # the launcher: the ranks do the training
+        from .parallel import argv_without_n, launch
+        glog.info(f"Starting {values['n']} data-parallel ranks (batch size per rank as in the net)")
+        return launch(values["n"], argv_without_n(values, COMMON))
     param = read_solver(values["solver"])
     param.train_state.level = values["level"]
     param.train_state.stage.extend(_stages(values) or [""])
     device = _device(values, param)
+    if ranks > 1:
+        import logging
+        from .parallel import join
+        group = join(ranks, device.type == "cuda")
+        if group.backend == "nccl":
+            device = group.device
+        if group.rank != 0:  # one log, from the root, as Caffe's
+            glog.LOGGER.setLevel(logging.WARNING)
+        glog.info(f"Rank 0 of {ranks}: batch size per rank as in the net; gradients averaged over the ranks")
     if values["snapshot"]:
         param.ClearField("weights")
     elif values["weights"]:
@@ -97,6 +113,18 @@ def train(values):
             signal.signal(signum, handler)
     glog.info("Optimization Done.")
     return 0
+
+
+def _ranks(values):
+    """How many ranks train: 1, N inside a rank started by `train -n N`, or None in the command
+    that must start them."""
+    from .parallel import WORKER
+    if values["n"] < 1:
+        raise FlagError(f"train: -n must be at least 1, got {values['n']}")
+    started = os.environ.get(WORKER)
+    if started:
+        return int(started)
+    return 1 if values["n"] == 1 else None
 
 
 def test(values):

@@ -18,7 +18,7 @@ from ..core.grad_mode import enable_grad, no_grad
 from ..core.random import manual_seed
 from ..graph.jit import jit
 from ..ops import api as F
-from . import glog
+from . import glog, parallel
 from .errors import NetDefinitionError
 from .layers.base import Context
 from .lr_policy import check_policy, learning_rate
@@ -62,18 +62,21 @@ class Solver:
         glog.info("Initializing solver from parameters: \n" + _text(p))
         self.iter, self.current_step = 0, 0
         self._check_snapshot_prefix()
+        self.group = parallel.group()  # several ranks: Caffe's multi-GPU training (parallel.py)
         if p.random_seed >= 0:
-            set_random_seed(p.random_seed)
-            manual_seed(p.random_seed)
+            set_random_seed(p.random_seed + parallel.rank())  # Caffe adds the solver's rank
+            manual_seed(p.random_seed + parallel.rank())
         self.device = device or current_device()
         self.keep_blobs = keep_blobs
         self.net = self._train_net()
-        self.test_nets = self._test_nets()
+        self.test_nets = self._test_nets() if parallel.is_root() else []  # only the root tests
         for test_net in self.test_nets:
             share_trained_layers(self.net, test_net)
         for path in p.weights:
             self._load_weights(path)
         self.learnables = list(self.net.built.learnables)
+        if self.group is not None:
+            parallel.broadcast_learnables(self)
         n_hist = history_count(self.kind)
         self.history = [[F.zeros(*lr.tensor.shape, device=self.device) if lr.tensor.shape else
                          F.zeros((), device=self.device) for lr in self.learnables] for _ in range(n_hist)]
@@ -278,7 +281,7 @@ class Solver:
         rate_t, corr_t = self._scalar(rate), self._scalar(correction)
         if net.needs_host:
             return self._host_iteration(rate_t, corr_t)
-        if p.iter_size == 1:
+        if p.iter_size == 1 and self.group is None:
             key = ("fused", self.keep_blobs)
             if key not in self._steps:
                 self._steps[key] = self._step_function(plan, fused=True)
@@ -311,6 +314,8 @@ class Solver:
             outputs = out[1:]
         for name, t in zip(net.outputs, outputs):
             net.blobs[name].set_data(t)
+        if self.group is not None:
+            parallel.average(self._accumulators())
         with no_grad():
             result = update(rate_t, corr_t)
         self._set_param_diffs(result[1:])
@@ -341,6 +346,8 @@ class Solver:
         for acc, g in zip(self._accumulators(), grads):
             acc._data[...] = acc.device.xp.asarray(g.reshape(acc.shape))
             acc._vc[0] += 1
+        if self.group is not None:
+            parallel.average(self._accumulators())
         with no_grad():
             result = self._steps[key](rate_t, corr_t)
         self._set_param_diffs(result[1:])
@@ -397,6 +404,8 @@ class Solver:
         while self.iter < stop_iter:
             if p.test_interval and self.iter % p.test_interval == 0 and (self.iter > 0 or p.test_initialization):
                 self.test_all()
+                if self.group is not None:  # the root may have been interrupted while testing
+                    self.requested = parallel.agree(self.requested)
                 if self.requested == "stop":
                     break
             display = p.display and self.iter % p.display == 0
@@ -417,6 +426,8 @@ class Solver:
             self.iter += 1
             if progress is not None:
                 progress.update()
+            if self.group is not None:
+                self.requested = parallel.agree(self.requested)
             request, self.requested = self.requested, (None if self.requested == "snapshot" else self.requested)
             if (p.snapshot and self.iter % p.snapshot == 0) or request == "snapshot":
                 self.snapshot()
@@ -495,7 +506,10 @@ class Solver:
 
     # ---- snapshots -------------------------------------------------------------------------
     def snapshot(self):
-        """Write <prefix>_iter_<iter>.caffemodel (or .caffemodel.h5) and the .solverstate."""
+        """Write <prefix>_iter_<iter>.caffemodel (or .caffemodel.h5) and the .solverstate (the
+        root rank only, when training on several)."""
+        if not parallel.is_root():
+            return None
         return write_snapshot(self)
 
     def restore(self, path):

@@ -4,7 +4,7 @@ LevelDB is not supported (Caffe's default backend): an LMDB source is read whate
 says, and a LevelDB folder gets an error that says to convert it."""
 import numpy as np
 
-from .. import glog
+from .. import glog, parallel
 from ..data.datum import datum_to_array, parse_datum
 from ..data.lmdb_store import Reader
 from ..data.transformer import Transformer
@@ -30,9 +30,12 @@ class Data(Source):
         glog.info(f"Opened lmdb {p.source}")
         if p.rand_skip:
             self.reader.skip(int(rng().integers(0, p.rand_skip)))
+        # data-parallel training: this rank keeps every ranks-th record (Caffe's DataLayer::Skip)
+        self.rank, self.ranks = parallel.shard(self.phase)
+        self.offset = 0
         self.transformer = Transformer(self.param.transform_param, self.phase, self.name)
         self.batch_size = p.batch_size
-        key, value = self.reader.next()
+        key, value = self._next_record()
         self._first = (key, value)
         sample = self._array(key, value)
         self.datum_shape = sample.shape
@@ -40,6 +43,14 @@ class Data(Source):
         glog.info(f"output data size: {self.batch_size},{shape[0]},{shape[1]},{shape[2]}")
         self.shapes = [(self.batch_size,) + tuple(shape)] + ([(self.batch_size,)] if len(self.param.top) == 2 else [])
         return []
+
+    def _next_record(self):
+        while True:
+            key, value = self.reader.next()
+            keep = self.offset % self.ranks == self.rank
+            self.offset += 1
+            if keep:
+                return key, value
 
     def _array(self, key, value):
         where = f"layer '{self.name}': LMDB {self.param.data_param.source} record {key.decode(errors='replace')!r}"
@@ -57,7 +68,7 @@ class Data(Source):
                 key, value = self._first
                 self._first = None
             else:
-                key, value = self.reader.next()
+                key, value = self._next_record()
             array = self._array(key, value)
             if array.shape != self.datum_shape:
                 raise self.shape_error(f"record {key.decode(errors='replace')!r} is {list(array.shape)}; the first "
