@@ -19,7 +19,7 @@ LAYERS = {
     "graph": 5,
     "nn": 6, "optim": 6, "utils": 6,
     "compat": 7, "caffe": 7, "onnx": 7, "distributed": 7,
-    "serve": 8, "cli": 8,
+    "serve": 8, "cli": 8, "convert": 8,
     "__init__": 8,
 }
 
