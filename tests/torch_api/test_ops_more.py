@@ -147,3 +147,23 @@ def test_splits_and_order_statistics_match_torch():
     tlo, thi = torch.aminmax(torch.tensor(y), dim=0)
     _same(lo, tlo)
     _same(hi, thi)
+
+
+def test_linalg_matches_torch():
+    a = np.random.default_rng(5).standard_normal((2, 3, 3)) + 3 * np.eye(3)
+    b = np.random.default_rng(6).standard_normal((2, 3, 2))
+    ua, ta = ug.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    ub, tb = ug.tensor(b, requires_grad=True), torch.tensor(b, requires_grad=True)
+    pairs = [(ug.linalg.inv(ua), torch.linalg.inv(ta)), (ug.linalg.det(ua), torch.linalg.det(ta)),
+             (ug.linalg.slogdet(ua)[1], torch.linalg.slogdet(ta)[1]), (ug.linalg.solve(ua, ub), torch.linalg.solve(ta, tb)),
+             (ug.linalg.matrix_power(ua, -3), torch.linalg.matrix_power(ta, -3)), (ug.logdet(ua), torch.logdet(ta))]
+    for y, t in pairs:
+        _same(y, t)
+    sum(y.sum() for y, _ in pairs).backward()
+    sum(t.sum() for _, t in pairs).backward()
+    _same(ua.grad, ta.grad)
+    _same(ub.grad, tb.grad)
+    with pytest.raises(InvalidArgumentError, match="inverse: the matrix is singular"):
+        ug.inverse(ug.zeros(2, 2))
+    with pytest.raises(ShapeError, match="expected square matrices"):
+        ug.det(ug.zeros(2, 3))
