@@ -214,6 +214,53 @@ def report(r, batch):
                   f"{eager['step_s'] / t:.2f}, compiled/torch {comp['step_s'] / t:.2f}")
 
 
+# ---- the scaling model (docs/distributed.md) ---------------------------------------------------
+# Per-link bandwidth and per-message latency of interconnects beyond this machine. Bandwidths are
+# the standards' line rates (IEEE 802.3ae 10GBASE, 802.3by 25GBASE, 802.3ba 100GBASE; InfiniBand
+# Trade Association HDR, 200 Gb/s at 4x) taken at 90% for protocol overhead; latencies are typical
+# published MPI small-message figures (TCP over Ethernet tens of microseconds, RDMA about one to
+# two). Both are assumptions of the model, not measurements here.
+INTERCONNECTS = [("10 GbE (TCP)", 1.25e9 * 0.9, 30e-6), ("25 GbE (TCP)", 3.125e9 * 0.9, 20e-6),
+                 ("100 GbE (RoCE)", 12.5e9 * 0.9, 5e-6), ("InfiniBand HDR", 25e9 * 0.9, 1.5e-6)]
+WORKERS = [8, 16, 32, 64]
+BACKWARD_SHARE = 2 / 3  # backward is about two thirds of a forward-backward step (twice the forward's work)
+
+
+def ring_allreduce_s(nbytes, workers, bandwidth, latency, buckets):
+    """Ring allreduce (reduce-scatter then all-gather): each byte crosses 2(n-1)/n links and each
+    bucket takes 2(n-1) latency-bound steps (Patarasuk & Yuan, J. Parallel Distrib. Comput. 2009)."""
+    return 2 * (workers - 1) / workers * nbytes / bandwidth + 2 * (workers - 1) * latency * buckets
+
+
+def predicted_step_s(compute_s, overhead_s, hidden_fraction, allreduce_s):
+    """Weak scaling (batch per worker fixed): the step is the compute and DDP's own per-step cost
+    (both measured here), plus the allreduce less the part that hides behind backward (the
+    measured fraction, at most the backward's time)."""
+    return compute_s + overhead_s + allreduce_s - min(hidden_fraction * allreduce_s, BACKWARD_SHARE * compute_s)
+
+
+def scaling(r, batch):
+    print(f"\npredicted eager DDP step for more workers (weak scaling, batch {batch} per worker; compute "
+          "and hidden fraction measured above; model in docs/distributed.md)")
+    for name, e in r["models"].items():
+        eager = e["eager"]
+        compute, nbytes, buckets = eager["compute_s"], eager["grad_bytes"], eager["buckets"]
+        hidden = eager["hidden_fraction"]
+        # what a DDP step costs beyond compute and waiting for the reduction (flattening, hooks, thread hand-offs)
+        overhead = max(0.0, eager["step_s"] - compute - eager["exposed_s"])
+        print(f"  {name}: compute {compute * 1e3:.2f} ms, DDP overhead {overhead * 1e3:.2f} ms, "
+              f"{nbytes / 1e6:.2f} MB in {buckets} buckets, {hidden * 100:.0f}% hidden")
+        print(f"    {'interconnect':<16}" + "".join(f"{n:>8} workers  " for n in WORKERS))
+        for label, bandwidth, latency in INTERCONNECTS:
+            cells = []
+            for n in WORKERS:
+                step = predicted_step_s(compute, overhead, hidden,
+                                        ring_allreduce_s(nbytes, n, bandwidth, latency, buckets))
+                cells.append(f"{step * 1e3:7.2f}ms {compute / step * 100:3.0f}%")
+            print(f"    {label:<16}" + "  ".join(cells))
+        print("    (each cell: step time, then scaling efficiency = compute / step)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ranks", type=int, default=2)
@@ -248,6 +295,7 @@ def main():
     result = json.loads(lines[-1][len("RESULT "):])
     print(f"machine: {os.cpu_count()} cores; {opts.ranks} ranks, one thread each")
     report(result, opts.batch)
+    scaling(result, opts.batch)
     if opts.json:
         with open(opts.json + ".tmp", "w") as f:
             json.dump(result, f, indent=1)
