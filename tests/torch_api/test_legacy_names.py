@@ -155,3 +155,11 @@ def test_dropout_modules_match_torch():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ug.nn.Dropout2d(0.5)(ug.ones(2, 3, 4, 4))  # the 4-D input of its kind does not warn
+
+
+@pytest.mark.parametrize("make", [lambda L: L.zeros(3, 4), lambda L: L.zeros(3, 4).t(), lambda L: L.zeros(4, 6)[:, ::2],
+                                  lambda L: L.zeros(2, 3, dtype=L.float64), lambda L: L.zeros(())])
+def test_tensor_layout_facts_match_torch(make):
+    a, b = make(ug), make(torch)
+    assert a.stride() == b.stride() and a.is_contiguous() == b.is_contiguous()
+    assert (a.element_size(), a.nelement(), a.ndimension()) == (b.element_size(), b.nelement(), b.ndimension())

@@ -66,6 +66,23 @@ class Tensor:
     def numel(self):
         return int(self._data.size)
 
+    # torch's other spellings of the same facts
+    nelement = numel
+    ndimension = dim
+
+    def element_size(self):
+        """Bytes per element."""
+        return int(self._data.dtype.itemsize)
+
+    def stride(self, dim=None):
+        """Steps in elements between neighbours along each dim (of the array as it lies in memory)."""
+        steps = tuple(s // self._data.dtype.itemsize for s in self._data.strides)
+        return steps if dim is None else steps[dim]
+
+    def is_contiguous(self, memory_format=None):
+        """Whether the elements lie in row-major order without gaps."""
+        return bool(self._data.flags.c_contiguous)
+
     def __len__(self):
         if self._data.ndim == 0:
             raise InvalidTypeError("len() of a 0-d tensor")
