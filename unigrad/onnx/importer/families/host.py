@@ -107,3 +107,52 @@ def string_normalizer(ctx, x, *, case_change_action="NONE", is_case_sensitive=0,
         raise ctx.attr_error(f"StringNormalizer: case_change_action must be NONE, LOWER or UPPER, got {action!r}")
     out = _strings(kept or [""])
     return out.reshape(1, -1) if x.ndim == 2 else out
+
+
+@rule("TensorScatter", since=24, static=(2,))
+def tensor_scatter(ctx, past, update, write_indices=None, *, axis=-2, mode="linear"):
+    """A KV-cache write: update's steps go to write_indices[b] + i along `axis` (mod the cache length
+    when circular), as one index_put over registry ops; the indices are read as values."""
+    from ....ops import api as F
+    a = int(axis) % past.ndim
+    length, steps = past.shape[a], update.shape[a]
+    batch = past.shape[0]
+    starts = np.zeros(batch, np.int64) if write_indices is None else np.asarray(write_indices, np.int64).reshape(-1)
+    positions = starts[:, None] + np.arange(steps)[None, :]
+    if mode == "circular":
+        positions = positions % length
+    elif positions.size and positions.max() >= length:
+        raise ctx.attr_error(f"TensorScatter: writes reach index {int(positions.max())} of a cache of length {length}")
+    key = []
+    for d in range(a + 1):
+        shape = [1] * (a + 1)
+        if d == a:
+            shape[0], shape[a] = batch, steps
+            key.append(ctx.const(positions.reshape(shape)))
+        else:
+            shape[d] = past.shape[d]
+            key.append(ctx.const(np.arange(past.shape[d], dtype=np.int64).reshape(shape)))
+    return F.index_put(past, tuple(key), update)
+
+
+@rule("ImageDecoder", since=20, static=(0,), fold=True)
+def image_decoder(ctx, encoded, *, pixel_format="RGB"):
+    """Decode an encoded image (uint8 bytes) with Pillow to (H, W, C) uint8."""
+    import io
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover (Pillow is in the onnx extra's test deps)
+        raise ctx.attr_error("ImageDecoder needs Pillow (pip install Pillow)") from None
+    try:
+        image = Image.open(io.BytesIO(np.asarray(encoded, np.uint8).tobytes()))
+        image.load()
+    except Exception as exc:
+        raise ctx.attr_error(f"ImageDecoder: the bytes are not an image Pillow can read ({exc})") from None
+    if pixel_format == "Grayscale":
+        return np.asarray(image.convert("L"), np.uint8)[:, :, None]
+    rgb = np.asarray(image.convert("RGB"), np.uint8)
+    if pixel_format == "BGR":
+        return np.ascontiguousarray(rgb[:, :, ::-1])
+    if pixel_format != "RGB":
+        raise ctx.attr_error(f"ImageDecoder: pixel_format must be RGB, BGR or Grayscale, got {pixel_format!r}")
+    return rgb
