@@ -76,18 +76,36 @@ def main():
     def solver_step():  # one training iteration as `caffe train` runs it (forward, backward, update)
         solver.step(1)
 
+    # CPU seconds per call with one thread each (BLAS and torch): what the work costs, which the
+    # neighbours' load moves much less than wall time
+    from threadpoolctl import threadpool_limits
+    candidates = {"caffe time fwd-bwd": fwd_bwd, "solver iteration": solver_step, "torch eager step": _torch_lenet_step()}
+    torch.set_num_threads(1)
+    cpu = {}
+    with threadpool_limits(1, "blas"):
+        for name, fn in candidates.items():
+            for _ in range(5):
+                fn()
+            rounds = []
+            for _ in range(3):
+                start = time.process_time()
+                for _ in range(20):
+                    fn()
+                rounds.append((time.process_time() - start) / 20 * 1e3)
+            cpu[name] = min(rounds)
     torch.set_num_threads(os.cpu_count() or 1)
     r = interleaved({"caffe time fwd-bwd": fwd_bwd, "solver iteration": solver_step,
                      "torch eager step": _torch_lenet_step()}, rounds=7, calls=10).scaled(1e3)
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
-    print("| LeNet, batch 64 | median ms | best round ms | vs Caffe |")
-    print("|---|---|---|---|")
+    print("| LeNet, batch 64 | median ms | best round ms | vs Caffe | CPU ms, 1 thread |")
+    print("|---|---|---|---|---|")
     rows = [("`unigrad caffe time` forward-backward", "caffe time fwd-bwd", sum(CAFFE_TIME_MS) / 2),
             ("`caffe train` iteration (fwd+bwd+update)", "solver iteration", CAFFE_ITER_MS),
             ("PyTorch eager step (fwd+bwd+SGD)", "torch eager step", CAFFE_ITER_MS)]
     for label, key, ref in rows:
-        print(f"| {label} | {r[key]:.2f} | {r.best[key]:.2f} | {r[key] / ref:.2f}x (best {r.best[key] / ref:.2f}x) |")
+        print(f"| {label} | {r[key]:.2f} | {r.best[key]:.2f} | {r[key] / ref:.2f}x (best {r.best[key] / ref:.2f}x) | "
+              f"{cpu[key]:.2f} |")
     if args.train:
         start = time.perf_counter()
         out = subprocess.run([sys.executable, "-m", "unigrad.cli", "caffe", "train",
