@@ -60,17 +60,21 @@ def allreduce_times(group, comm, repeats):
     return out
 
 
-def unigrad_steps(name, batch, steps, comm, compiled):
+def _replica(lib, name, batch, rank):
+    """The same model, DDP wrapper, optimizer and this rank's batch in unigrad or PyTorch (lib)."""
     import numpy as np
-    import unigrad as ug
-    rank = comm.Get_rank()
-    ug.manual_seed(0)
-    net = MODELS[name](ug.nn)
-    model = ug.nn.parallel.DistributedDataParallel(net)
-    opt = ug.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    lib.manual_seed(0)
+    net = MODELS[name](lib.nn)
+    model = lib.nn.parallel.DistributedDataParallel(net)
+    opt = lib.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
     rng = np.random.default_rng(rank)
-    x = ug.tensor(rng.standard_normal((batch, 1, 28, 28)).astype(np.float32))
-    y = ug.tensor(rng.integers(0, 10, batch))
+    x = lib.tensor(rng.standard_normal((batch, 1, 28, 28)).astype(np.float32))
+    return net, model, opt, x, lib.tensor(rng.integers(0, 10, batch))
+
+
+def unigrad_steps(name, batch, steps, comm, compiled):
+    import unigrad as ug
+    net, model, opt, x, y = _replica(ug, name, batch, comm.Get_rank())
 
     def step(x, y):
         opt.zero_grad()
@@ -135,18 +139,9 @@ def single_process_step(name, batch, steps, comm):
 
 
 def torch_steps(name, batch, steps, comm):
-    import numpy as np
     import torch
-    import torch.distributed as tdist
     torch.set_num_threads(1)
-    rank = comm.Get_rank()
-    torch.manual_seed(0)
-    net = MODELS[name](torch.nn)
-    model = torch.nn.parallel.DistributedDataParallel(net)
-    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
-    rng = np.random.default_rng(rank)
-    x = torch.tensor(rng.standard_normal((batch, 1, 28, 28)).astype(np.float32))
-    y = torch.tensor(rng.integers(0, 10, batch))
+    net, model, opt, x, y = _replica(torch, name, batch, comm.Get_rank())
     times = []
     for i in range(steps + 3):
         comm.Barrier()
