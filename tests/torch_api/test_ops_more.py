@@ -167,3 +167,30 @@ def test_linalg_matches_torch():
         ug.inverse(ug.zeros(2, 2))
     with pytest.raises(ShapeError, match="expected square matrices"):
         ug.det(ug.zeros(2, 3))
+
+
+def test_search_distances_and_products_match_torch():
+    seq, vals = [1.0, 2.0, 2.0, 4.0], [2.0, 0.0, 5.0, 3.0]
+    for kw in ({}, {"right": True}, {"side": "right"}):
+        _same(ug.searchsorted(ug.tensor(seq), ug.tensor(vals), **kw), torch.searchsorted(torch.tensor(seq),
+                                                                                       torch.tensor(vals), **kw))
+    assert int(ug.searchsorted(ug.tensor(seq), 3.0)) == int(torch.searchsorted(torch.tensor(seq), 3.0))
+    _same(ug.bucketize(ug.tensor(vals), ug.tensor([1.0, 2.0]), out_int32=True),
+          torch.bucketize(torch.tensor(vals), torch.tensor([1.0, 2.0]), out_int32=True))
+    a = np.array([[0.0, 0.0], [1.0, 2.0]])
+    ua, ta = ug.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, t = ug.cdist(ua, ug.tensor(a)), torch.cdist(ta, torch.tensor(a))
+    _same(y, t)
+    y.sum().backward()
+    t.sum().backward()
+    _same(ua.grad, ta.grad)  # zero distances give zero gradients, as torch's
+    x = np.random.default_rng(8).standard_normal((2, 3, 4))
+    _same(ug.tensordot(ug.tensor(x), ug.tensor(x), ([1, 2], [1, 2])), torch.tensordot(torch.tensor(x), torch.tensor(x),
+                                                                                     ([1, 2], [1, 2])))
+    _same(ug.cross(ug.tensor(x[:, :, :3]), ug.tensor(x[:, :, 1:])), torch.linalg.cross(torch.tensor(x[:, :, :3]),
+                                                                                     torch.tensor(x[:, :, 1:]), dim=1))
+    _same(ug.kron(ug.eye(2), ug.tensor([[1.0, 2.0]])), torch.kron(torch.eye(2), torch.tensor([[1.0, 2.0]])))
+    v, i = ug.cummax(ug.tensor([1.0, 3.0, 3.0, 2.0]), 0)
+    tv, ti = torch.cummax(torch.tensor([1.0, 3.0, 3.0, 2.0]), 0)
+    _same(v, tv)
+    _same(i, ti)
