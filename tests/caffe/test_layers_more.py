@@ -71,3 +71,27 @@ def test_batch_reindex_gathers_and_sums_gradients():
     index = np.array([3, 0, 3, 1, 3], np.float32)
     check('layer { name: "L" type: "BatchReindex" bottom: "b0" bottom: "b1" top: "t0" }', [x, index],
           lambda bs, ps: [bs[0][bs[1].astype(int)]], ["t0"], diff_bottoms=[0])
+
+
+def test_filter_keeps_selected_items_and_routes_their_gradients():
+    x = rand(4, 3)
+    net = caffe.Net(
+        'force_backward: true '
+        'layer { name: "in" type: "Input" top: "x" top: "s" input_param { shape { dim: 4 dim: 3 } shape { dim: 4 } } } '
+        'layer { name: "f" type: "Filter" bottom: "x" bottom: "s" top: "y" } '
+        'layer { name: "ip" type: "InnerProduct" bottom: "y" top: "z" inner_product_param { num_output: 2 '
+        'weight_filler { type: "gaussian" } } } '
+        'layer { name: "loss" type: "Reduction" bottom: "z" top: "loss" loss_weight: 1 }', caffe.TRAIN)
+    w = net.params["ip"][0].data
+    for selector in ([0, 1, 0, 1], [1, 1, 1, 0]):
+        kept = np.flatnonzero(selector)
+        out = net.forward(x=x, s=np.array(selector, np.float32))
+        np.testing.assert_allclose(net.blobs["y"].data, x[kept])
+        assert out["loss"] == pytest.approx(float((x[kept] @ w.T).sum()), rel=1e-5)
+        net.backward()
+        want = np.zeros_like(x)
+        want[kept] = w.sum(0)
+        np.testing.assert_allclose(net.blobs["x"].diff, want, rtol=1e-5, atol=1e-6)
+        assert not net.blobs["s"].diff.any()
+    with pytest.raises(caffe.NetDefinitionError, match="layer 'f'.*one top per filtered bottom"):
+        build('layer { name: "f" type: "Filter" bottom: "b0" bottom: "b1" top: "y" top: "z" }', [(4, 3), (4,)])

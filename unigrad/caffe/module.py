@@ -70,8 +70,8 @@ class CaffeModule(Module):
         feeds.update(blobs)
         last = len(net.built.layers) - 1
         if net.needs_host:
-            raise NetDefinitionError(f"net '{net.name}' has Python or HDF5Output layers, which run on the host; use "
-                                     "caffe.Net for it")
+            raise NetDefinitionError(f"net '{net.name}' has Python, Filter or HDF5Output layers, which run on the "
+                                     "host; use caffe.Net for it")
         plan = net._plan(0, last)
         missing = [b for b in plan.externals if b not in feeds]
         if missing:
