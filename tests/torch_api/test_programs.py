@@ -22,6 +22,7 @@ import pytest
 import torch  # the oracle (CI's test extra installs it): never skipped
 
 import unigrad as ug
+from unigrad.backend.blas_threads import single_blas_thread
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "programs"))
 import runner  # noqa: E402  (tests/torch_api/programs/runner.py)
@@ -31,9 +32,12 @@ MNIST = ug.data.mnist.SUBSET_DIR
 
 @pytest.fixture(autouse=True)
 def one_thread():
+    """Both frameworks on one thread (torch's intra-op pool, NumPy's BLAS): the runs compare on
+    equal terms, and BLAS threads spinning against other tests' processes cannot stall them."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    yield
+    with single_blas_thread():
+        yield
     torch.set_num_threads(threads)
 
 
