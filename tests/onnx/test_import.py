@@ -161,3 +161,17 @@ def test_external_data_loads_from_beside_the_model_and_its_absence_is_named(tmp_
     with pytest.raises(ug.onnx.OnnxImportError, match=r"tensor '.*' keeps its data in the external file "
                                                       r"'lenet.onnx.data', which is not there"):
         ug.onnx.load(path)
+
+
+def test_old_models_that_list_their_weights_as_inputs_bind_the_data_input():
+    """IR 3 models list initializers among the graph inputs, often before the data input."""
+    w = np.arange(6, dtype=np.float32).reshape(2, 3)
+    info = helper.make_tensor_value_info
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g",
+                              [info("w", onnx.TensorProto.FLOAT, [2, 3]), info("x", onnx.TensorProto.FLOAT, [4, 2])],
+                              [info("y", onnx.TensorProto.FLOAT, [4, 3])], [onnx.numpy_helper.from_array(w, "w")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 9)], ir_version=3)
+    net = ug.onnx.load(model)
+    assert net.input_names == ["x"]
+    x = np.random.default_rng(0).standard_normal((4, 2)).astype(np.float32)
+    np.testing.assert_allclose(net(x).numpy(), x @ w, rtol=1e-6)

@@ -102,7 +102,8 @@ def run_graph(run, graph, inputs, parent=None, opsets=None):
     model = run.model
     for name, value in model.initial_values(graph).items():
         scope.set(name, value)
-    for (name, _), value in zip(graph.inputs, inputs):
+    fed = [name for name, _ in graph.inputs if name not in graph.initializers]  # (old models list weights as inputs)
+    for name, value in zip(fed, inputs):
         if name:
             scope.set(name, value)
     opsets = opsets if opsets is not None else model.opsets
