@@ -14,6 +14,8 @@ Their loss curves must match to what their randomness allows:
 Sizes are small (one MNIST batch, a few hundred words): the whole file takes ~12 s of CPU."""
 import math
 import os
+import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -255,3 +257,18 @@ def test_two_inputs_given_one_gradient_array_get_separate_grads():
     np.testing.assert_array_equal(a.numpy(), b.numpy())
     a.mul_(0.5)
     assert not np.array_equal(a.numpy(), b.numpy())
+
+
+def test_a_rewritten_program_runs_as_a_users_script(tmp_path):
+    # what a user does: change the import in their copy and run it with python
+    source = open(os.path.join(runner.PROGRAMS, "mnist.py")).read()
+    (tmp_path / "mnist.py").write_text(runner.as_unigrad(source))
+    shutil.copy(os.path.join(runner.PROGRAMS, "mnist_files.py"), tmp_path)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    args = ["--data", MNIST, "--train-limit", "64", "--test-limit", "100", "--epochs", "1", "--save-model"]
+    proc = subprocess.run([sys.executable, "mnist.py"] + args, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Train Epoch: 1 [0/64 (0%)]" in proc.stdout and "Test set: Average loss" in proc.stdout
+    state = ug.load(str(tmp_path / "mnist_cnn.pt"))  # --save-model: torch.save(model.state_dict(), ...)
+    assert tuple(state["fc1.weight"].shape) == (128, 9216)
