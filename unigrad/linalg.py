@@ -1,11 +1,12 @@
-"""ug.linalg: torch.linalg's norms, inverse, determinants, solve and matrix powers (the ops live
+"""ug.linalg: torch.linalg's norms, inverse, determinants, solve, matrix powers and Cholesky factors (the ops live
 in unigrad/ops/linalg/)."""
 from .errors import InvalidArgumentError
+from .ops.linalg.cholesky import cholesky
 from .ops.linalg.inverse import det, inverse as inv, matrix_power, slogdet, solve
 from .ops.linalg.matrix_norm import matrix_norm
 from .ops.linalg.vector_norm import vector_norm
 
-__all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "matrix_power"]
+__all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "matrix_power", "cholesky"]
 
 
 def norm(A, ord=None, dim=None, keepdim=False, dtype=None):

@@ -194,3 +194,21 @@ def test_search_distances_and_products_match_torch():
     tv, ti = torch.cummax(torch.tensor([1.0, 3.0, 3.0, 2.0]), 0)
     _same(v, tv)
     _same(i, ti)
+
+
+def test_cholesky_and_histc_match_torch():
+    m = np.random.default_rng(9).standard_normal((2, 3, 3))
+    a = m @ m.transpose(0, 2, 1) + 3 * np.eye(3)
+    for upper in (False, True):
+        ua, ta = ug.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+        y, t = ug.linalg.cholesky(ua, upper=upper), torch.linalg.cholesky(ta, upper=upper)
+        _same(y, t)
+        w = np.random.default_rng(10).standard_normal(a.shape)
+        (y * ug.tensor(w)).sum().backward()
+        (t * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(ua.grad.numpy(), (ta.grad + ta.grad.mT).numpy() / 2, rtol=1e-9, atol=1e-12)
+    with pytest.raises(InvalidArgumentError, match="not positive-definite"):
+        ug.cholesky(-ug.eye(2))
+    x = np.random.default_rng(11).standard_normal(200).astype(np.float32)
+    for kw in ({"bins": 7}, {"bins": 4, "min": -1, "max": 1}):
+        _same(ug.histc(ug.tensor(x), **kw), torch.histc(torch.tensor(x), **kw))
