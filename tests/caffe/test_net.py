@@ -145,13 +145,13 @@ def test_definition_errors_name_the_layer():
 
 
 def test_every_unsupported_layer_is_named_in_one_error():
-    text = (INPUT + 'layer { name: "w1" type: "WindowData" top: "q" include { phase: TRAIN } } '
+    text = (INPUT + 'layer { name: "w1" type: "Normalize" top: "q" include { phase: TRAIN } } '
             'layer { name: "roi" type: "ROIPooling" bottom: "x" top: "s" } layer { name: "prior" type: "PriorBox" bottom: "x" top: "l" }')
     with pytest.raises(caffe.NetDefinitionError) as err:
         caffe.Net(text, caffe.TEST)
     message = str(err.value)
     assert "3 layer(s)" in message and "'roi': type 'ROIPooling'" in message and "'prior': type 'PriorBox'" in message
-    assert "'w1': type 'WindowData' (not in this phase)" in message and "Supported types:" in message
+    assert "'w1': type 'Normalize' (not in this phase)" in message and "Supported types:" in message
 
 
 def test_pycaffe_constructor_forms_and_weights(tmp_path):
