@@ -20,15 +20,42 @@ def cast_to(x, dtype, saturate=1):
     return F.to_dtype(x, dtype)
 
 
+def to_e8m0(ctx, x, saturate, round_mode):
+    """float8_e8m0fnu keeps only an exponent: take float32's exponent field and round by the
+    mantissa as round_mode says (up: any fraction; nearest: the guard bit, ties away from the
+    smallest; down: drop it); NaN and Inf stay the all-ones pattern. Computed on the host (bits)."""
+    bits = np.asarray(ctx.value(x), np.float32).view(np.uint32)
+    exponent = ((bits >> 23) & 0xFF).astype(np.int32)
+    fraction = bits & 0x7FFFFF
+    if round_mode == "up":
+        bump = fraction != 0
+    elif round_mode == "nearest":
+        bump = ((fraction & 0x400000) != 0) & (((fraction & 0x3FFFFF) != 0) | (exponent > 0))
+    elif round_mode == "down":
+        bump = np.zeros(bits.shape, bool)
+    else:
+        raise ctx.attr_error(f"Cast: round_mode must be up, nearest or down, got {round_mode!r}")
+    special = exponent == 0xFF
+    if saturate:
+        bump &= exponent != 0xFE
+    out = np.where(special, 0xFF, np.minimum(exponent + bump, 0xFF)).astype(np.uint8)
+    return out.view(ml_dtypes.float8_e8m0fnu)
+
+
 @rule("Cast", since=1)
 def cast(ctx, x, *, to, saturate=1, round_mode="up"):
     if isinstance(to, str):  # opset 1 names the type
         to = getattr(__import__("onnx").TensorProto, to.upper())
-    return cast_to(x, to_unigrad(to), saturate)
+    dtype = to_unigrad(to)
+    if dtype.name == "float8_e8m0fnu" and x.dtype.name != dtype.name:
+        return to_e8m0(ctx, x, saturate, round_mode)
+    return cast_to(x, dtype, saturate)
 
 
 @rule("CastLike", since=15)
 def cast_like(ctx, x, target, *, saturate=1, round_mode="up"):
+    if target.dtype.name == "float8_e8m0fnu" and x.dtype.name != target.dtype.name:
+        return to_e8m0(ctx, x, saturate, round_mode)
     return cast_to(x, target.dtype, saturate)
 
 

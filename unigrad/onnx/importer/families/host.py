@@ -156,3 +156,36 @@ def image_decoder(ctx, encoded, *, pixel_format="RGB"):
     if pixel_format != "RGB":
         raise ctx.attr_error(f"ImageDecoder: pixel_format must be RGB, BGR or Grayscale, got {pixel_format!r}")
     return rgb
+
+
+@rule("TfIdfVectorizer", since=9, static=(0,))
+def tf_idf_vectorizer(ctx, x, *, mode, min_gram_length, max_gram_length, max_skip_count, ngram_counts,
+                      ngram_indexes, pool_int64s=None, pool_strings=None, weights=None):
+    """Counts of the pool's n-grams (lengths min..max, gaps of up to max_skip_count tokens) per row."""
+    pool = list(pool_strings) if pool_strings is not None else [int(v) for v in (pool_int64s or [])]
+    starts = list(ngram_counts) + [len(pool)]
+    ids, k = {}, 0  # n-gram tuple -> its position among the pool's n-grams
+    for n in range(1, len(ngram_counts) + 1):
+        for i in range(starts[n - 1], starts[n], n):
+            ids[tuple(pool[i:i + n])] = k
+            k += 1
+    width = max(ngram_indexes) + 1 if len(ngram_indexes) else 0
+    rows = x.reshape(1, -1) if x.ndim == 1 else x.reshape(x.shape[0], -1)
+    out = np.zeros((rows.shape[0], width), np.float32)
+    for r, row in enumerate(rows):
+        tokens = [str(t) if pool_strings is not None else int(t) for t in row]
+        counts = {}
+        for n in range(max(1, min_gram_length), max_gram_length + 1):
+            for skip in range(0, (max_skip_count if n > 1 else 0) + 1):
+                step = skip + 1
+                for s in range(len(tokens) - (n - 1) * step):
+                    found = ids.get(tuple(tokens[s + j * step] for j in range(n)))
+                    if found is not None:
+                        counts[found] = counts.get(found, 0) + 1
+        for found, c in counts.items():
+            weight = weights[found] if weights else 1.0
+            value = {"TF": c, "IDF": min(c, 1) * weight, "TFIDF": c * weight}.get(mode)
+            if value is None:
+                raise ctx.attr_error(f"TfIdfVectorizer: mode must be TF, IDF or TFIDF, got {mode!r}")
+            out[r, ngram_indexes[found]] = value
+    return out.reshape(width) if x.ndim == 1 else out
