@@ -75,6 +75,9 @@ def train(values):
     if values["snapshot"] and values["weights"]:
         raise FlagError("train: give a snapshot to resume training or weights to finetune but not both")
     ranks = _ranks(values)
+    if ranks and ranks > 1 and os.environ.get("PMI_RANK", os.environ.get("OMPI_COMM_WORLD_RANK", "0")) != "0":
+        import logging
+        glog.LOGGER.setLevel(logging.WARNING)  # one log, from the root, as Caffe's (MPI's rank, before joining)
     if ranks is None:  # the launcher: the ranks do the training
         from .parallel import argv_without_n, launch
         glog.info(f"Starting {values['n']} data-parallel ranks (batch size per rank as in the net)")
