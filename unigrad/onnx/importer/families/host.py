@@ -1,9 +1,11 @@
-"""Ops whose output shape depends on the data, or that work on strings or bit patterns: Unique,
-NonZero, Det, BitCast, StringConcat, StringSplit, RegexFullMatch, StringNormalizer.
+"""Ops whose output shape depends on the data, or that work on strings, bytes or bit patterns, or
+sample at data-given positions: Unique, NonZero, Det, BitCast, StringConcat, StringSplit,
+RegexFullMatch, StringNormalizer, ImageDecoder, TfIdfVectorizer, DeformConv (and TensorScatter,
+whose write positions are read as values, then one index_put).
 
 They compute on the host, in NumPy, on their inputs' values: a model using one runs eagerly
 (ug.jit cannot trace a value read into Python), and its outputs are known values to the rules
-after it. No gradient flows through them (none of them has one in ONNX either, except Det).
+after it. No gradient flows through them (a model to fine-tune should not hold them).
 """
 import re
 
@@ -189,3 +191,62 @@ def tf_idf_vectorizer(ctx, x, *, mode, min_gram_length, max_gram_length, max_ski
                 raise ctx.attr_error(f"TfIdfVectorizer: mode must be TF, IDF or TFIDF, got {mode!r}")
             out[r, ngram_indexes[found]] = value
     return out.reshape(width) if x.ndim == 1 else out
+
+
+def _bilinear(image, y, x):
+    """image (N, C, H, W) sampled at (N, ...) float positions y, x: (N, C, ...), zero outside."""
+    n, c, h, w = image.shape
+    y0, x0 = np.floor(y), np.floor(x)
+    out = np.zeros((n, c) + y.shape[1:], image.dtype)
+    batch = np.arange(n).reshape((n,) + (1,) * (y.ndim - 1))
+    for dy in (0, 1):
+        for dx in (0, 1):
+            yy, xx = y0 + dy, x0 + dx
+            weight = (1 - np.abs(y - yy)) * (1 - np.abs(x - xx))
+            inside = (yy >= 0) & (yy < h) & (xx >= 0) & (xx < w)
+            yi, xi = np.clip(yy, 0, h - 1).astype(np.int64), np.clip(xx, 0, w - 1).astype(np.int64)
+            picked = image[batch, :, yi, xi]  # (N, ..., C)
+            out += np.moveaxis(picked, -1, 1) * (weight * inside)[:, None]
+    return out
+
+
+@rule("DeformConv", since=19, static=(0, 1, 2, 3, 4))
+def deform_conv(ctx, x, w, offset, b=None, mask=None, *, dilations=None, group=1, kernel_shape=None, offset_group=1,
+                pads=None, strides=None):
+    """2-D deformable convolution (v1, and v2 with a mask): each kernel tap samples the input
+    bilinearly at its offset position; then a grouped product with the weights."""
+    if x.ndim != 4:
+        raise ctx.attr_error(f"DeformConv over {x.ndim - 2}-D inputs is not supported (2-D is)")
+    n, c, h, wid = x.shape
+    out_c, cg, kh, kw = w.shape
+    sh, sw = strides or (1, 1)
+    dh, dw = dilations or (1, 1)
+    top, left, bottom, right = pads or (0, 0, 0, 0)
+    oh = (h + top + bottom - dh * (kh - 1) - 1) // sh + 1
+    ow = (wid + left + right - dw * (kw - 1) - 1) // sw + 1
+    taps = kh * kw
+    off = offset.reshape(n, offset_group, taps, 2, oh, ow).astype(np.float64)
+    weights = np.ones((n, offset_group, taps, oh, ow)) if mask is None else \
+        mask.reshape(n, offset_group, taps, oh, ow).astype(np.float64)
+    rows = (np.arange(oh) * sh - top)[:, None]
+    cols = (np.arange(ow) * sw - left)[None, :]
+    per = c // offset_group
+    sampled = np.zeros((n, c, taps, oh, ow))
+    image = x.astype(np.float64)
+    for g in range(offset_group):
+        for k in range(taps):
+            ki, kj = divmod(k, kw)
+            y = rows + ki * dh + off[:, g, k, 0]
+            xs = cols + kj * dw + off[:, g, k, 1]
+            sampled[:, g * per:(g + 1) * per, k] = _bilinear(image[:, g * per:(g + 1) * per], y, xs) * \
+                weights[:, g, k][:, None]
+    out = np.zeros((n, out_c, oh, ow))
+    per_out = out_c // group
+    kernel = w.reshape(out_c, cg, taps).astype(np.float64)
+    for g in range(group):
+        cols_g = sampled[:, g * cg:(g + 1) * cg]
+        out[:, g * per_out:(g + 1) * per_out] = np.einsum("ock,nckhw->nohw", kernel[g * per_out:(g + 1) * per_out],
+                                                          cols_g)
+    if b is not None:
+        out += np.asarray(b).reshape(1, -1, 1, 1)
+    return out.astype(x.dtype)
