@@ -149,6 +149,14 @@ def test_bad_shapes_name_the_module_and_sizes():
         lstm(ug.zeros(2, 5, 28), (ug.zeros(1, 3, 64), ug.zeros(1, 3, 64)))
     with pytest.raises(ug.InvalidArgumentError, match="proj_size"):
         ug.nn.LSTM(3, 4, proj_size=2)
+    with pytest.raises(ug.DtypeError, match="input must have the type unigrad.float32, got type unigrad.float64"):
+        lstm(ug.zeros(2, 5, 28, dtype=ug.float64))  # (NumPy would quietly run it in float64)
+    with pytest.raises(ug.DtypeError, match="c_0 must have the type unigrad.float32"):
+        lstm(ug.zeros(2, 5, 28), (ug.zeros(1, 2, 64), ug.zeros(1, 2, 64, dtype=ug.float64)))
+    with pytest.raises(ug.DtypeError, match="GRUCell: input must have the type"):
+        ug.nn.GRUCell(3, 4)(ug.zeros(2, 3, dtype=ug.float64))
+    with pytest.raises(ug.ShapeError, match="at least one step"):
+        ug.nn.GRU(3, 4)(ug.zeros(0, 2, 3))
 
 
 def test_flatten_parameters_is_a_noop_and_dropout_only_trains():
@@ -210,3 +218,21 @@ def test_compiled_step_does_not_retrace_per_sequence_length():
         for p, a in zip(params, after):
             np.testing.assert_allclose(p.detach().numpy(), a.numpy(), rtol=1e-5, atol=1e-6)
     assert len(traces) <= 4 and 12 not in traces and 20 not in traces and 3 not in traces, traces
+
+
+def test_relu_rnn_and_cell_match_torch():
+    t, u = _pair("RNN", 3, 4, num_layers=2, nonlinearity="relu", bidirectional=True)
+    assert "nonlinearity='relu'" in repr(u)
+    x = np.random.default_rng(9).standard_normal((5, 2, 3))
+    xt, xu = torch.tensor(x, requires_grad=True), ug.tensor(x, requires_grad=True)
+    (yt, ht), (yu, hu) = t(xt), u(xu)
+    _close(yt, yu)
+    _close(ht, hu)
+    (yt.sum() + ht.sum()).backward()
+    (yu.sum() + hu.sum()).backward()
+    _close(xt.grad, xu.grad)
+    params = dict(u.named_parameters())
+    for name, p in t.named_parameters():
+        _close(p.grad, params[name].grad)
+    tc, uc = _pair("RNNCell", 3, 4, nonlinearity="relu")
+    _close(tc(torch.tensor(x[0])), uc(ug.tensor(x[0])))

@@ -6,7 +6,7 @@ import math
 import warnings
 
 from ...core.tensor import Tensor
-from ...errors import InvalidArgumentError, InvalidTypeError, ShapeError
+from ...errors import DtypeError, InvalidArgumentError, InvalidTypeError, ShapeError
 from ...ops import api as F
 from ...ops.recurrent.gru_layer import gru_layer
 from ...ops.recurrent.lstm_layer import lstm_layer
@@ -17,6 +17,13 @@ from ..utils.rnn import PackedSequence, packed_from_padded, padded_from_packed
 from .module import Module
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
+
+
+def _same_dtype(name, what, tensor, like):
+    """The fused layer ops take one dtype throughout (NumPy would silently promote a mix)."""
+    if tensor.dtype != like.dtype:
+        raise DtypeError(f"{name}: {what} must have the type {like.dtype}, got type {tensor.dtype}; convert it with "
+                         f".to({like.dtype}) or the module with .to(dtype)")
 
 
 class RNNBase(Module):
@@ -116,6 +123,10 @@ class RNNBase(Module):
         if x.shape[-1] != self.input_size:
             raise ShapeError(f"{name}: input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
                              f"{x.shape[-1]}")
+        if x.shape[0] == 0:
+            raise ShapeError(f"{name}: expected a sequence of at least one step, got input of shape "
+                             f"{tuple(input.shape)}")
+        _same_dtype(name, "input", x, self.weight_ih_l0)
         hx = self._initial_state(hx, x, batched, input if packed else None)
         out, last = self._run(x, hx, lengths)
         if packed:
@@ -146,6 +157,7 @@ class RNNBase(Module):
                 h = F.unsqueeze(h, 1)
             if tuple(h.shape) != shape:
                 raise ShapeError(f"{name}: expected hidden size {shape}, got {tuple(h.shape)} for {which}")
+            _same_dtype(name, which, h, x)
             if packed is not None and packed.sorted_indices is not None:
                 h = F.index_select(h, 1, packed.sorted_indices)
             out.append(h)
@@ -345,6 +357,7 @@ class RNNCellBase(Module):
         x = input if batched else F.unsqueeze(input, 0)
         if x.shape[1] != self.input_size:
             raise ShapeError(f"{name}: input has {x.shape[1]} features, the cell expects input_size={self.input_size}")
+        _same_dtype(name, "input", x, self.weight_ih)
         out = []
         for h in states:
             if h is None:
@@ -354,6 +367,7 @@ class RNNCellBase(Module):
             if tuple(h.shape) != (x.shape[0], self.hidden_size):
                 raise ShapeError(f"{name}: hidden state has shape {tuple(h.shape)}, expected "
                                  f"{(x.shape[0], self.hidden_size)}")
+            _same_dtype(name, "hidden state", h, x)
             out.append(h)
         return F.unsqueeze(x, 0), out, batched
 
