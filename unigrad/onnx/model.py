@@ -63,11 +63,12 @@ class OnnxModel:
     # ---- calling --------------------------------------------------------------------------
     def __call__(self, *args, **named):
         values = self._bind(args, named)
-        if self.compiled is not None:
+        if self.compiled is not None and self._quiet:
             with warnings.catch_warnings():
-                if self._quiet:
-                    warnings.filterwarnings("ignore", category=JitFallbackWarning)
+                warnings.filterwarnings("ignore", category=JitFallbackWarning)
                 outs = self.compiled(*values)
+        elif self.compiled is not None:
+            outs = self.compiled(*values)
         else:
             outs = self._forward(*values)
         return outs[0] if len(outs) == 1 else tuple(outs)
