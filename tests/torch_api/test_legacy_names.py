@@ -124,12 +124,13 @@ def test_init_matches_torch_for_deterministic_initialisers():
 @pytest.mark.parametrize("path,names", [
     ("linear", ["Linear", "Identity", "Bilinear"]),
     ("conv", ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d"]),
-    ("pooling", ["MaxPool2d", "AvgPool2d", "MaxPool3d"]), ("activation", ["ReLU", "Tanh", "Softmax", "PReLU", "Softmax2d"]),
+    ("pooling", ["MaxPool2d", "AvgPool2d", "MaxPool3d"]), ("activation", ["ReLU", "Tanh", "Softmax", "PReLU", "Softmax2d", "Mish", "GLU"]),
     ("pixelshuffle", ["PixelShuffle", "PixelUnshuffle"]), ("upsampling", ["Upsample", "UpsamplingBilinear2d"]),
     ("instancenorm", ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]),
+    ("distance", ["CosineSimilarity", "PairwiseDistance"]),
     ("batchnorm", ["BatchNorm1d", "BatchNorm2d"]), ("normalization", ["LayerNorm", "GroupNorm"]),
     ("dropout", ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d"]), ("sparse", ["Embedding"]),
-    ("flatten", ["Flatten", "Unflatten"]), ("loss", ["CrossEntropyLoss", "MSELoss"]),
+    ("flatten", ["Flatten", "Unflatten"]), ("loss", ["CrossEntropyLoss", "MSELoss", "KLDivLoss", "TripletMarginLoss"]),
     ("container", ["Sequential", "ModuleList"]), ("module", ["Module"])])
 def test_torch_nn_modules_file_paths(path, names):
     ours = importlib.import_module(f"unigrad.nn.modules.{path}")

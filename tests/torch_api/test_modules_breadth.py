@@ -96,3 +96,46 @@ def test_interpolate_errors_say_what_to_do():
         ug.nn.functional.prelu(ug.ones(2, 3), ug.ones(2))
     with pytest.raises(ShapeError, match=r"pixel_shuffle: expected \(\*, C \* 2\^2, H, W\)"):
         ug.nn.PixelShuffle(2)(ug.ones(1, 6, 2, 2))
+
+
+@pytest.mark.parametrize("make", [
+    lambda nn: nn.LogSigmoid(), lambda nn: nn.Hardsigmoid(), lambda nn: nn.Hardswish(), lambda nn: nn.Mish(),
+    lambda nn: nn.SELU(), lambda nn: nn.CELU(0.7), lambda nn: nn.Softsign(), lambda nn: nn.Tanhshrink(),
+    lambda nn: nn.Threshold(0.1, -3.0), lambda nn: nn.Hardshrink(0.3), lambda nn: nn.Softshrink(), lambda nn: nn.Hardtanh(-0.5, 2.0),
+    lambda nn: nn.Softmin(dim=1), lambda nn: nn.GLU(), lambda nn: nn.GLU(dim=1)])
+def test_activation_modules_match_torch(make):
+    ours, theirs = make(ug.nn), make(torch.nn)
+    assert repr(ours) == repr(theirs)
+    _same_module(ours, theirs, (3, 4, 6))
+
+
+@pytest.mark.parametrize("make,inputs", [
+    (lambda nn: nn.KLDivLoss(reduction="batchmean"), "kl"), (lambda nn: nn.KLDivLoss(reduction="sum", log_target=True), "kl"),
+    (lambda nn: nn.MarginRankingLoss(margin=0.2), "rank"), (lambda nn: nn.HingeEmbeddingLoss(margin=0.5), "sign"),
+    (lambda nn: nn.SoftMarginLoss(), "sign"), (lambda nn: nn.MultiLabelSoftMarginLoss(), "multilabel"),
+    (lambda nn: nn.CosineEmbeddingLoss(margin=0.1), "cos"), (lambda nn: nn.TripletMarginLoss(margin=1.5, swap=True), "triplet"),
+    (lambda nn: nn.PoissonNLLLoss(), "poisson"), (lambda nn: nn.PoissonNLLLoss(log_input=False, full=True), "poisson_pos"),
+    (lambda nn: nn.GaussianNLLLoss(), "gauss"), (lambda nn: nn.CosineSimilarity(dim=1), "pair"),
+    (lambda nn: nn.PairwiseDistance(p=1.0), "pair")])
+def test_loss_and_distance_modules_match_torch(make, inputs):
+    rng = np.random.default_rng(12)
+    x, y, z = (rng.standard_normal((4, 5)) for _ in range(3))
+    sign1 = np.where(rng.standard_normal(4) > 0, 1.0, -1.0)
+    p = np.exp(x) / np.exp(x).sum(1, keepdims=True)
+    q = np.exp(y) / np.exp(y).sum(1, keepdims=True)
+    arrays, grad = {"kl": ([np.log(p), q], [0]), "rank": ([x[:, 0], y[:, 0], sign1], [0, 1]),
+                    "sign": ([x, np.where(y > 0, 1.0, -1.0)], [0]), "multilabel": ([x, (y > 0) * 1.0], [0]),
+                    "cos": ([x, y, sign1], [0, 1]), "triplet": ([x, y, z], [0, 1, 2]),
+                    "poisson": ([x, np.round(np.abs(y) * 3)], [0]), "poisson_pos": ([np.abs(x) + 0.1, np.round(np.abs(y) * 3)], [0]),
+                    "gauss": ([x, y, np.abs(z) + 0.1], [0, 2]), "pair": ([x, y], [0, 1])}[inputs]
+    ours, theirs = make(ug.nn), make(torch.nn)
+    if getattr(theirs, "log_target", False):
+        arrays = [np.log(p), np.log(q)]  # (log-probability targets)
+    us = [ug.tensor(a, requires_grad=i in grad) for i, a in enumerate(arrays)]
+    ts = [torch.tensor(a, requires_grad=i in grad) for i, a in enumerate(arrays)]
+    a, b = ours(*us), theirs(*ts)
+    np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
+    a.sum().backward()
+    b.sum().backward()
+    for i in grad:
+        np.testing.assert_allclose(us[i].grad.numpy(), ts[i].grad.numpy(), rtol=1e-9, atol=1e-12)
