@@ -17,7 +17,14 @@ def _unary(op_type, fn, since=1):
 
 
 _unary("Relu", lambda x: F.relu(x) if x.dtype.is_floating_point else F.maximum(x, F.zeros_like(x)))
-_unary("Sigmoid", lambda x: F.sigmoid(x))
+def _sigmoid(x):
+    """16-bit floats in float32, one rounding at the end (as NumPy computes float16 ufuncs)."""
+    if x.dtype.is_floating_point and x.dtype.itemsize < 4:
+        return F.to_dtype(F.sigmoid(F.to_dtype(x, "float32")), x.dtype)
+    return F.sigmoid(x)
+
+
+_unary("Sigmoid", _sigmoid)
 _unary("Tanh", lambda x: F.tanh(x))
 _unary("Softsign", lambda x: F.div(x, F.add(F.abs(x), 1.0)))
 _unary("Softplus", lambda x: F.softplus(x))
@@ -71,6 +78,9 @@ def gelu(ctx, x, *, approximate="none"):
 
 @rule("Swish", since=24)
 def swish(ctx, x, *, alpha=1.0):
+    if x.dtype.is_floating_point and x.dtype.itemsize < 4:  # (float32 inside, as _sigmoid)
+        wide = F.to_dtype(x, "float32")
+        return F.to_dtype(F.mul(wide, F.sigmoid(F.mul(wide, alpha))), x.dtype)
     return F.mul(x, F.sigmoid(F.mul(x, alpha)))
 
 
