@@ -124,10 +124,10 @@ def test_init_matches_torch_for_deterministic_initialisers():
 @pytest.mark.parametrize("path,names", [
     ("linear", ["Linear", "Identity", "Bilinear"]),
     ("conv", ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d"]),
-    ("pooling", ["MaxPool2d", "AvgPool2d", "MaxPool3d"]), ("activation", ["ReLU", "Tanh", "Softmax", "PReLU", "Softmax2d", "Mish", "GLU"]),
+    ("pooling", ["MaxPool2d", "AvgPool2d", "MaxPool3d", "MaxPool1d", "AdaptiveMaxPool2d"]), ("activation", ["ReLU", "Tanh", "Softmax", "PReLU", "Softmax2d", "Mish", "GLU"]),
     ("pixelshuffle", ["PixelShuffle", "PixelUnshuffle"]), ("upsampling", ["Upsample", "UpsamplingBilinear2d"]),
     ("instancenorm", ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]),
-    ("distance", ["CosineSimilarity", "PairwiseDistance"]),
+    ("distance", ["CosineSimilarity", "PairwiseDistance"]), ("padding", ["ZeroPad2d", "ReflectionPad2d", "ConstantPad1d"]),
     ("batchnorm", ["BatchNorm1d", "BatchNorm2d"]), ("normalization", ["LayerNorm", "GroupNorm"]),
     ("dropout", ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d"]), ("sparse", ["Embedding"]),
     ("flatten", ["Flatten", "Unflatten"]), ("loss", ["CrossEntropyLoss", "MSELoss", "KLDivLoss", "TripletMarginLoss"]),

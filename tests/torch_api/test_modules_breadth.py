@@ -139,3 +139,26 @@ def test_loss_and_distance_modules_match_torch(make, inputs):
     b.sum().backward()
     for i in grad:
         np.testing.assert_allclose(us[i].grad.numpy(), ts[i].grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("make,shape", [
+    (lambda nn: nn.ZeroPad1d((2, 1)), (2, 3, 5)), (lambda nn: nn.ZeroPad2d(1), (2, 3, 4, 4)),
+    (lambda nn: nn.ConstantPad2d((1, 0, 2, 1), 0.5), (2, 3, 4, 4)), (lambda nn: nn.ConstantPad3d(1, -1.0), (1, 2, 2, 3, 3)),
+    (lambda nn: nn.ReflectionPad1d(2), (2, 3, 5)), (lambda nn: nn.ReflectionPad2d((1, 0, 2, 1)), (2, 3, 4, 4)),
+    (lambda nn: nn.ReflectionPad3d(1), (1, 2, 3, 3, 3)), (lambda nn: nn.ReplicationPad1d((3, 1)), (2, 3, 5)),
+    (lambda nn: nn.ReplicationPad2d(2), (2, 3, 4, 4)), (lambda nn: nn.ReplicationPad3d(1), (1, 2, 2, 3, 3)),
+    (lambda nn: nn.CircularPad1d(2), (2, 3, 5)), (lambda nn: nn.CircularPad2d((1, 2, 0, 1)), (2, 3, 4, 4)),
+    (lambda nn: nn.MaxPool1d(3, stride=2, padding=1), (2, 3, 9)), (lambda nn: nn.AvgPool1d(2), (2, 3, 8)),
+    (lambda nn: nn.AdaptiveAvgPool1d(3), (2, 3, 8)), (lambda nn: nn.AdaptiveMaxPool1d(3), (2, 3, 8)),
+    (lambda nn: nn.AdaptiveMaxPool2d((2, 3)), (2, 3, 7, 5)), (lambda nn: nn.AdaptiveMaxPool2d(4), (3, 6, 6))])
+def test_padding_and_pooling_modules_match_torch(make, shape):
+    ours, theirs = make(ug.nn), make(torch.nn)
+    assert repr(ours) == repr(theirs)
+    _same_module(ours, theirs, shape)
+
+
+def test_pad_modes_refuse_what_torch_refuses():
+    with pytest.raises(ShapeError, match=r"reflect padding \(3, 3\) must be smaller than the dim's size 3"):
+        ug.nn.functional.pad(ug.ones(1, 1, 3), (3, 3), mode="reflect")
+    with pytest.raises(InvalidArgumentError, match="mode must be 'constant', 'reflect'"):
+        ug.nn.functional.pad(ug.ones(1, 1, 3), (1, 1), mode="mirror")

@@ -1,5 +1,5 @@
 """pad: a tensor widened (or cropped, for negative widths) with a constant along its last dims."""
-from ...errors import ShapeError, UnigradError
+from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
@@ -48,7 +48,7 @@ pad_op = OpDef(
 def pad(input, pad, mode="constant", value=None):
     """input padded with `value` (0 when None): ``pad = (left, right)`` widens the last dim,
     ``(left, right, top, bottom)`` the last two, and so on, as torch.nn.functional.pad; negative
-    widths crop. Only mode="constant" is supported.
+    widths crop. mode "reflect", "replicate" or "circular" pads with input's own values instead.
 
     Example::
 
@@ -56,8 +56,8 @@ def pad(input, pad, mode="constant", value=None):
         tensor([[7., 1., 1., 7., 7.]])
     """
     if mode != "constant":
-        raise UnigradError(f"pad: mode {mode!r} is not supported (only 'constant'); pad with F.cat of flipped "
-                           "slices for 'reflect'")
+        from .pad_modes import pad_modes  # 'reflect', 'replicate', 'circular': copies of input's own values
+        return pad_modes(input, pad, mode)
     attrs = {"pad": tuple(int(p) for p in pad)}
     if value:
         attrs["value"] = float(value)
