@@ -23,7 +23,6 @@ EXCLUDE = [
     (r"^test_bernoulli", "random draws: the expected values come from NumPy's global generator"),
     (r"^test_training_dropout(_default)?(_mask)?_c", "random mask: the expected values come from NumPy's global generator"),
     # ops with no import rule yet
-    (r"^test_ai_onnx_ml_tree_ensemble", "ai.onnx.ml TreeEnsemble: no import rule yet"),
     (r"^test_gradient_of_add", "ai.onnx.preview.training Gradient: needs autodiff of the model inside the model"),
     (r"^test_col2im_5d", "Col2Im over 3-D images: the registry's col2im is 2-D"),
     (r"^test_convtranspose_3d", "3-D ConvTranspose: the registry's transposed convolution is 2-D"),
