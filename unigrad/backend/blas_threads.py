@@ -42,3 +42,21 @@ class single_blas_thread:
         for lib, previous in self.restore:
             lib.set_num_threads(previous)
         return False
+
+
+def set_num_threads(n):
+    """torch.set_num_threads: how many threads the BLAS library (GEMMs, convolutions) uses. On a
+    machine that other jobs share, 1 is often fastest: OpenBLAS's helper threads spin while they
+    wait for a core, and a LeNet step took 10-20x longer with 2 threads than with 1 under load.
+    The environment's OPENBLAS_NUM_THREADS / OMP_NUM_THREADS set the starting count."""
+    n = int(n)
+    if n < 1:
+        raise ValueError(f"set_num_threads: expected a positive number of threads, got {n}")
+    for lib in _blas():
+        lib.set_num_threads(n)
+
+
+def get_num_threads():
+    """torch.get_num_threads: the BLAS library's thread count (1 when no BLAS library is known)."""
+    counts = [lib.get_num_threads() for lib in _blas()]
+    return max([c for c in counts if c] or [1])
