@@ -127,9 +127,10 @@ def test_init_matches_torch_for_deterministic_initialisers():
     ("pooling", ["MaxPool2d", "AvgPool2d", "MaxPool3d", "MaxPool1d", "AdaptiveMaxPool2d"]), ("activation", ["ReLU", "Tanh", "Softmax", "PReLU", "Softmax2d", "Mish", "GLU"]),
     ("pixelshuffle", ["PixelShuffle", "PixelUnshuffle"]), ("upsampling", ["Upsample", "UpsamplingBilinear2d"]),
     ("instancenorm", ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]),
-    ("distance", ["CosineSimilarity", "PairwiseDistance"]), ("padding", ["ZeroPad2d", "ReflectionPad2d", "ConstantPad1d"]),
-    ("batchnorm", ["BatchNorm1d", "BatchNorm2d"]), ("normalization", ["LayerNorm", "GroupNorm"]),
-    ("dropout", ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d"]), ("sparse", ["Embedding"]),
+    ("distance", ["CosineSimilarity", "PairwiseDistance"]), ("fold", ["Fold", "Unfold"]),
+    ("channelshuffle", ["ChannelShuffle"]), ("padding", ["ZeroPad2d", "ReflectionPad2d", "ConstantPad1d"]),
+    ("batchnorm", ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]), ("normalization", ["LayerNorm", "GroupNorm", "RMSNorm"]),
+    ("dropout", ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"]), ("sparse", ["Embedding"]),
     ("flatten", ["Flatten", "Unflatten"]), ("loss", ["CrossEntropyLoss", "MSELoss", "KLDivLoss", "TripletMarginLoss"]),
     ("container", ["Sequential", "ModuleList"]), ("module", ["Module"])])
 def test_torch_nn_modules_file_paths(path, names):

@@ -162,3 +162,41 @@ def test_pad_modes_refuse_what_torch_refuses():
         ug.nn.functional.pad(ug.ones(1, 1, 3), (3, 3), mode="reflect")
     with pytest.raises(InvalidArgumentError, match="mode must be 'constant', 'reflect'"):
         ug.nn.functional.pad(ug.ones(1, 1, 3), (1, 1), mode="mirror")
+
+
+@pytest.mark.parametrize("make,shape", [
+    (lambda nn: nn.RMSNorm(4), (2, 3, 4)), (lambda nn: nn.RMSNorm((3, 4), eps=1e-5), (2, 3, 4)),
+    (lambda nn: nn.ChannelShuffle(3), (2, 6, 3, 3)), (lambda nn: nn.Unfold((2, 3), padding=1, stride=2), (2, 3, 6, 5)),
+    (lambda nn: nn.Fold((5, 4), 2), (2, 8, 12)), (lambda nn: nn.BatchNorm3d(3), (2, 3, 2, 3, 3))])
+def test_more_modules_match_torch(make, shape):
+    ours, theirs = make(ug.nn), make(torch.nn)
+    if not isinstance(theirs, torch.nn.BatchNorm3d):
+        assert repr(ours) == repr(theirs)
+    _same_module(ours, theirs, shape)
+
+
+def test_fold_inverts_unfold_up_to_overlap_counts_and_alpha_dropout_keeps_moments():
+    x = ug.randn(2, 3, 6, 6)
+    cols = ug.nn.functional.unfold(x, 3, padding=1)
+    counts = ug.nn.functional.fold(ug.ones_like(cols), (6, 6), 3, padding=1)
+    np.testing.assert_allclose((ug.nn.functional.fold(cols, (6, 6), 3, padding=1) / counts).numpy(), x.numpy(), rtol=1e-6)
+    y = ug.nn.functional.alpha_dropout(ug.randn(200000), 0.3, training=True).numpy()
+    assert abs(y.mean()) < 0.02 and abs(y.std() - 1) < 0.02
+    t = torch.nn.functional.alpha_dropout(torch.randn(200000), 0.3, training=True).numpy()
+    assert abs(t.mean()) < 0.02 and abs(t.std() - 1) < 0.02
+
+
+def test_multi_margin_loss_module_matches_torch():
+    x = np.random.default_rng(13).standard_normal((5, 4))
+    target = np.array([0, 3, 1, 2, 2])
+    w = np.array([1.0, 0.5, 2.0, 1.5])
+    for kw in ({}, {"p": 2, "margin": 0.7}, {"weight": "w", "reduction": "sum"}):
+        ours_kw = {k: (ug.tensor(w) if v == "w" else v) for k, v in kw.items()}
+        theirs_kw = {k: (torch.tensor(w) if v == "w" else v) for k, v in kw.items()}
+        a, b = ug.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        la = ug.nn.MultiMarginLoss(**ours_kw)(a, ug.tensor(target))
+        lb = torch.nn.MultiMarginLoss(**theirs_kw)(b, torch.tensor(target))
+        np.testing.assert_allclose(la.detach().numpy(), lb.detach().numpy(), rtol=1e-12)
+        la.backward()
+        lb.backward()
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12)

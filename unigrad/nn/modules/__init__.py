@@ -24,6 +24,12 @@ from .pooling_1d import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
 from .padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d,
                       ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
                       ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
+from .batchnorm import BatchNorm3d
+from .rms_norm import RMSNorm
+from .channelshuffle import ChannelShuffle
+from .fold import Fold, Unfold
+from .dropout import AlphaDropout
+from .more_losses import MultiMarginLoss
 from .multihead_attention import MultiheadAttention
 from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
                           TransformerEncoderLayer)

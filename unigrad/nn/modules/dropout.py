@@ -5,7 +5,7 @@ from ...ops import api as F
 from .module import Module
 from .sparse_dropout import Dropout
 
-__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"]
 
 
 class _DropoutNd(Module):
@@ -77,3 +77,22 @@ class Dropout3d(_DropoutNd):
         True
     """
     _fn = "dropout3d"
+
+
+class AlphaDropout(_DropoutNd):
+    """Dropout that keeps SELU's self-normalising mean and variance (F.alpha_dropout): in training
+    dropped units take SELU's saturation value and an affine map restores the moments; the input
+    itself in eval mode (torch.nn.AlphaDropout).
+
+    Shape:
+        - Input: ``(*)``, any shape.
+        - Output: the input's shape.
+
+    Example::
+
+        >>> m = ug.nn.AlphaDropout(0.2)
+        >>> x = ug.randn(3)
+        >>> m, m.eval()(x) is x
+        (AlphaDropout(p=0.2, inplace=False), True)
+    """
+    _fn = "alpha_dropout"

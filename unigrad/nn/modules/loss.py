@@ -255,4 +255,4 @@ class BCEWithLogitsLoss(_WeightedLoss):
 
 from .more_losses import (CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, KLDivLoss,  # noqa: E402,F401
                           MarginRankingLoss, MultiLabelSoftMarginLoss, PoissonNLLLoss, SoftMarginLoss,
-                          TripletMarginLoss)  # (torch.nn.modules.loss's names; their own file)
+                          MultiMarginLoss, TripletMarginLoss)  # (torch.nn.modules.loss's names; their own file)

@@ -61,3 +61,8 @@ GaussianNLLLoss = _loss("GaussianNLLLoss", Fn.gaussian_nll_loss, (("full", False
                         "The Gaussian negative log-likelihood with a predicted variance (torch.nn.GaussianNLLLoss).",
                         "        >>> ug.nn.GaussianNLLLoss()(ug.ones(1), ug.ones(1), ug.ones(1))\n        tensor(0.)",
                         shape="input and target of one shape, var of it or with its last dim 1 or dropped")
+MultiMarginLoss = _loss("MultiMarginLoss", Fn.multi_margin_loss, (("p", 1), ("margin", 1.0), ("weight", None),
+                                                                  ("reduction", "mean")),
+                        "The multi-class hinge loss (torch.nn.MultiMarginLoss).",
+                        "        >>> ug.nn.MultiMarginLoss()(ug.tensor([[0.1, 0.2, 0.4, 0.8]]), ug.tensor([3]))\n"
+                        "        tensor(0.325)", shape="``(N, C)`` scores and ``(N,)`` class indices")

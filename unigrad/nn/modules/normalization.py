@@ -230,3 +230,6 @@ class GroupNorm(Module):
 
     def extra_repr(self):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
+from .rms_norm import RMSNorm  # noqa: E402,F401  (torch.nn.modules.normalization's name; its own file)
