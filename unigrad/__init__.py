@@ -37,7 +37,8 @@ __version__ = "0.1.0"
 
 def __getattr__(name):
     # heavier subpackages load on first use, so `import unigrad` stays fast
-    if name in ("nn", "optim", "data", "io", "utils"):
+    # (onnx, caffe and distributed need their extras: ug.onnx without the onnx package says so)
+    if name in ("nn", "optim", "data", "io", "utils", "onnx", "caffe", "distributed"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'unigrad' has no attribute {name!r}")
