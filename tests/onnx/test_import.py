@@ -175,3 +175,40 @@ def test_old_models_that_list_their_weights_as_inputs_bind_the_data_input():
     assert net.input_names == ["x"]
     x = np.random.default_rng(0).standard_normal((4, 2)).astype(np.float32)
     np.testing.assert_allclose(net(x).numpy(), x @ w, rtol=1e-6)
+
+
+def test_3d_convolutions_and_pools_match_torch():
+    """3-D Conv/ConvTranspose/MaxPool/AveragePool are composed of the 2-D kernels; torch checks
+    strides, pads, dilations, groups and output_padding the backend suite does not cover."""
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 4, 5, 6, 7)).astype(np.float32)
+    info = helper.make_tensor_value_info
+
+    def run(node, inits=()):
+        graph = helper.make_graph([node], "g", [info("x", onnx.TensorProto.FLOAT, x.shape)],
+                                  [info("y", onnx.TensorProto.FLOAT, None)], list(inits))
+        return ug.onnx.load(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))(x).numpy()
+    tx = torch.from_numpy(x)
+    w = rng.standard_normal((6, 2, 2, 3, 2)).astype(np.float32)
+    b = rng.standard_normal(6).astype(np.float32)
+    inits = [onnx.numpy_helper.from_array(w, "w"), onnx.numpy_helper.from_array(b, "b")]
+    conv = helper.make_node("Conv", ["x", "w", "b"], ["y"], strides=[2, 1, 2], pads=[1, 0, 1, 1, 0, 1],
+                            dilations=[1, 2, 1], group=2)
+    want = F.conv3d(tx, torch.from_numpy(w), torch.from_numpy(b), (2, 1, 2), (1, 0, 1), (1, 2, 1), 2).numpy()
+    np.testing.assert_allclose(run(conv, inits), want, rtol=1e-4, atol=1e-5)
+    wt = rng.standard_normal((4, 3, 2, 3, 2)).astype(np.float32)
+    bt = rng.standard_normal(6).astype(np.float32)
+    inits = [onnx.numpy_helper.from_array(wt, "w"), onnx.numpy_helper.from_array(bt, "b")]
+    deconv = helper.make_node("ConvTranspose", ["x", "w", "b"], ["y"], strides=[2, 1, 2], pads=[1, 0, 1, 1, 0, 1],
+                              dilations=[1, 2, 1], group=2, output_padding=[1, 0, 0])
+    want = F.conv_transpose3d(tx, torch.from_numpy(wt), torch.from_numpy(bt), (2, 1, 2), (1, 0, 1), (1, 0, 0), 2,
+                              (1, 2, 1)).numpy()
+    np.testing.assert_allclose(run(deconv, inits), want, rtol=1e-4, atol=1e-5)
+    pool = helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 3, 2], strides=[2, 2, 1], pads=[1, 1, 0, 1, 1, 0])
+    np.testing.assert_allclose(run(pool), F.max_pool3d(tx, (2, 3, 2), (2, 2, 1), (1, 1, 0)).numpy(), rtol=1e-6)
+    avg = helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 2, 3], strides=[1, 2, 2],
+                           pads=[1, 0, 1, 1, 0, 1], count_include_pad=0, ceil_mode=1)
+    want = F.avg_pool3d(tx, (3, 2, 3), (1, 2, 2), (1, 0, 1), ceil_mode=True, count_include_pad=False).numpy()
+    np.testing.assert_allclose(run(avg), want, rtol=1e-5, atol=1e-6)

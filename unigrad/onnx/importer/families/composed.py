@@ -173,3 +173,20 @@ def conv3d(ctx, x, w, b, strides, padding, dilations, groups):
         total = part if total is None else F.add(total, part)
     out = F.permute(F.reshape(total, (n, od) + tuple(total.shape[1:])), dims=(0, 2, 1, 3, 4))
     return F.add(out, F.reshape(b, (1, -1, 1, 1, 1))) if b is not None else out
+
+
+def conv_transpose3d_full(ctx, x, w, strides, dilations, groups):
+    """A 3-D transposed convolution without padding: for each kernel depth, one 2-D transposed
+    convolution over every input depth's plane, added at depths d*stride + k*dilation."""
+    n, depth = x.shape[0], x.shape[2]
+    planes = F.reshape(F.permute(x, dims=(0, 2, 1, 3, 4)), (n * depth,) + tuple(x.shape[1:2]) + tuple(x.shape[3:]))
+    full_depth = (depth - 1) * strides[0] + dilations[0] * (w.shape[2] - 1) + 1
+    out = None
+    for kd in range(w.shape[2]):
+        part = F.conv_transpose2d(planes, w[:, :, kd], None, tuple(strides[1:]), 0, 0, groups, tuple(dilations[1:]))
+        part = F.permute(F.reshape(part, (n, depth) + tuple(part.shape[1:])), dims=(1, 0, 2, 3, 4))
+        if out is None:
+            out = ctx.const(np.zeros((full_depth,) + tuple(part.shape[1:]), dtype=x.dtype.np))
+        index = ctx.const(np.arange(depth, dtype=np.int64) * strides[0] + kd * dilations[0])
+        out = F.index_put(out, (index,), part, accumulate=True)
+    return F.permute(out, dims=(1, 2, 0, 3, 4))

@@ -61,10 +61,12 @@ def conv_transpose(ctx, x, w, b=None, *, auto_pad="NOTSET", dilations=None, grou
     k2 = ([1] if n == 1 else []) + kernel
     st2 = ([1] if n == 1 else []) + strides
     d2 = ([1] if n == 1 else []) + dilations
-    if n not in (1, 2):
-        return F.conv_transpose3d(x, w, b, tuple(strides), tuple(p for p, _ in pairs), tuple(extra), int(group),
-                                  tuple(dilations))
-    out = F.conv_transpose2d(y, w2, None, tuple(st2), 0, 0, int(group), tuple(d2))
+    if n == 3:
+        out = composed.conv_transpose3d_full(ctx, x, w, strides, dilations, int(group))
+    elif n in (1, 2):
+        out = F.conv_transpose2d(y, w2, None, tuple(st2), 0, 0, int(group), tuple(d2))
+    else:
+        raise ctx.attr_error(f"a {n}-D transposed convolution is not supported (1-D, 2-D and 3-D are)")
     # extra output rows get no input's contribution (zeros); then each end is cropped by its pad
     pairs2 = ([(0, 0)] if n == 1 else []) + pairs
     extra2 = ([0] if n == 1 else []) + extra
