@@ -200,3 +200,14 @@ def test_multi_margin_loss_module_matches_torch():
         la.backward()
         lb.backward()
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("make,shape", [
+    (lambda nn: nn.ConvTranspose3d(3, 4, 3, stride=2, padding=1, output_padding=1), (2, 3, 2, 3, 3)),
+    (lambda nn: nn.ConvTranspose3d(4, 4, (2, 3, 1), groups=2, bias=False), (1, 4, 3, 2, 3)),
+    (lambda nn: nn.AvgPool3d(2), (2, 3, 4, 4, 4)), (lambda nn: nn.AvgPool3d(3, stride=2, padding=1), (1, 2, 5, 6, 5)),
+    (lambda nn: nn.AdaptiveAvgPool3d((2, 3, 1)), (2, 2, 5, 7, 3))])
+def test_3d_modules_match_torch(make, shape):
+    ours, theirs = make(ug.nn), make(torch.nn)
+    assert repr(ours) == repr(theirs)
+    _same_module(ours, theirs, shape)

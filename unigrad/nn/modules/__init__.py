@@ -30,6 +30,8 @@ from .channelshuffle import ChannelShuffle
 from .fold import Fold, Unfold
 from .dropout import AlphaDropout
 from .more_losses import MultiMarginLoss
+from .conv_transpose3d import ConvTranspose3d
+from .pooling_3d import AdaptiveAvgPool3d, AvgPool3d
 from .multihead_attention import MultiheadAttention
 from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
                           TransformerEncoderLayer)

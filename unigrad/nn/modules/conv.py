@@ -203,3 +203,4 @@ class ConvTranspose2d(_ConvNd):
 
 from .conv3d import Conv3d  # noqa: E402,F401  (torch.nn.modules.conv's names; the classes have their own files)
 from .conv_transpose1d import ConvTranspose1d  # noqa: E402,F401
+from .conv_transpose3d import ConvTranspose3d  # noqa: E402,F401

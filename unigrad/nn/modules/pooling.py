@@ -158,3 +158,4 @@ class LocalResponseNorm(Module):
 from .max_pool3d import MaxPool3d  # noqa: E402,F401  (torch.nn.modules.pooling's name; its own file)
 from .pooling_1d import (AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,  # noqa: E402,F401
                          MaxPool1d)
+from .pooling_3d import AdaptiveAvgPool3d, AvgPool3d  # noqa: E402,F401
