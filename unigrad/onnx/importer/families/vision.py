@@ -1,5 +1,6 @@
 """Vision ops: GridSample (N-D, linear/nearest/cubic, zeros/border/reflection padding) built of
-gathers, so it is differentiable in the data and the grid; Col2Im over unigrad's col2im;
+gathers, so it is differentiable in the data and the grid; Col2Im over unigrad's col2im (2-D) or
+accumulating index_puts (N-D);
 RoiAlign and NonMaxSuppression, which work on the values of boxes (their results depend on the
 data, so a compiled call holding them runs eagerly)."""
 import itertools
@@ -110,7 +111,8 @@ def col2im(ctx, x, image_shape, block_shape, *, dilations=None, pads=None, strid
     image, block = ints(image_shape), ints(block_shape)
     n_spatial = len(image)
     if n_spatial != 2:
-        raise ctx.attr_error(f"Col2Im over {n_spatial}-D images is not supported (2-D is)")
+        return _col2im_nd(ctx, x, image, block, ints(dilations) if dilations else [1] * n_spatial,
+                          ints(pads) if pads else [0] * (2 * n_spatial), ints(strides) if strides else [1] * n_spatial)
     dilations = ints(dilations) if dilations else [1, 1]
     pads = ints(pads) if pads else [0, 0, 0, 0]
     strides = ints(strides) if strides else [1, 1]
@@ -119,6 +121,27 @@ def col2im(ctx, x, image_shape, block_shape, *, dilations=None, pads=None, strid
     cols = F.reshape(F.permute(x, dims=(1, 2, 0)), (ck, blocks * n))
     return F.col2im(cols, (n, c, image[0], image[1]), tuple(block), tuple(strides),
                     (pads[0], pads[2], pads[1], pads[3]), tuple(dilations))
+
+
+def _col2im_nd(ctx, x, image, block, dilations, pads, strides):
+    """Col2Im over N-D images: each kernel offset's column values are added at their positions in
+    the padded image (one accumulating index_put per offset), then the pads are cropped."""
+    nd = len(image)
+    n, ck, blocks = x.shape
+    taps = int(np.prod(block))
+    c = ck // taps
+    padded = [size + pads[i] + pads[nd + i] for i, size in enumerate(image)]
+    counts = [(p - d * (k - 1) - 1) // s + 1 for p, k, d, s in zip(padded, block, dilations, strides)]
+    starts = np.stack(np.meshgrid(*[np.arange(o) * s for o, s in zip(counts, strides)], indexing="ij"), 0)
+    starts = starts.reshape(nd, -1)  # (nd, L): each block's first position
+    cols = F.reshape(x, (n, c, taps, blocks))
+    out = ctx.const(np.zeros(tuple(padded) + (n, c), dtype=x.dtype.np))
+    for k, offset in enumerate(np.ndindex(*block)):
+        where = tuple(ctx.const((starts[i] + offset[i] * dilations[i]).astype(np.int64)) for i in range(nd))
+        out = F.index_put(out, where, F.permute(cols[:, :, k], dims=(2, 0, 1)), accumulate=True)
+    out = F.permute(out, dims=(nd, nd + 1) + tuple(range(nd)))
+    index = (slice(None), slice(None)) + tuple(slice(pads[i], pads[i] + image[i]) for i in range(nd))
+    return out[index]
 
 
 def _iou(box, others):
