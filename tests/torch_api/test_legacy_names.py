@@ -130,7 +130,7 @@ def test_init_matches_torch_for_deterministic_initialisers():
     ("distance", ["CosineSimilarity", "PairwiseDistance"]), ("fold", ["Fold", "Unfold"]),
     ("channelshuffle", ["ChannelShuffle"]), ("padding", ["ZeroPad2d", "ReflectionPad2d", "ConstantPad1d"]),
     ("batchnorm", ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]), ("normalization", ["LayerNorm", "GroupNorm", "RMSNorm"]),
-    ("dropout", ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"]), ("sparse", ["Embedding"]),
+    ("dropout", ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"]), ("sparse", ["Embedding", "EmbeddingBag"]),
     ("flatten", ["Flatten", "Unflatten"]), ("loss", ["CrossEntropyLoss", "MSELoss", "KLDivLoss", "TripletMarginLoss"]),
     ("container", ["Sequential", "ModuleList"]), ("module", ["Module"])])
 def test_torch_nn_modules_file_paths(path, names):

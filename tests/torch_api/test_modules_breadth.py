@@ -211,3 +211,25 @@ def test_3d_modules_match_torch(make, shape):
     ours, theirs = make(ug.nn), make(torch.nn)
     assert repr(ours) == repr(theirs)
     _same_module(ours, theirs, shape)
+
+
+@pytest.mark.parametrize("kw,call", [({"mode": "mean"}, "offsets"), ({"mode": "sum"}, "rows"), ({"mode": "max"}, "offsets"),
+                                     ({"mode": "mean", "padding_idx": 2}, "offsets"),
+                                     ({"mode": "sum", "include_last_offset": True}, "weights")])
+def test_embedding_bag_matches_torch(kw, call):
+    ours, theirs = ug.nn.EmbeddingBag(8, 3, **kw), torch.nn.EmbeddingBag(8, 3, **kw)
+    assert repr(ours) == repr(theirs)
+    ours.load_state_dict({"weight": ug.tensor(theirs.weight.detach().numpy())})
+    idx = [1, 2, 4, 5, 4, 3, 2, 7]
+    if call == "rows":
+        a, b = ours(ug.tensor(idx).reshape(2, 4)), theirs(torch.tensor(idx).reshape(2, 4))
+    elif call == "offsets":
+        a, b = ours(ug.tensor(idx), ug.tensor([0, 3, 3])), theirs(torch.tensor(idx), torch.tensor([0, 3, 3]))
+    else:
+        w = np.linspace(0.5, 2.0, 8).astype(np.float32)
+        a = ours(ug.tensor(idx), ug.tensor([0, 5, 8]), per_sample_weights=ug.tensor(w))
+        b = theirs(torch.tensor(idx), torch.tensor([0, 5, 8]), per_sample_weights=torch.tensor(w))
+    np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-6, atol=1e-7)
+    a.sum().backward()
+    b.sum().backward()
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-6, atol=1e-7)
