@@ -132,7 +132,7 @@ def test_init_matches_torch_for_deterministic_initialisers():
     ("batchnorm", ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]), ("normalization", ["LayerNorm", "GroupNorm", "RMSNorm"]),
     ("dropout", ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"]), ("sparse", ["Embedding", "EmbeddingBag"]),
     ("flatten", ["Flatten", "Unflatten"]), ("loss", ["CrossEntropyLoss", "MSELoss", "KLDivLoss", "TripletMarginLoss"]),
-    ("container", ["Sequential", "ModuleList"]), ("module", ["Module"])])
+    ("container", ["Sequential", "ModuleList", "ParameterList", "ParameterDict"]), ("module", ["Module"])])
 def test_torch_nn_modules_file_paths(path, names):
     ours = importlib.import_module(f"unigrad.nn.modules.{path}")
     theirs = importlib.import_module(f"torch.nn.modules.{path}")

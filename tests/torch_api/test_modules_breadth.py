@@ -233,3 +233,29 @@ def test_embedding_bag_matches_torch(kw, call):
     a.sum().backward()
     b.sum().backward()
     np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_parameter_containers_register_like_torch():
+    def build(nn, lib):
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.ws = nn.ParameterList([nn.Parameter(lib.ones(2, 2) * (i + 1)) for i in range(2)])
+                self.ws.append(lib.eye(2))
+                self.d = nn.ParameterDict({"scale": lib.full((2,), 0.5)})
+                self.d["shift"] = nn.Parameter(lib.zeros(2))
+
+            def forward(self, x):
+                for w in self.ws:
+                    x = x @ w
+                return x * self.d["scale"] + self.d["shift"]
+        return Net()
+    ours, theirs = build(ug.nn, ug), build(torch.nn, torch)
+    assert [k for k, _ in ours.named_parameters()] == [k for k, _ in theirs.named_parameters()]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    a, b = ours(ug.ones(1, 2)).sum(), theirs(torch.ones(1, 2)).sum()
+    a.backward()
+    b.backward()
+    for (_, p), (_, q) in zip(ours.named_parameters(), theirs.named_parameters()):
+        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy())
+    assert len(ours.ws) == 3 and "shift" in ours.d and isinstance(ours.ws[2], ug.nn.Parameter)

@@ -33,6 +33,7 @@ from .more_losses import MultiMarginLoss
 from .conv_transpose3d import ConvTranspose3d
 from .pooling_3d import AdaptiveAvgPool3d, AvgPool3d
 from .embedding_bag import EmbeddingBag
+from .parameter_containers import ParameterDict, ParameterList
 from .multihead_attention import MultiheadAttention
 from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
                           TransformerEncoderLayer)

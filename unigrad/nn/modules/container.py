@@ -153,3 +153,6 @@ class ModuleDict(Module):
 
     def items(self):
         return self._modules.items()
+
+
+from .parameter_containers import ParameterDict, ParameterList  # noqa: E402,F401  (torch.nn.modules.container's names)
