@@ -22,9 +22,7 @@ EXCLUDE = [
     # random outputs: no independent implementation can draw the same numbers
     (r"^test_bernoulli", "random draws: the expected values come from NumPy's global generator"),
     (r"^test_training_dropout(_default)?(_mask)?_c", "random mask: the expected values come from NumPy's global generator"),
-    # ops with no import rule yet
-    (r"^test_gradient_of_add", "ai.onnx.preview.training Gradient: needs autodiff of the model inside the model"),
-    # known wrong results, each a bug to fix
+    # expected values no implementation computed in a different way can meet
     (r"^test_dft_inverse", "inverse DFT: the expected zeros are float32 FFT noise (3.5e-7); ours differ by 2e-7 > atol 1e-7"),
     (r"^test_loop16_seq_none", "onnx's comparator fails on a 0-d tensor inside a sequence for every backend"),
 ]

@@ -1,6 +1,7 @@
-"""ai.onnx.preview.training's optimizer steps: Adagrad, Momentum (standard and Nesterov), Adam,
-each over any number of tensors, as the spec's pseudo code, with registry ops. R (learning rate)
-and T (update count) are scalars read as values."""
+"""ai.onnx.preview.training: the optimizer steps Adagrad, Momentum (standard and Nesterov) and
+Adam, each over any number of tensors, as the spec's pseudo code, with registry ops (R, the
+learning rate, and T, the update count, are scalars read as values); and Gradient, through
+unigrad's autograd."""
 import numpy as np
 
 from ....ops import api as F
@@ -72,3 +73,40 @@ def adam(ctx, r, t, *tensors, alpha=0.9, beta=0.999, epsilon=1e-6, norm_coeffici
         new_v.append(v)
         new_h.append(h)
     return tuple(new_x + new_v + new_h)
+
+
+@rule("Gradient", since=1, domain=DOMAIN, sequence_inputs=True)
+def gradient(ctx, *inputs, xs, y, zs=None):
+    """d y / d xs: the nodes between xs and y run again on fresh leaves with autograd on, then
+    unigrad's autograd.grad gives the gradients (zeros for an x that y does not depend on)."""
+    from ....autograd.engine import grad
+    from ....core.grad_mode import enable_grad
+    from ..interpreter import Scope, _run_node
+    graph = ctx.run.model.graph
+    if ctx.node not in graph.nodes:
+        raise ctx.attr_error("Gradient inside a subgraph or function is not supported")
+    producers = {o: node for node in graph.nodes[:graph.nodes.index(ctx.node)] for o in node.outputs}
+    needed, stack, seen = [], [y], set(xs)
+    while stack:
+        name = stack.pop()
+        if name in seen or name not in producers:
+            continue
+        seen.add(name)
+        node = producers[name]
+        if node not in needed:
+            needed.append(node)
+            stack.extend(i for i in node.inputs if i)
+    needed.sort(key=graph.nodes.index)
+    scope = Scope(ctx.scope)
+    with enable_grad():
+        leaves = []
+        for name, value in zip(xs, inputs[:len(xs)]):
+            leaf = F.clone(value if not isinstance(value, np.ndarray) else ctx.const(value)).detach()
+            leaf.requires_grad_(True)
+            scope.set(name, leaf)
+            leaves.append(leaf)
+        for node in needed:
+            _run_node(ctx.run, node, scope, ctx.run.model.opsets)
+        out, _, _ = scope.lookup(y)
+        grads = grad(out, leaves, allow_unused=True)
+    return tuple(F.zeros_like(leaf) if g is None else g.detach() for g, leaf in zip(grads, leaves))
