@@ -30,6 +30,8 @@ class InputSpec:
         if type_proto is None:
             return
         which = type_proto.WhichOneof("value")
+        if which is None:  # (declared without a type: anything goes)
+            return
         if which == "tensor_type":
             t = type_proto.tensor_type
             self.dtype = to_unigrad(t.elem_type) if t.elem_type else None
