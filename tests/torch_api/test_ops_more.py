@@ -242,3 +242,20 @@ def test_lgamma_second_derivative_and_trigamma_refusal():
     with pytest.raises(Exception, match="trigamma has no gradient yet"):
         (h,) = ug.autograd.grad(ug.digamma(x).sum(), [x], create_graph=True)
         ug.autograd.grad(h.sum(), [x])
+
+
+def test_remaining_elementwise_and_statistics_match_torch():
+    a = np.array([1.0, np.nan, -np.inf, 3.0])
+    b = np.array([np.nan, 2.0, 1.0, np.inf])
+    for name in ("fmax", "fmin", "logaddexp", "logaddexp2"):
+        _same(getattr(ug, name)(ug.tensor(a), ug.tensor(b)), getattr(torch, name)(torch.tensor(a), torch.tensor(b)))
+    i, j = np.array([12, -18, 0, 7, 0]), np.array([8, 12, 5, 0, 0])
+    _same(ug.gcd(ug.tensor(i), ug.tensor(j)), torch.gcd(torch.tensor(i), torch.tensor(j)))
+    _same(ug.lcm(ug.tensor(i), ug.tensor(j)), torch.lcm(torch.tensor(i), torch.tensor(j)))
+    x = np.random.default_rng(14).standard_normal((3, 7))
+    _same(ug.cov(ug.tensor(x), correction=0), torch.cov(torch.tensor(x), correction=0))
+    _same(ug.corrcoef(ug.tensor(x)), torch.corrcoef(torch.tensor(x)))
+    _same(ug.trapz(ug.tensor(x), dx=0.3), torch.trapz(torch.tensor(x), dx=0.3))
+    _same(ug.vander(ug.tensor([1.0, 2.0, 3.0])), torch.vander(torch.tensor([1.0, 2.0, 3.0])))
+    _same(ug.logspace(-1, 2, 4, base=2.0), torch.logspace(-1, 2, 4, base=2.0))
+    _same(ug.tensor(x).tile((2,)), torch.tensor(x).tile((2,)))
