@@ -9,6 +9,7 @@ unless --static-batch; the ONNX file passes onnx's full check (ug.onnx.export ch
 """
 import argparse
 import os
+import re
 import sys
 
 from .errors import UnigradError
@@ -80,7 +81,7 @@ def main(argv=None):
         else:
             raise UnigradError(f"convert: cannot convert a {kind} model to {args.to}")
     except (UnigradError, OSError) as exc:
-        print(f"unigrad convert: {exc}", file=sys.stderr)
+        print(f"unigrad convert: {re.sub(r' [(]at [^()]*[)]$', '', str(exc))}", file=sys.stderr)
         return 1
     print(f"wrote {output}")
     return 0

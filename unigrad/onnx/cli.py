@@ -9,6 +9,7 @@ Arrays are read with np.load(allow_pickle=False): no file can run code.
 import argparse
 import collections
 import os
+import re
 import sys
 import tempfile
 
@@ -40,8 +41,13 @@ def main(argv=None):
     try:
         return {"info": info, "check": check, "run": run}[args.command](args)
     except (UnigradError, OSError, ValueError) as exc:
-        print(f"unigrad onnx {args.command}: {exc}", file=sys.stderr)
+        print(f"unigrad onnx {args.command}: {_plain(exc)}", file=sys.stderr)
         return 1
+
+
+def _plain(exc):
+    """The message without the call site unigrad's errors add (a command line has no user frame)."""
+    return re.sub(r" [(]at [^()]*[)]$", "", str(exc))
 
 
 # ---- info -----------------------------------------------------------------------------------
