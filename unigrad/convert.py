@@ -48,11 +48,11 @@ def caffe_to_onnx(prototxt, weights, output, opset=None, static_batch=False):
     from .ops import api as F
     from .onnx.export import export
     if weights is None:
-        raise UnigradError(f"convert: {prototxt} is a Caffe net; give its weights with --weights w.caffemodel")
+        raise UnigradError(f"{prototxt} is a Caffe net; give its weights with --weights w.caffemodel")
     module = to_module(prototxt, weights).eval()
     net = module.net
     if not module.input_names:
-        raise UnigradError(f"convert: {prototxt} has no Input layer (or input: fields); a deploy net needs one to "
+        raise UnigradError(f"{prototxt} has no Input layer (or input: fields); a deploy net needs one to "
                            "know its input shapes")
     shapes = [tuple(net.blobs[name].shape) for name in module.input_names]
     # (trace at batch 2 unless the batch is fixed: a batch of 1 could not tell the batch axis apart)
@@ -69,7 +69,7 @@ def main(argv=None):
     output = args.output or _default_output(args.model, args.to)
     try:
         if not os.path.isfile(args.model):
-            raise UnigradError(f"convert: {args.model} does not exist")
+            raise UnigradError(f"{args.model} does not exist")
         if args.to == "onnx" and kind == "caffe":
             caffe_to_onnx(args.model, args.weights, output, args.opset, args.static_batch)
         elif args.to == "onnx" and kind == "graph":
@@ -79,7 +79,7 @@ def main(argv=None):
         elif args.to == "graph" and kind == "onnx":
             _onnx_to_graph(args.model, output)
         else:
-            raise UnigradError(f"convert: cannot convert a {kind} model to {args.to}")
+            raise UnigradError(f"cannot convert a {kind} model to {args.to}")
     except (UnigradError, OSError) as exc:
         print(f"unigrad convert: {re.sub(r' [(]at [^()]*[)]$', '', str(exc))}", file=sys.stderr)
         return 1
@@ -96,7 +96,7 @@ def _onnx_to_graph(path, output):
     examples = []
     for spec in net.inputs:
         if spec.shape is None or any(not isinstance(d, int) or d <= 0 for d in spec.shape):
-            raise UnigradError(f"convert: input '{spec.name}' of {path} has no fixed shape ({spec!r}); a saved graph "
+            raise UnigradError(f"input '{spec.name}' of {path} has no fixed shape ({spec!r}); a saved graph "
                                "needs example sizes")
         examples.append(F.zeros(tuple(spec.shape), dtype=spec.dtype))
     outputs = len(net.output_names)
