@@ -1,7 +1,10 @@
 """Recurrent layers: RNN, GRU, LSTM, with ONNX's gate orders (GRU z r h, LSTM i o f c), both
 directions, batch-major layout, sequence lengths, initial states, peepholes, clipping and the
-activation functions the spec lists. Unrolled over the time steps with registry ops (the input
-projection of all steps is one GEMM), so an imported model traces, compiles and trains."""
+activation functions the spec lists. What PyTorch's layers compute (default activations, no
+clip or peepholes, GRU with linear_before_reset) runs on the registry's fused layer ops, one per
+direction with a fused backward; anything else is unrolled over the time steps with registry
+ops (the input projection of all steps is one GEMM). Either way the model traces, compiles and
+trains."""
 import numpy as np
 
 from ....ops import api as F
@@ -70,12 +73,87 @@ def _recur(ctx, op_type, x, w, r, b, lengths, h0, c0, p, *, activations, clip, h
     x = F.transpose(x, 0, 1) if layout else x  # (T, B, I)
     steps, batch = x.shape[0], x.shape[1]
     dirs = 2 if direction == "bidirectional" else 1
-    gates = {"RNN": 1, "GRU": 3, "LSTM": 4}[op_type]
-    h = w.shape[1] // gates
     if h0 is not None and layout:
         h0 = F.transpose(h0, 0, 1)
     if c0 is not None and layout:
         c0 = F.transpose(c0, 0, 1)
+    fused = _fused(ctx, op_type, x, w, r, b, lengths, h0, c0, p, activations, clip, direction, dirs,
+                   linear_before_reset)
+    if fused is not None:
+        y, y_h, y_c = fused
+    else:
+        y, y_h, y_c = _unrolled(ctx, op_type, x, w, r, b, lengths, h0, c0, p, activations, clip, direction, dirs,
+                                linear_before_reset, steps, batch)
+    if layout:
+        y = F.permute(y, dims=(2, 0, 1, 3))
+        y_h = F.transpose(y_h, 0, 1)
+        y_c = F.transpose(y_c, 0, 1) if y_c is not None else None
+    outs = (y, y_h) + ((y_c,) if op_type == "LSTM" else ())
+    return outs[:max(ctx.n_outputs, 1)]
+
+
+# ONNX's gate blocks in PyTorch's order: LSTM i o f c -> i f g o, GRU z r h -> r z n
+_TORCH_ORDER = {"LSTM": [0, 2, 3, 1], "GRU": [1, 0, 2], "RNN": [0]}
+
+
+def _fused(ctx, op_type, x, w, r, b, lengths, h0, c0, p, activations, clip, direction, dirs, linear_before_reset):
+    """The registry's fused layer ops (PyTorch's semantics: one op per direction, a fused
+    backward) when the node asks for nothing else: default activations (RNN: Tanh or Relu), no
+    clip, no peepholes, GRU with linear_before_reset. Else None (unrolled)."""
+    from ....ops.recurrent.gru_layer import gru_layer
+    from ....ops.recurrent.lstm_layer import lstm_layer
+    from ....ops.recurrent.rnn_layer import rnn_layer
+    names, alpha, beta = activations
+    names = [n.decode() if isinstance(n, bytes) else n for n in (names or [])]
+    per = len(_DEFAULTS[op_type])
+    nonlinearity = "tanh"
+    if op_type == "RNN" and names and all(n.lower() == names[0].lower() for n in names) and \
+            names[0].lower() in ("tanh", "relu"):
+        nonlinearity, names = names[0].lower(), []
+    if names and [n.lower() for n in names] != [d.lower() for d in _DEFAULTS[op_type]] * (len(names) // per):
+        return None
+    if clip is not None or p is not None or (op_type == "GRU" and not linear_before_reset) or alpha or beta:
+        return None
+    if not x.dtype.is_floating_point or x.dtype.itemsize < 4:
+        return None
+    h = w.shape[1] // len(_TORCH_ORDER[op_type])
+    batch = x.shape[1]
+    if lengths is not None:
+        lengths = F.to_dtype(lengths, "int64") if lengths.dtype.name != "int64" else lengths
+    ys, hs, cs = [], [], []
+    for d in range(dirs):
+        def torch_blocks(m):
+            blocks = [m[k * h:(k + 1) * h] for k in _TORCH_ORDER[op_type]]
+            if isinstance(m, np.ndarray):  # (known weights: reordered once, while importing)
+                return ctx.const(np.concatenate(blocks, 0))
+            return blocks[0] if len(blocks) == 1 else F.cat(blocks, 0)
+        w_ih, w_hh = torch_blocks(w[d]), torch_blocks(r[d])
+        gates = len(_TORCH_ORDER[op_type]) * h
+        if b is not None:
+            b_ih, b_hh = torch_blocks(b[d][:gates]), torch_blocks(b[d][gates:])
+        else:
+            b_ih = b_hh = ctx.const(np.zeros(gates, x.dtype.np))
+        state = h0[d] if h0 is not None else ctx.const(np.zeros((batch, h), x.dtype.np))
+        reverse = direction == "reverse" or d == 1
+        if op_type == "LSTM":
+            cell = c0[d] if c0 is not None else ctx.const(np.zeros((batch, h), x.dtype.np))
+            y, hn, cn = lstm_layer(x, state, cell, w_ih, w_hh, b_ih, b_hh, lengths=lengths, reverse=reverse)
+            cs.append(cn)
+        elif op_type == "GRU":
+            y, hn = gru_layer(x, state, w_ih, w_hh, b_ih, b_hh, lengths=lengths, reverse=reverse)
+        else:
+            y, hn = rnn_layer(x, state, w_ih, w_hh, b_ih, b_hh, lengths=lengths, reverse=reverse,
+                              nonlinearity=nonlinearity)
+        ys.append(y)
+        hs.append(hn)
+    return F.stack(ys, 1), F.stack(hs, 0), (F.stack(cs, 0) if op_type == "LSTM" else None)
+
+
+def _unrolled(ctx, op_type, x, w, r, b, lengths, h0, c0, p, activations, clip, direction, dirs, linear_before_reset,
+              steps, batch):
+    w, r, b = (ctx.const(v) if isinstance(v, np.ndarray) else v for v in (w, r, b))
+    gates = {"RNN": 1, "GRU": 3, "LSTM": 4}[op_type]
+    h = w.shape[1] // gates
     masks = _step_masks(ctx, lengths, steps, batch, x)
     acts = _activations(ctx, op_type, dirs, *activations)
     ys, hs, cs = [], [], []
@@ -106,14 +184,7 @@ def _recur(ctx, op_type, x, w, r, b, lengths, h0, c0, p, *, activations, clip, h
         hs.append(state)
         cs.append(cell)
     y = F.stack(ys, 1)  # (T, dirs, B, H)
-    y_h = F.stack(hs, 0)
-    y_c = F.stack(cs, 0) if op_type == "LSTM" else None
-    if layout:
-        y = F.permute(y, dims=(2, 0, 1, 3))
-        y_h = F.transpose(y_h, 0, 1)
-        y_c = F.transpose(y_c, 0, 1) if y_c is not None else None
-    outs = (y, y_h) + ((y_c,) if op_type == "LSTM" else ())
-    return outs[:max(ctx.n_outputs, 1)]
+    return y, F.stack(hs, 0), (F.stack(cs, 0) if op_type == "LSTM" else None)
 
 
 def _clip(ctx, x, clip):
@@ -161,7 +232,7 @@ def _cell(ctx, op_type, xw, state, cell, r, rbias, peep, acts, clip, h, linear_b
 
 
 def _recurrent_rule(op_type):
-    @rule(op_type, since=7)
+    @rule(op_type, since=7, known=(1, 2, 3))  # (weights as arrays when known: reordered while importing)
     def recurrent(ctx, x, w, r, b=None, sequence_lens=None, initial_h=None, initial_c=None, p=None, *,
                   activation_alpha=None, activation_beta=None, activations=None, clip=None, direction="forward",
                   hidden_size=None, layout=0, linear_before_reset=0, input_forget=0):
