@@ -259,3 +259,22 @@ def test_remaining_elementwise_and_statistics_match_torch():
     _same(ug.vander(ug.tensor([1.0, 2.0, 3.0])), torch.vander(torch.tensor([1.0, 2.0, 3.0])))
     _same(ug.logspace(-1, 2, 4, base=2.0), torch.logspace(-1, 2, 4, base=2.0))
     _same(ug.tensor(x).tile((2,)), torch.tensor(x).tile((2,)))
+
+
+def test_in_place_draws_follow_their_distributions_and_the_seed():
+    c = ug.empty(40000).cauchy_(1.0, 2.0).numpy()
+    q1, q2, q3 = np.percentile(c, [25, 50, 75])
+    assert abs(q2 - 1.0) < 0.1 and abs((q3 - q1) - 4.0) < 0.25  # median 1, interquartile range 2 * sigma
+    g = ug.empty(40000).geometric_(0.25).numpy()
+    t = torch.empty(40000).geometric_(0.25).numpy()
+    assert g.min() >= 1 and abs(g.mean() - t.mean()) < 0.15
+    r = ug.zeros(1000, dtype=ug.int64).random_(3, 7).numpy()
+    assert set(np.unique(r)) == {3, 4, 5, 6}
+    ug.manual_seed(5)
+    first = ug.empty(4).log_normal_().numpy().copy()
+    ug.manual_seed(5)
+    np.testing.assert_array_equal(ug.empty(4).log_normal_().numpy(), first)
+    n = ug.normal(ug.full((20000,), 3.0), 0.5).numpy()
+    assert abs(n.mean() - 3.0) < 0.02 and abs(n.std() - 0.5) < 0.02
+    with pytest.raises(InvalidArgumentError, match="with a number mean and std, give size"):
+        ug.normal(0.0, 1.0)
