@@ -124,7 +124,7 @@ def test_init_matches_torch_for_deterministic_initialisers():
 @pytest.mark.parametrize("path,names", [
     ("linear", ["Linear", "Identity", "Bilinear"]),
     ("conv", ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]),
-    ("pooling", ["MaxPool2d", "AvgPool2d", "MaxPool3d", "MaxPool1d", "AdaptiveMaxPool2d", "AvgPool3d"]), ("activation", ["ReLU", "Tanh", "Softmax", "PReLU", "Softmax2d", "Mish", "GLU"]),
+    ("pooling", ["MaxPool2d", "AvgPool2d", "MaxPool3d", "MaxPool1d", "AdaptiveMaxPool2d", "AvgPool3d"]), ("activation", ["ReLU", "Tanh", "Softmax", "PReLU", "Softmax2d", "Mish", "GLU", "MultiheadAttention"]),
     ("pixelshuffle", ["PixelShuffle", "PixelUnshuffle"]), ("upsampling", ["Upsample", "UpsamplingBilinear2d"]),
     ("instancenorm", ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]),
     ("distance", ["CosineSimilarity", "PairwiseDistance"]), ("fold", ["Fold", "Unfold"]),

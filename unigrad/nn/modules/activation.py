@@ -276,3 +276,4 @@ class LogSoftmax(Softmax):
 from .channel_activation import PReLU, Softmax2d  # noqa: E402,F401  (torch.nn.modules.activation's names)
 from .more_activations import (CELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh,  # noqa: E402,F401
                                LogSigmoid, Mish, Softmin, Softshrink, Softsign, Tanhshrink, Threshold)
+from .multihead_attention import MultiheadAttention  # noqa: E402,F401  (torch.nn.modules.activation holds it)
