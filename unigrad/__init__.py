@@ -5,7 +5,7 @@ from .errors import (AutogradError, DataError, DeviceError, DtypeError, InvalidA
                      UnigradError)
 from .backend import (Device, bool_, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
                       set_default_dtype, uint8)
-from .backend.device import cpu as _cpu, device
+from .backend.device import cpu as _cpu, device, get_default_device, set_default_device
 from .backend.blas_threads import get_num_threads, set_num_threads
 from .core.random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .core.random import default_generator_for as _default_generator_for

@@ -103,6 +103,18 @@ _NULL_CONTEXT = _NullContext()
 cpu = Device("cpu")
 meta = Device("meta")
 device = Device
+_default = [cpu]  # where factories and tensor() put results when no device= is given
+
+
+def set_default_device(device):
+    """torch.set_default_device: factories (zeros, randn, ...), tensor() of Python or NumPy data,
+    and so new modules' parameters go to `device` when no device= is given (None: back to cpu)."""
+    _default[0] = cpu if device is None else Device(device)
+
+
+def get_default_device():
+    """torch.get_default_device: where results go when no device= is given."""
+    return _default[0]
 
 
 def get_device(array):

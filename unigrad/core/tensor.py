@@ -5,7 +5,7 @@ import weakref
 import numpy as np
 
 from ..backend import dtypes as _dt
-from ..backend.device import Device, cpu, get_device
+from ..backend.device import Device, cpu, get_default_device, get_device
 from ..backend.meta import MetaArray, no_data
 from ..errors import AutogradError, DtypeError, InvalidArgumentError, InvalidTypeError
 from .trace_hook import state as _trace
@@ -384,7 +384,8 @@ def as_tensor(data, dtype=None, device=None):
             dtype = _dt.dtype_of(arr)
     if arr.dtype != dtype.np:
         arr = arr.astype(dtype.np)
-    target = device or src_device
+    # Python and NumPy data go to the default device (torch.set_default_device); GPU arrays stay
+    target = device or (src_device if src_device.type == "cuda" else get_default_device())
     if target is not src_device:
         arr = _move(arr, target)
     return Tensor._make(arr, target, dtype)

@@ -1,6 +1,6 @@
 """Argument handling shared by the factories and random ops: sizes, dtypes, devices."""
 from ...backend import dtypes as _dt
-from ...backend.device import Device, cpu
+from ...backend.device import Device, get_default_device
 from ...core.tensor import Tensor
 from ...errors import InvalidTypeError
 
@@ -16,8 +16,8 @@ def size_of(size, name):
 
 
 def device_and_dtype(device, dtype, default=None):
-    """(Device, DType) from the user's device= and dtype= (None: cpu and the default float)."""
-    return (Device(device) if device is not None else cpu,
+    """(Device, DType) from the user's device= and dtype= (None: the default device and float)."""
+    return (Device(device) if device is not None else get_default_device(),
             _dt.to_dtype(dtype) if dtype is not None else (default or _dt.get_default_dtype()))
 
 

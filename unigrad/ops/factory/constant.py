@@ -7,7 +7,7 @@ import hashlib
 import numpy as np
 
 from ...backend import dtypes as _dt
-from ...backend.device import Device, cpu
+from ...backend.device import Device, cpu, get_default_device
 from ..dispatch import dispatch
 from ..registry import INTERNAL, Onnx, OpDef, Sample, register
 from ..sampling import randn
@@ -69,7 +69,7 @@ def constant(value, device=None):
     """
     if not isinstance(value, ConstantValue):
         value = ConstantValue(value)
-    return dispatch(constant_op, (), {"value": value, "device": Device(device) if device is not None else cpu})
+    return dispatch(constant_op, (), {"value": value, "device": Device(device) if device is not None else get_default_device()})
 
 
 register(constant_op, public=constant)
