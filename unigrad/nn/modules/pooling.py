@@ -1,9 +1,10 @@
 """MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, LocalResponseNorm."""
 from ...ops import api as F
+from .max_pool_base import _MaxPoolNd
 from .module import Module
 
 
-class MaxPool2d(Module):
+class MaxPool2d(_MaxPoolNd):
     """2-D max pooling: the maximum of each ``kernel_size`` window, per channel.
 
     Args:
@@ -33,19 +34,7 @@ class MaxPool2d(Module):
         tensor([[[[ 5,  7],
                   [13, 15]]]])
     """
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
-        super().__init__()
-        self.kernel_size, self.stride = kernel_size, stride if stride is not None else kernel_size
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-
-    def forward(self, input):
-        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
-                            self.return_indices)
-
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    _pool = staticmethod(F.max_pool2d)
 
 
 class AvgPool2d(Module):

@@ -1,10 +1,11 @@
 """MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d and AdaptiveMaxPool2d
 (torch.nn.modules.pooling re-exports them), over their functional forms."""
 from ..functional import adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d, max_pool1d
+from .max_pool_base import _MaxPoolNd
 from .module import Module
 
 
-class MaxPool1d(Module):
+class MaxPool1d(_MaxPoolNd):
     """1-D max pooling over (N, C, L) input (torch.nn.MaxPool1d).
 
     Shape:
@@ -16,18 +17,7 @@ class MaxPool1d(Module):
         >>> ug.nn.MaxPool1d(2)(ug.tensor([[[1.0, 3.0, 2.0, 5.0]]]))
         tensor([[[3., 5.]]])
     """
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
-        super().__init__()
-        self.kernel_size, self.stride = kernel_size, stride if stride is not None else kernel_size
-        self.padding, self.dilation, self.return_indices, self.ceil_mode = padding, dilation, return_indices, ceil_mode
-
-    def forward(self, input):
-        return max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
-                          self.return_indices)
-
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    _pool = staticmethod(max_pool1d)
 
 
 class AvgPool1d(Module):
