@@ -67,9 +67,13 @@ class RandomSampler(Sampler):
             from ..ops.random.randint import randint
             yield from randint(0, n, (self.num_samples,), generator=self.generator).tolist()
             return
-        for _ in range(self.num_samples // n):
-            yield from _randperm(n, self.generator)
-        yield from _randperm(n, self.generator)[:self.num_samples % n]
+        # every permutation drawn before the first index is given: the DataLoader iterates on its
+        # loading thread, and a draw made later (for the next pass over n) would race the training
+        # step's own draws (dropout) on the same default generator, so seeded runs would differ
+        order = [i for _ in range(self.num_samples // n) for i in _randperm(n, self.generator)]
+        if self.num_samples % n:
+            order += _randperm(n, self.generator)[:self.num_samples % n]
+        yield from order
 
     def __len__(self):
         return self.num_samples
