@@ -43,7 +43,11 @@ class DataLoader:
         collate_fn: makes a batch from a list of samples (default: ``default_collate``).
         drop_last: drop the last batch when it is short.
         generator: the ug.Generator that shuffling draws from (default: the CPU's).
-        prefetch / prefetch_factor: batches prepared ahead (0: load in the loop itself).
+        prefetch / prefetch_factor: batches prepared ahead (0: load in the loop itself). The
+            batches are made on a loading thread, so a dataset whose items draw random numbers
+            (augmentation) should draw from its own ug.Generator, or a seeded run's draws would
+            interleave with the training step's in a different order each time; prefetch=0
+            keeps every draw in the loop's order, as torch's num_workers=0 does.
         worker_init_fn: called once as ``worker_init_fn(0)`` when an iteration starts.
         pin_memory, timeout, persistent_workers, multiprocessing_context, in_order: accepted.
 
