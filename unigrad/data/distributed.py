@@ -3,7 +3,7 @@ import math
 
 from ..backend import process_group as _pg
 from ..errors import InvalidArgumentError, InvalidTypeError
-from .sampler import Sampler
+from .sampler import Sampler, _randperm
 
 
 class DistributedSampler(Sampler):
@@ -49,8 +49,7 @@ class DistributedSampler(Sampler):
         n = len(self.dataset)
         if self.shuffle:
             from ..core.random import Generator
-            from ..ops.random.randperm import randperm
-            indices = randperm(n, generator=Generator().manual_seed(self.seed + self.epoch)).tolist()
+            indices = _randperm(n, Generator().manual_seed(self.seed + self.epoch))
         else:
             indices = list(range(n))
         if self.drop_last:

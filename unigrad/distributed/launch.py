@@ -97,5 +97,6 @@ def _end(proc):
         except subprocess.TimeoutExpired:
             pass
 
+
 if __name__ == "__main__":
     sys.exit(main())
