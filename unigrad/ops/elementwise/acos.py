@@ -1,14 +1,11 @@
 """acos: the arccosine (radians), for inputs in [-1, 1], elementwise."""
-import numpy as np
-
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
-from ..sampling import randn
+from ..registry import Compiled, Onnx, OpDef, Variants, register
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
-from .unary import same_infer
+from .unary import inside_unit_samples, same_infer
 
 
 def _forward(xp, x):
@@ -20,18 +17,11 @@ def _backward(ctx, g):
     return (F.neg(F.div(g, F.sqrt(F.rsub(F.square(x), 1.0)))),)
 
 
-def _inside_unit():
-    """Inputs in (-0.9, 0.9), inside the function's domain and away from its ends."""
-    return [Sample((np.tanh(randn(3, 4)) * 0.9,)), Sample((np.asarray(np.tanh(randn(())) * 0.9),)),
-            Sample((randn(0, 2),)),
-            Sample((np.tanh(randn(4, 3)).T * 0.9,))]
-
-
 acos_op = OpDef(
     name="acos", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
     onnx=Onnx("Acos", opset=7),
     variants=Variants(methods=("acos",), inplace=("acos_",)),
-    samples=_inside_unit, torch_ref=lambda torch, x: torch.acos(x), reference=_forward)
+    samples=inside_unit_samples, torch_ref=lambda torch, x: torch.acos(x), reference=_forward)
 
 
 def acos(input):

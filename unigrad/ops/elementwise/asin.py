@@ -1,14 +1,11 @@
 """asin: the arcsine (radians), for inputs in [-1, 1], elementwise."""
-import numpy as np
-
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
-from ..sampling import randn
+from ..registry import Compiled, Onnx, OpDef, Variants, register
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
-from .unary import same_infer
+from .unary import inside_unit_samples, same_infer
 
 
 def _forward(xp, x):
@@ -20,18 +17,11 @@ def _backward(ctx, g):
     return (F.div(g, F.sqrt(F.rsub(F.square(x), 1.0))),)
 
 
-def _inside_unit():
-    """Inputs in (-0.9, 0.9), inside the function's domain and away from its ends."""
-    return [Sample((np.tanh(randn(3, 4)) * 0.9,)), Sample((np.asarray(np.tanh(randn(())) * 0.9),)),
-            Sample((randn(0, 2),)),
-            Sample((np.tanh(randn(4, 3)).T * 0.9,))]
-
-
 asin_op = OpDef(
     name="asin", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
     onnx=Onnx("Asin", opset=7),
     variants=Variants(methods=("asin",), inplace=("asin_",)),
-    samples=_inside_unit, torch_ref=lambda torch, x: torch.asin(x), reference=_forward)
+    samples=inside_unit_samples, torch_ref=lambda torch, x: torch.asin(x), reference=_forward)
 
 
 def asin(input):

@@ -1,14 +1,11 @@
 """atanh: the inverse hyperbolic tangent, for inputs in (-1, 1), elementwise."""
-import numpy as np
-
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
-from ..sampling import randn
+from ..registry import Compiled, Onnx, OpDef, Variants, register
 from ..spec import elementwise_flops
 from .binary import NO_ATTRS
-from .unary import same_infer
+from .unary import inside_unit_samples, same_infer
 
 
 def _forward(xp, x):
@@ -20,18 +17,11 @@ def _backward(ctx, g):
     return (F.div(g, F.rsub(F.square(x), 1.0)),)
 
 
-def _inside_unit():
-    """Inputs in (-0.9, 0.9), inside the function's domain and away from its ends."""
-    return [Sample((np.tanh(randn(3, 4)) * 0.9,)), Sample((np.asarray(np.tanh(randn(())) * 0.9),)),
-            Sample((randn(0, 2),)),
-            Sample((np.tanh(randn(4, 3)).T * 0.9,))]
-
-
 atanh_op = OpDef(
     name="atanh", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
     onnx=Onnx("Atanh", opset=9),
     variants=Variants(methods=("atanh",), inplace=("atanh_",)),
-    samples=_inside_unit, torch_ref=lambda torch, x: torch.atanh(x), reference=_forward)
+    samples=inside_unit_samples, torch_ref=lambda torch, x: torch.atanh(x), reference=_forward)
 
 
 def atanh(input):
