@@ -89,7 +89,7 @@ def benchmark(net, iterations):
     feeds = net._source_feeds(plan, pull=True)
     masks = net._draw_masks(plan)
     with no_grad():
-        loss = float(np.asarray(forward(*feeds, *masks)[0].numpy()))
+        loss = forward(*feeds, *masks)[0].item()  # (.numpy() refuses a CUDA tensor)
     glog.info(f"Initial loss: {glog.num(loss)}")
     glog.info("Performing Backward")
     with no_grad():
