@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 
+from ..accelerator import synchronize
 from ..autograd import grad as autograd_grad
 from ..core.grad_mode import enable_grad, no_grad
 from ..graph.jit import jit
@@ -74,10 +75,13 @@ def _layer_functions(net, index, values):
     return jit(forward), jit(forward_backward), bottoms
 
 
-def _timed(fn, *args):
+def _timed(device, fn, *args):
+    """Milliseconds `fn` takes, to the end of the work it queued on a GPU."""
     start = time.perf_counter()
     with no_grad():
         fn(*args)
+    if device.type != "cpu":
+        synchronize(device)
     return (time.perf_counter() - start) * 1e3
 
 
@@ -117,8 +121,8 @@ def benchmark(net, iterations):
         feeds = net._source_feeds(plan, pull=True)
         masks = net._draw_masks(plan)
         data_ms = (time.perf_counter() - start) * 1e3
-        fw = _timed(forward, *feeds, *masks)
-        fb = _timed(forward_backward, *feeds, *masks)
+        fw = _timed(net.device, forward, *feeds, *masks)
+        fb = _timed(net.device, forward_backward, *feeds, *masks)
         total_fw += fw + data_ms
         total_fb += fb + data_ms
         glog.info(f"Iteration: {j + 1} forward-backward time: {glog.num(fb + data_ms)} ms.")
@@ -127,8 +131,8 @@ def benchmark(net, iterations):
                 forward_ms[i] += data_ms / max(1, len(plan.sources))
                 continue
             f, fbl, bottoms = entry
-            t_f = _timed(f, *bottoms)
-            t_fb = _timed(fbl, *bottoms)
+            t_f = _timed(net.device, f, *bottoms)
+            t_fb = _timed(net.device, fbl, *bottoms)
             forward_ms[i] += t_f
             backward_ms[i] += max(0.0, t_fb - t_f)
     glog.info("Average time per layer: ")
