@@ -13,7 +13,7 @@ import tempfile
 import numpy as np
 
 from ..backend.device import Device
-from ..core.tensor import Tensor, as_tensor
+from ..core.tensor import Tensor, _host, as_tensor
 from ..errors import DataError, InvalidArgumentError, InvalidTypeError
 from . import structure, torch_checkpoint
 
@@ -68,10 +68,6 @@ def save(obj, f, metadata=None, **_torch_options):
         f.write(data)
         return
     write_atomically(os.fspath(f), data)
-
-
-def _host(array):
-    return array if isinstance(array, np.ndarray) else array.get()
 
 
 def write_atomically(path, data):
