@@ -3,7 +3,8 @@ accelerator unigrad drives is CUDA (through CuPy); on a machine without one, `is
 is False and `current_accelerator()` is None, so the usual
 ``device = ug.accelerator.current_accelerator() if ug.accelerator.is_available() else ug.device("cpu")``
 picks the CPU."""
-from .backend.device import Device, _load_cupy, cuda_available
+from . import cuda as _cuda
+from .backend.device import _NULL_CONTEXT, Device, _load_cupy, cuda_available
 from .errors import DeviceError
 
 
@@ -28,8 +29,7 @@ def current_accelerator(check_available=False):
 
 def device_count():
     """How many accelerator devices there are (0 without one)."""
-    cp = _load_cupy()
-    return cp.cuda.runtime.getDeviceCount() if cp is not None else 0
+    return _cuda.device_count()
 
 
 def current_device_index():
@@ -55,15 +55,5 @@ set_device_idx = set_device_index
 
 def synchronize(device=None):
     """Wait until the accelerator has finished the work queued so far (nothing to wait for without one)."""
-    cp = _load_cupy()
-    if cp is not None:
-        with (Device(device).activate() if device is not None else _Null()):
-            cp.cuda.Device().synchronize()
-
-
-class _Null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+    with Device(device).activate() if device is not None else _NULL_CONTEXT:
+        _cuda.synchronize()
