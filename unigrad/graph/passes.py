@@ -23,11 +23,6 @@ def _replace(graph, old, new):
     graph.effects = [(t, new if v is old else v) for t, v in graph.effects]
 
 
-def _has_effects(node):
-    """A random draw (new numbers each run) or a collective (the other ranks wait for it)."""
-    return node.op.random or node.op.collective
-
-
 def dead_code_elimination(graph):
     live = graph.leaving_values()
     kept = []
@@ -55,7 +50,7 @@ def common_subexpression_elimination(graph):
     merged = 0
     for node in graph.nodes:
         key = None
-        if not _has_effects(node):
+        if not node.op.has_effects:
             attrs = _attr_key(node.attrs)
             if attrs is not None:
                 key = (node.op.name, tuple(v.id for v in node.inputs), attrs)
@@ -76,7 +71,7 @@ def constant_folding(graph):
     folded = 0
     kept = []
     for node in graph.nodes:
-        if not _has_effects(node) and all(v in graph.constants for v in node.inputs):  # (factories have none)
+        if not node.op.has_effects and all(v in graph.constants for v in node.inputs):  # (factories have none)
             result = node.op.forward(xp, *[graph.constants[v] for v in node.inputs], **node.attrs)
             results = result if node.op.n_outputs > 1 else (result,)
             for v, r in zip(node.outputs, results):

@@ -75,7 +75,7 @@ class GuardsMixin:
                 if id(tensor) in self.effect_targets:
                     return None
                 state.append(tensor)
-            elif v.kind != "node" or v.producer.op.random or v.producer.op.collective:
+            elif v.kind != "node" or v.producer.op.has_effects:
                 return None
             else:
                 stack.extend(v.producer.inputs)

@@ -135,6 +135,12 @@ class OpDef:
     def composite(self):
         return self.impl is not None
 
+    @property
+    def has_effects(self):
+        """A random draw (new numbers each run) or a collective (the other ranks wait for it): the
+        compiler never merges, folds or freezes such a node."""
+        return self.random or self.collective
+
     def __call__(self, *args, **kwargs):
         return self.public(*args, **kwargs)
 
