@@ -6,6 +6,7 @@ import os
 import numpy as np
 
 from . import glog
+from .blob import _host as host_array
 from .blobs import array_to_blob, blob_shape, blob_to_array
 from .errors import CaffeFileError, WeightsMismatchError
 from .parse import atomic_write, read_binary, temp_beside
@@ -14,12 +15,7 @@ from .weights import save_caffemodel, save_hdf5
 
 
 def _history_arrays(solver):
-    return [np.asarray(_host(h), np.float32) for hs in solver.history for h in hs]
-
-
-def _host(t):
-    data = t._data
-    return data.get() if hasattr(data, "get") else data
+    return [host_array(h) for hs in solver.history for h in hs]
 
 
 def write_snapshot(solver):

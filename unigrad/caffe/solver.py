@@ -19,6 +19,7 @@ from ..core.random import manual_seed
 from ..graph.jit import jit
 from ..ops import api as F
 from . import glog, parallel
+from .blob import _host as host_array
 from .errors import NetDefinitionError
 from .layers.base import Context
 from .lr_policy import check_policy, learning_rate
@@ -299,7 +300,7 @@ class Solver:
             else:
                 for name, t in zip(net.outputs, outputs):
                     net.blobs[name].set_data(t)
-            return float(_host(loss)), outputs, norm
+            return loss.item(), outputs, norm
         key = ("accumulate", False)
         if key not in self._steps:
             self._steps[key] = self._step_function(plan, fused=False)
@@ -310,7 +311,7 @@ class Solver:
             masks = net._draw_masks(plan)
             with no_grad():
                 out = accumulate(*feeds, *masks)
-            total += float(_host(out[0]))
+            total += out[0].item()
             outputs = out[1:]
         for name, t in zip(net.outputs, outputs):
             net.blobs[name].set_data(t)
@@ -389,7 +390,7 @@ class Solver:
         index = 0
         for name, value in zip(net.outputs, values):
             w = weights[name]
-            array = value if isinstance(value, np.ndarray) else _host(value)
+            array = value if isinstance(value, np.ndarray) else host_array(value)
             for v in np.asarray(array, np.float32).reshape(-1):
                 suffix = f" (* {glog.num(w)} = {glog.num(np.float32(w) * v)} loss)" if w else ""
                 glog.info(f"    {prefix} net output #{index}: {name} = {glog.num(v)}{suffix}")
@@ -419,7 +420,7 @@ class Solver:
                 self._log_outputs(self.net, outputs, "Train")
                 glog.info(f"Iteration {self.iter}, lr = {glog.num(rate)}")
             if p.clip_gradients >= 0:
-                n = float(_host(norm))
+                n = norm.item()
                 if n > p.clip_gradients:
                     glog.info(f"Gradient clipping: scaling down gradients (L2 norm {glog.num(n)} > "
                               f"{glog.num(p.clip_gradients)}) by scale factor {glog.num(p.clip_gradients / n)}")
@@ -538,11 +539,6 @@ def _copy(message):
     out = type(message)()
     out.CopyFrom(message)
     return out
-
-
-def _host(t):
-    data = t._data
-    return data.get() if hasattr(data, "get") else np.asarray(data)
 
 
 def _text(message):
