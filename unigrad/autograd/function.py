@@ -58,11 +58,7 @@ class FunctionCtx:
         self.materialize_grads = bool(value)
 
 
-class _FunctionMeta(type):
-    """Gives every subclass the ``apply`` of its own forward and backward."""
-
-
-class Function(metaclass=_FunctionMeta):
+class Function:
     """Base class of custom differentiable operations, as in PyTorch: define the static methods
     ``forward(ctx, *args)`` and ``backward(ctx, *grad_outputs)`` (one gradient, or None, per
     forward argument) and call ``MyFunction.apply(*args)``. The forward may instead take only

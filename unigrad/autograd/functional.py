@@ -20,7 +20,7 @@ def _prepare(inputs, create_graph):
     out = []
     for t in inputs:
         if create_graph and t.requires_grad:
-            out.append(F.view_as(t, t) if hasattr(F, "view_as") else t * 1)
+            out.append(t * 1)
         else:
             out.append(t.detach().requires_grad_(t.dtype.is_floating_point))
     return tuple(out)
@@ -130,8 +130,8 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             rows = [[] for _ in xs]
             n = o.numel()
             for k in range(n):
-                onehot = F.reshape(F.one_hot(F.full((), k, dtype=None, device=o.device), n).to(o.dtype), tuple(o.shape)) \
-                    if n else None
+                onehot = F.one_hot(F.full((), k, dtype=None, device=o.device), n).to(o.dtype)
+                onehot = F.reshape(onehot, tuple(o.shape))
                 gs = _grads((o,), xs, (onehot,), create_graph, strict, "jacobian")
                 for j, g in enumerate(gs):
                     rows[j].append(g)
