@@ -1,8 +1,20 @@
 """What the reductions share: their shape rule and attrs, the broadcast of a reduced gradient back
-to the input's shape, and the conformance samples of sum/mean and var/std."""
+to the input's shape, the (values, indices) result of max/min/sort/topk, and the conformance samples
+of sum/mean and var/std."""
 from ..registry import Sample
 from ..sampling import randn
 from ..spec import Spec, normalize_dims
+
+
+class ValuesIndices(tuple):
+    """(values, indices) with names, like torch.return_types.max, sort and topk."""
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
 
 
 def reduced_shape(shape, axes, keepdim):

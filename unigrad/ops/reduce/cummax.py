@@ -6,7 +6,7 @@ from ..dispatch import dispatch
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
-from .sort import SortResult
+from .common import ValuesIndices
 import numpy as np
 
 
@@ -42,7 +42,7 @@ def _make(kind):
 
     def public(input, dim):
         d = normalize_dim(f"cum{kind}", dim, max(input.ndim, 1)) if input.ndim else 0
-        return SortResult(dispatch(op, (input,), {"dim": d}))
+        return ValuesIndices(dispatch(op, (input,), {"dim": d}))
     public.__name__ = public.__qualname__ = f"cum{kind}"
     public.__doc__ = f"""The running {kind}imum of input along dim and the index where it was last reached: a
     (values, indices) pair, as torch.cum{kind}.

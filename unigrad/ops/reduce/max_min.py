@@ -11,18 +11,7 @@ from ..dispatch import dispatch
 from ..registry import INTERNAL, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
-from .common import reduced_shape
-
-
-class _MinMaxResult(tuple):
-    """(values, indices) with names, like torch.return_types.max."""
-    @property
-    def values(self):
-        return self[0]
-
-    @property
-    def indices(self):
-        return self[1]
+from .common import ValuesIndices, reduced_shape
 
 
 def _dim_forward(kind):
@@ -85,7 +74,7 @@ def _extremum(kind, whole, pairwise, example):
         reference=_dim_forward(kind))
 
     def along_dim(input, dim, keepdim=False):
-        return _MinMaxResult(dispatch(dim_op, (input,), {"dim": dim, "keepdim": keepdim}))
+        return ValuesIndices(dispatch(dim_op, (input,), {"dim": dim, "keepdim": keepdim}))
     along_dim.__name__ = along_dim.__qualname__ = f"{kind}_dim"
     along_dim.__doc__ = f"(values, indices) of the {kind} along the int dim `dim` ({kind}(input, dim) calls it)."
     register(dim_op, public=along_dim)

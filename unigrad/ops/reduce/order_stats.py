@@ -8,13 +8,13 @@ from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
-from .sort import SortResult
+from .common import ValuesIndices
 
 
 def _pick(values, indices, d, k, keepdim):
     v = F.narrow(values, d, k, 1)
     i = F.narrow(indices, d, k, 1)
-    return SortResult((v, i) if keepdim else (F.squeeze(v, d), F.squeeze(i, d)))
+    return ValuesIndices((v, i) if keepdim else (F.squeeze(v, d), F.squeeze(i, d)))
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
@@ -27,7 +27,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         (tensor(2.), tensor(2))
     """
     if input.ndim == 0:
-        return SortResult((input, F.zeros((), dtype="int64", device=input.device)))
+        return ValuesIndices((input, F.zeros((), dtype="int64", device=input.device)))
     d = normalize_dim("kthvalue", dim, input.ndim)
     if not 1 <= k <= input.shape[d]:
         raise OutOfBoundsError(f"kthvalue: k={k} out of range for dim {d} of size {input.shape[d]}")
@@ -52,7 +52,7 @@ def median(input, dim=None, keepdim=False):
             return F.full((), float("nan"), dtype=input.dtype, device=input.device)
         return F.sort(flat)[0][(flat.numel() - 1) // 2]
     if input.ndim == 0:
-        return SortResult((input, F.zeros((), dtype="int64", device=input.device)))
+        return ValuesIndices((input, F.zeros((), dtype="int64", device=input.device)))
     d = normalize_dim("median", dim, input.ndim)
     values, indices = F.sort(input, d)
     return _pick(values, indices, d, (input.shape[d] - 1) // 2, keepdim)

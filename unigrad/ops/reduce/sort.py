@@ -8,17 +8,7 @@ from ..dispatch import dispatch
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
-
-
-class SortResult(tuple):
-    """(values, indices) with names, like torch.return_types.sort and topk."""
-    @property
-    def values(self):
-        return self[0]
-
-    @property
-    def indices(self):
-        return self[1]
+from .common import ValuesIndices
 
 
 def order(xp, x, axis, descending):
@@ -77,7 +67,7 @@ def sort(input, dim=-1, descending=False, stable=False):
         tensor([[1, 2, 0]])
     """
     d = normalize_dim("sort", dim, max(input.ndim, 1)) if input.ndim else 0
-    return SortResult(dispatch(sort_op, (input,), {"dim": d, "descending": bool(descending), "stable": bool(stable)}))
+    return ValuesIndices(dispatch(sort_op, (input,), {"dim": d, "descending": bool(descending), "stable": bool(stable)}))
 
 
 register(sort_op, public=sort)

@@ -9,7 +9,8 @@ from ..dispatch import dispatch
 from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
-from .sort import SortResult, order
+from .common import ValuesIndices
+from .sort import order
 
 
 def _forward(xp, x, k, dim, largest=True, sorted=True):
@@ -66,7 +67,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     d = normalize_dim("topk", dim, max(input.ndim, 1)) if input.ndim else 0
     attrs = {"k": int(k), "dim": d, "largest": bool(largest), "sorted": bool(sorted)}
     _infer(input, **attrs)  # k checked before any work, naming the dim
-    return SortResult(dispatch(topk_op, (input,), attrs))
+    return ValuesIndices(dispatch(topk_op, (input,), attrs))
 
 
 register(topk_op, public=topk)
