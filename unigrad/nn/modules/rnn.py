@@ -26,6 +26,14 @@ def _same_dtype(name, what, tensor, like):
                          f".to({like.dtype}) or the module with .to(dtype)")
 
 
+def _reset_uniform(module):
+    """Every parameter ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch initialises
+    its recurrent layers and cells."""
+    bound = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    for p in module.parameters():
+        init.uniform_(p, -bound, bound)
+
+
 class RNNBase(Module):
     """What RNN, LSTM and GRU share: the parameters of every layer and direction, under
     PyTorch's names (``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``,
@@ -77,9 +85,7 @@ class RNNBase(Module):
 
     def reset_parameters(self):
         """Every weight and bias ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as in PyTorch."""
-        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for p in self.parameters():
-            init.uniform_(p, -bound, bound)
+        _reset_uniform(self)
 
     def flatten_parameters(self):
         """A no-op: the weights are always used where they are (cuDNN's flat buffer does not exist here)."""
@@ -337,9 +343,7 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for p in self.parameters():
-            init.uniform_(p, -bound, bound)
+        _reset_uniform(self)
 
     def _weights(self):
         if self.bias:
@@ -397,14 +401,8 @@ class RNNCell(RNNCellBase):
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
         if nonlinearity not in ("tanh", "relu"):
             raise InvalidArgumentError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        self.nonlinearity = nonlinearity
         super().__init__(input_size, hidden_size, bias, 1, device, dtype)
-
-    def __setattr__(self, name, value):
-        if name == "nonlinearity" and "_parameters" not in self.__dict__:
-            object.__setattr__(self, name, value)  # set before Module.__init__ runs
-        else:
-            super().__setattr__(name, value)
+        self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):
         x, (h,), batched = self._step_input(input, [hx])
