@@ -47,9 +47,6 @@ def op_generator(seed):
     return Generator().manual_seed((graph * 1000003 + op) % (2 ** 63))
 
 
-_generator = op_generator
-
-
 def uniform_like(v, gen):
     """Uniform [0, 1) draws shaped like v from the op's generator (op_generator): on the meta
     device (static shapes) no number is drawn, and a generator's stream (on the CPU) is moved to
@@ -100,7 +97,7 @@ def _dtype_of(value):
 def random_uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None):
     """Uniform in [minval, maxval) (maxval defaults to 1 for floats; integers need it)."""
     dt = _dt.to_dtype(dtype)
-    gen = _generator(seed)
+    gen = op_generator(seed)
     if not dt.is_floating_point:
         if maxval is None:
             raise InvalidArgumentError("tf.random_uniform: an integer dtype needs maxval")
@@ -113,14 +110,14 @@ def random_uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, n
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
-    gen = _generator(seed)
+    gen = op_generator(seed)
     return _from_shape("random", shape, dtype, lambda s, d: F.add(F.mul(F.randn(*s, dtype=d, generator=gen),
                                                                         stddev), mean), name or "random_normal")
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
     """Normal draws, those beyond two standard deviations drawn again, as TF does."""
-    gen = _generator(seed)
+    gen = op_generator(seed)
 
     def draw(s, d):
         z = F.randn(*s, dtype=d, generator=gen)
@@ -134,7 +131,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, 
 def random_shuffle(value, seed=None, name=None):
     """The tensor with its first dimension permuted at random (each run anew)."""
     x = convert_to_tensor(value)
-    gen = _generator(seed)
+    gen = op_generator(seed)
     return Tensor("random", [x], lambda v: F.index_select(v, 0, F.randperm(v.shape[0], generator=gen)),
                   name or "RandomShuffle", x.dtype, x._shape)
 
