@@ -4,7 +4,7 @@ from ...errors import ShapeError
 from .. import api as F
 from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive, randn
-from .common import channel_shape
+from .common import channel_affine, channel_shape
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -56,11 +56,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         var = F.reshape(running_var, shape)
         centered = F.sub(input, mean)
     out = F.mul(centered, F.rsqrt(F.add(var, eps)))
-    if weight is not None:
-        out = F.mul(out, F.reshape(weight, shape))
-    if bias is not None:
-        out = F.add(out, F.reshape(bias, shape))
-    return out
+    return channel_affine(out, weight, bias)
 
 
 register(OpDef(name="batch_norm", impl=batch_norm, variants=Variants(functional=True),

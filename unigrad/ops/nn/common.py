@@ -1,5 +1,5 @@
 """What the nn ops share: softmax's dimension rule and conformance samples, and the per-channel
-broadcast shape of the normalisations."""
+broadcast shape and affine step of the normalisations."""
 from .. import api as F
 from ..operands import as_float_tensor
 from ..registry import Sample
@@ -27,3 +27,14 @@ def softmax_samples():
 def channel_shape(x):
     """(1, C, 1, ...): a per-channel vector's shape broadcasting against x (N, C, ...)."""
     return (1, x.shape[1]) + (1,) * (x.ndim - 2)
+
+
+def channel_affine(out, weight, bias):
+    """out * weight + bias with (C,) weight and bias (each may be None) applied per channel of out
+    (N, C, ...): the normalisations' last step."""
+    shape = channel_shape(out)
+    if weight is not None:
+        out = F.mul(out, F.reshape(weight, shape))
+    if bias is not None:
+        out = F.add(out, F.reshape(bias, shape))
+    return out

@@ -3,7 +3,7 @@ from ...errors import ShapeError
 from .. import api as F
 from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import positive, randn
-from .common import channel_shape
+from .common import channel_affine
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -31,12 +31,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     centered = F.sub(grouped, mean)
     var = F.mean(F.mul(centered, centered), dim=2, keepdim=True)
     out = F.reshape(F.mul(centered, F.rsqrt(F.add(var, eps))), tuple(input.shape))
-    shape = channel_shape(input)
-    if weight is not None:
-        out = F.mul(out, F.reshape(weight, shape))
-    if bias is not None:
-        out = F.add(out, F.reshape(bias, shape))
-    return out
+    return channel_affine(out, weight, bias)
 
 
 register(OpDef(name="group_norm", impl=group_norm, variants=Variants(functional=True),

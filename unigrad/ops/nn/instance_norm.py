@@ -5,7 +5,7 @@ from ...errors import ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import positive, randn
-from .common import channel_shape
+from .common import channel_affine, channel_shape
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
@@ -48,11 +48,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         if running_mean is None or running_var is None:
             raise ShapeError("instance_norm: use_input_stats=False needs running_mean and running_var")
         out = F.mul(F.sub(input, F.reshape(running_mean, shape)), F.rsqrt(F.add(F.reshape(running_var, shape), eps)))
-    if weight is not None:
-        out = F.mul(out, F.reshape(weight, shape))
-    if bias is not None:
-        out = F.add(out, F.reshape(bias, shape))
-    return out
+    return channel_affine(out, weight, bias)
 
 
 register(OpDef(name="instance_norm", impl=instance_norm, variants=Variants(functional=True),
