@@ -56,6 +56,12 @@ def uniform_like(v, gen):
     return F.to_device(F.rand(*v.shape, generator=gen, dtype=v.dtype), v.device)
 
 
+def seeded_dropout(v, keep, gen):
+    """v with each element kept with probability `keep` (a number or a tensor of v's dtype) and
+    scaled by 1/keep, the others zero, the coin flips drawn by uniform_like from `gen`."""
+    return F.where(F.lt(uniform_like(v, gen), keep), F.div(v, keep), F.zeros_like(v))
+
+
 def _from_shape(kind, shape, dtype, draw, name):
     arg = shape_arg(shape, name)
     dt = _dt.to_dtype(dtype)

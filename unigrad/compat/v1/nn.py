@@ -1,7 +1,7 @@
 """tf.nn: activations, losses, convolution and pooling with TF's layouts and padding rules."""
 from ...errors import InvalidArgumentError
 from ...ops import api as F
-from .factories import op_generator, uniform_like
+from .factories import op_generator, seeded_dropout
 from .graph import Tensor
 from .not_covered import module_getattr
 from .ops import convert_to_tensor, elementwise_node, subtract
@@ -75,12 +75,11 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
 
         def fn(v, k):
             k = F.to_dtype(k, v.dtype)
-            return F.where(F.lt(uniform_like(v, gen), k), F.div(v, k), F.zeros_like(v))
+            return seeded_dropout(v, k, gen)
         return Tensor("random", [x, keep], fn, name or "dropout", x.dtype)
     p = rate if rate is not None else 1.0 - keep_prob
     if gen is not None:  # the op's own stream (a graph or op seed applies)
-        return Tensor("random", [x], lambda v: F.where(F.lt(uniform_like(v, gen), 1.0 - p),
-                                                       F.div(v, 1.0 - p), F.zeros_like(v)), name or "dropout", x.dtype)
+        return Tensor("random", [x], lambda v: seeded_dropout(v, 1.0 - p, gen), name or "dropout", x.dtype)
     return Tensor("random", [x], lambda v: F.dropout(v, p, True), name or "dropout", x.dtype)
 
 

@@ -22,7 +22,7 @@ import collections
 from ...errors import InvalidArgumentError
 from ...ops import api as F
 from . import nest
-from .factories import op_generator, uniform_like, zeros
+from .factories import op_generator, seeded_dropout, zeros
 from .graph import Tensor
 from .initializers import constant_initializer, zeros_initializer
 from .not_covered import module_getattr
@@ -343,7 +343,7 @@ class DropoutWrapper(RNNCell):
             keep = F.to_dtype(keep, v.dtype)
         elif keep >= 1.0:
             return v
-        return F.where(F.lt(uniform_like(v, self.generator), keep), F.div(v, keep), F.zeros_like(v))
+        return seeded_dropout(v, keep, self.generator)
 
     def step(self, x, state, params):
         n = len(self.cell.params())
