@@ -3,7 +3,7 @@ divide, else a mean per PyTorch's window bounds)."""
 from .. import api as F
 from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
-from .common import batched, pair
+from .common import adaptive_windows, batched, pair
 
 
 def _adaptive_avg_pool2d(input, output_size):
@@ -13,10 +13,9 @@ def _adaptive_avg_pool2d(input, output_size):
     if h % oh == 0 and w % ow == 0:
         return F.avg_pool2d(input, (h // oh, w // ow))
     cols = []
-    for i in range(oh):
-        y0, y1 = (i * h) // oh, -(-((i + 1) * h) // oh)
-        row = [F.mean(F.getitem(input, (Ellipsis, slice(y0, y1), slice((j * w) // ow, -(-((j + 1) * w) // ow)))),
-                      dim=(-2, -1)) for j in range(ow)]
+    for y0, y1 in adaptive_windows(h, oh):
+        row = [F.mean(F.getitem(input, (Ellipsis, slice(y0, y1), slice(x0, x1))), dim=(-2, -1))
+               for x0, x1 in adaptive_windows(w, ow)]
         cols.append(F.stack(row, -1))
     return F.stack(cols, -2)
 

@@ -21,6 +21,12 @@ def out_size(size, k, stride, pad_lo, pad_hi, dilation):
     return (size + pad_lo + pad_hi - dilation * (k - 1) - 1) // stride + 1
 
 
+def adaptive_windows(n_in, n_out):
+    """PyTorch's adaptive pooling windows along an axis: output i covers [floor(i * n_in / n_out),
+    ceil((i + 1) * n_in / n_out)), so neighbours overlap when the sizes do not divide."""
+    return [((i * n_in) // n_out, -(-((i + 1) * n_in) // n_out)) for i in range(n_out)]
+
+
 def window_attrs(attrs):
     """The window geometry (kernel, stride, pads, dilation) among an op's attrs."""
     return {k: attrs[k] for k in ("kernel", "stride", "pads", "dilation")}

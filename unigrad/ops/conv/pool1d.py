@@ -1,12 +1,11 @@
 """max_pool1d, avg_pool1d, adaptive_avg_pool1d and adaptive_max_pool1d/2d: the 1-D poolings run
 as their 2-D forms over a height of 1, and adaptive max pooling as the max of each window torch's
 adaptive rule gives (a composite of slices and amax)."""
-import math
-
 from ...errors import ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
+from .common import adaptive_windows
 
 
 def _one(v, name):
@@ -68,10 +67,6 @@ def adaptive_avg_pool1d(input, output_size):
                      -2)
 
 
-def _windows(n_in, n_out):
-    return [(math.floor(i * n_in / n_out), math.ceil((i + 1) * n_in / n_out)) for i in range(n_out)]
-
-
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """2-D max pooling to a fixed output size: output cell (i, j) is the max over rows
     floor(i * H / OH) .. ceil((i + 1) * H / OH) - 1 and likewise columns, as torch's
@@ -90,9 +85,9 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
     h, w = input.shape[-2:]
     oh, ow = h if oh is None else oh, w if ow is None else ow
-    rows = [F.amax(input[..., a:b, :], dim=-2, keepdim=True) for a, b in _windows(h, oh)]
+    rows = [F.amax(input[..., a:b, :], dim=-2, keepdim=True) for a, b in adaptive_windows(h, oh)]
     x = F.cat(rows, -2)
-    cols = [F.amax(x[..., a:b], dim=-1, keepdim=True) for a, b in _windows(w, ow)]
+    cols = [F.amax(x[..., a:b], dim=-1, keepdim=True) for a, b in adaptive_windows(w, ow)]
     return F.cat(cols, -1)
 
 

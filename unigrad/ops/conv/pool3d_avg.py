@@ -1,12 +1,10 @@
 """avg_pool3d and adaptive_avg_pool3d: 3-D average pooling as 2-D pooling of the depth slices a
 window meets, averaged over the window's depth (composites of avg_pool2d / adaptive_avg_pool2d)."""
-import math
-
 from ...errors import ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
-from .common import out_size
+from .common import adaptive_windows, out_size
 from .conv3d import depth_slices, triple
 
 
@@ -63,8 +61,7 @@ def adaptive_avg_pool3d(input, output_size):
     od, oh, ow = (d if od is None else od, input.shape[3] if oh is None else oh, input.shape[4] if ow is None else ow)
     planes = F.adaptive_avg_pool2d(F.reshape(input, (n * c * d, 1) + tuple(input.shape[3:])), (oh, ow))
     planes = F.reshape(planes, (n, c, d, oh, ow))
-    windows = [(math.floor(i * d / od), math.ceil((i + 1) * d / od)) for i in range(od)]
-    return F.cat([F.mean(planes[:, :, a:b], dim=2, keepdim=True) for a, b in windows], 2)
+    return F.cat([F.mean(planes[:, :, a:b], dim=2, keepdim=True) for a, b in adaptive_windows(d, od)], 2)
 
 
 register(OpDef(name="avg_pool3d", impl=avg_pool3d, variants=Variants(functional=True),
