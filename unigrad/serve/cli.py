@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 
+from ..backend.blas_threads import set_num_threads
 from .example import example_model_path, example_source
 from .http_io import DEFAULT_MAX_BODY
 from .server import Server
@@ -62,8 +63,8 @@ def main(argv=None):
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"unigrad serve: warning: listening on {args.host}, reachable from other machines; this server has no "
               "authentication (put a reverse proxy in front of it)", file=sys.stderr)
-    if args.blas_threads > 0:
-        limit_blas_threads(args.blas_threads)
+    if args.blas_threads > 0:  # the event loop and the batcher threads need cores too
+        set_num_threads(args.blas_threads)
     server = Server(args.model_dir, host=args.host, port=args.port,
                     grpc_port=None if args.no_grpc else args.grpc_port, poll_interval=args.poll_interval,
                     device=args.device, max_body=args.max_body_bytes, request_timeout=args.request_timeout,
@@ -89,16 +90,6 @@ def main(argv=None):
     print("unigrad serve: stopping (finishing queued requests)", flush=True)
     server.stop()
     return 0
-
-
-def limit_blas_threads(count):
-    """Cap the BLAS pool for this process: a server's other threads need cores too, and a BLAS
-    helper spinning beside them (or descheduled by a neighbour's load) slows every batch."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    threadpool_limits(limits=count, user_api="blas")
 
 
 def summary(manager):
