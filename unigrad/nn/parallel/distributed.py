@@ -23,6 +23,7 @@ from ...backend.process_group import ReduceOp
 from ...core.tensor import Tensor
 from ...core.trace_hook import state as _trace
 from ...errors import DistributedError, InvalidArgumentError
+from ...graph.structure import flatten
 from ...ops import api as F
 from ...ops.collective.all_reduce import all_reduce as _all_reduce_op
 from ...ops.collective.broadcast import broadcast as _broadcast_op
@@ -327,8 +328,9 @@ def _grad_wanted(params):
 
 def _unreached(outputs, params):
     """The parameters the forward's outputs do not depend on (find_unused_parameters)."""
-    stack, seen, reached = [], set(), set()
-    for t in _tensors(outputs):
+    stack, seen, reached, found = [], set(), set(), []
+    flatten(outputs, found)  # the Tensors in the nested outputs
+    for t in found:
         if t._node is not None:
             stack.append(t._node)
         elif t.requires_grad:
@@ -344,17 +346,6 @@ def _unreached(outputs, params):
             elif edge is not None:
                 reached.add(id(edge))
     return [p for p in params if id(p) not in reached]
-
-
-def _tensors(value):
-    if isinstance(value, Tensor):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _tensors(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _tensors(v)
 
 
 def _on(array, like):
