@@ -222,16 +222,29 @@ class Solver:
                     if g is not None:
                         acc.add_(g)
             return tuple([loss] + [values[o] for o in outputs])
+        return jit(accumulate) if net.compiled else accumulate
 
-        def update(rate, correction):
-            grads = [acc if lr.tensor.requires_grad else None for acc, lr in zip(accumulators, learnables)]
-            norm, updates = self._apply(grads, rate, correction)
-            with no_grad():
-                for acc in accumulators:
-                    acc.zero_()
-            return (norm if norm is not None else F.zeros((), device=self.device),) + tuple(updates)
-        wrap = jit if net.compiled else (lambda f: f)
-        return wrap(accumulate), wrap(update)
+    def _update_accumulated(self, rate_t, corr_t):
+        """The update from the gradients summed in the accumulators (averaged over the ranks
+        first), as a compiled graph that also zeroes them; returns the gradient norm."""
+        if "update" not in self._steps:
+            accumulators, learnables = self._accumulators(), self.learnables
+
+            def update(rate, correction):
+                # a parameter the backward does not reach has no gradient (Caffe clears the diffs)
+                grads = [acc if lr.tensor.requires_grad else None for acc, lr in zip(accumulators, learnables)]
+                norm, updates = self._apply(grads, rate, correction)
+                with no_grad():
+                    for acc in accumulators:
+                        acc.zero_()
+                return (norm if norm is not None else F.zeros((), device=self.device),) + tuple(updates)
+            self._steps["update"] = jit(update) if self.net.compiled else update
+        if self.group is not None:
+            parallel.average(self._accumulators())
+        with no_grad():
+            result = self._steps["update"](rate_t, corr_t)
+        self._set_param_diffs(result[1:])
+        return result[0]
 
     def _apply(self, grads, rate, correction):
         """Caffe's ApplyUpdate on gradient Tensors (None: no gradient): clip, normalise by
@@ -304,7 +317,7 @@ class Solver:
         key = ("accumulate", False)
         if key not in self._steps:
             self._steps[key] = self._step_function(plan, fused=False)
-        accumulate, update = self._steps[key]
+        accumulate = self._steps[key]
         total = 0.0
         for _ in range(p.iter_size):
             feeds = net._source_feeds(plan, pull=True)
@@ -315,12 +328,7 @@ class Solver:
             outputs = out[1:]
         for name, t in zip(net.outputs, outputs):
             net.blobs[name].set_data(t)
-        if self.group is not None:
-            parallel.average(self._accumulators())
-        with no_grad():
-            result = update(rate_t, corr_t)
-        self._set_param_diffs(result[1:])
-        return total / p.iter_size, outputs, result[0]
+        return total / p.iter_size, outputs, self._update_accumulated(rate_t, corr_t)
 
     def _host_iteration(self, rate_t, corr_t):
         """A net with Python (or HDF5Output) layers: Net.forward/backward between them, summed
@@ -333,26 +341,11 @@ class Solver:
             net.backward()
             diffs = [self._param_diff(lr) for lr in self.learnables]
             grads = diffs if grads is None else [a + b for a, b in zip(grads, diffs)]
-        key = ("host-update",)
-        if key not in self._steps:
-            accumulators = self._accumulators()
-
-            def update(rate, correction):
-                with no_grad():
-                    norm, updates = self._apply(accumulators, rate, correction)
-                    for acc in accumulators:
-                        acc.zero_()
-                return (norm if norm is not None else F.zeros((), device=self.device),) + tuple(updates)
-            self._steps[key] = jit(update) if net.compiled else update
         for acc, g in zip(self._accumulators(), grads):
             acc._data[...] = acc.device.xp.asarray(g.reshape(acc.shape))
             acc._vc[0] += 1
-        if self.group is not None:
-            parallel.average(self._accumulators())
-        with no_grad():
-            result = self._steps[key](rate_t, corr_t)
-        self._set_param_diffs(result[1:])
-        return total / p.iter_size, [net.blobs[name].data for name in net.outputs], result[0]
+        return total / p.iter_size, [net.blobs[name].data for name in net.outputs], \
+            self._update_accumulated(rate_t, corr_t)
 
     def _param_diff(self, learnable):
         blobs = self.net._param_blobs_of(learnable)
