@@ -4,7 +4,6 @@ import numpy as np
 
 from ....ops import api as F
 from ..rules import rule
-from . import composed
 from .common import axis_of, ints, scalar
 
 
@@ -122,20 +121,20 @@ def one_hot(ctx, indices, depth, values, *, axis=-1):
 
 @rule("TopK", since=10, static=(1,))
 def top_k(ctx, x, k, *, axis=-1, largest=1, sorted=1):
-    values, indices = composed.topk(ctx, x, int(np.asarray(k).reshape(-1)[0]), axis_of(axis, x.ndim), bool(largest))
+    values, indices = F.topk(x, int(np.asarray(k).reshape(-1)[0]), axis_of(axis, x.ndim), bool(largest), True)
     return values, F.to_dtype(indices, "int64")
 
 
 @rule("TopK", since=1)
 def top_k_attr(ctx, x, *, k, axis=-1):
-    values, indices = composed.topk(ctx, x, int(k), axis_of(axis, x.ndim), True)
+    values, indices = F.topk(x, int(k), axis_of(axis, x.ndim), True, True)
     return values, F.to_dtype(indices, "int64")
 
 
 @rule("Trilu", since=14, static=(1,))
 def trilu(ctx, x, k=None, *, upper=1):
     k = 0 if k is None else int(np.asarray(k).reshape(-1)[0])
-    return composed.triangle(ctx, x, k, bool(upper))
+    return F.triu(x, k) if upper else F.tril(x, k)
 
 
 @rule("EyeLike", since=9)

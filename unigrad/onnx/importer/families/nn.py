@@ -26,9 +26,7 @@ def conv(ctx, x, w, b=None, *, auto_pad="NOTSET", dilations=None, group=1, kerne
         x = F.pad(x, tuple(widths))
         pairs = [(0, 0)] * n
     padding = tuple(p for p, _ in pairs)
-    if n == 3:
-        return composed.conv3d(ctx, x, w, b, tuple(strides), padding, tuple(dilations), int(group))
-    fn = {1: "conv1d", 2: "conv2d"}.get(n)
+    fn = {1: "conv1d", 2: "conv2d", 3: "conv3d"}.get(n)
     if fn is None:
         raise ctx.attr_error(f"a {n}-D convolution is not supported (1-D, 2-D and 3-D are)")
     return getattr(F, fn)(x, w, b, tuple(strides), padding, tuple(dilations), int(group))
@@ -192,7 +190,11 @@ def lrn(ctx, x, *, size, alpha=1e-4, beta=0.75, bias=1.0):
 
 @rule("Einsum", since=12)
 def einsum(ctx, *inputs, equation):
-    return composed.einsum(ctx, equation, inputs)
+    narrow = [x.dtype for x in inputs if x.dtype.is_floating_point and x.dtype.itemsize < 4]
+    if narrow:  # (16-bit floats: products and sums in float32, one rounding at the end, as a GEMM does)
+        wide = [F.to_dtype(x, "float32") if x.dtype.itemsize < 4 else x for x in inputs]
+        return F.to_dtype(F.einsum(equation, *wide), narrow[0])
+    return F.einsum(equation, *inputs)
 
 
 @rule("MeanVarianceNormalization", since=9)

@@ -6,7 +6,6 @@ import numpy as np
 from ....ops import api as F
 from ..rules import rule
 from .common import axes_of, axis_of, ints, scalar, to_like
-from . import composed
 
 
 
@@ -109,7 +108,7 @@ def _cumulative(op_type, fn, since):
     def cumulative(ctx, x, axis, *, exclusive=0, reverse=0):
         a = axis_of(int(np.asarray(axis).reshape(-1)[0]), x.ndim)
         y = F.flip(x, (a,)) if reverse else x
-        out = composed.cumsum(ctx, y, a) if fn == "cumsum" else getattr(F, fn)(y, a)
+        out = getattr(F, fn)(y, a)
         if exclusive:  # shift by one: the first is the identity
             identity = F.full_like(_first(y, a), 0 if fn == "cumsum" else 1)
             out = F.cat([identity, _drop_last(out, a)], a)
