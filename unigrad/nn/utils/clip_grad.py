@@ -30,7 +30,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         if math.isinf(norm_type):
             total = F.amax(F.stack([F.amax(F.abs(g)) for g in grads]))
         elif norm_type == 2.0:  # each gradient's squares summed by one BLAS dot: no |g| ** 2 temporaries
-            total = F.sqrt(F.sum(F.stack([F.dot(g.reshape(-1), g.reshape(-1)) for g in grads])))
+            total = F.sqrt(F.sum(F.stack([F.dot(flat, flat) for flat in (g.reshape(-1) for g in grads)])))
         else:
             total = F.pow(F.sum(F.stack([F.sum(F.pow(F.abs(g), norm_type)) for g in grads])), 1.0 / norm_type)
         if error_if_nonfinite and not bool(F.isfinite(total)):
