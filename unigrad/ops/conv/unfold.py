@@ -1,9 +1,7 @@
 """unfold (im2col) and fold (col2im) with torch.nn.functional's layout: (N, C * kh * kw, L)
 columns, channel-major then kernel row and column, L the window positions in row-major order.
-Composites: unfold stacks one strided slice per kernel offset; fold adds them back with index_add."""
-import numpy as np
-
-from ...core.tensor import tensor as _tensor
+Composites over the im2col and col2im ops, whose (C * kh * kw, L * N) columns (batch innermost)
+are the same numbers with the batch moved last."""
 from ...errors import ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
@@ -32,14 +30,13 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     if input.ndim == 3:
         return F.squeeze(unfold(F.unsqueeze(input, 0), kernel_size, dilation, padding, stride), 0)
     (kh, kw), (dh, dw), (ph, pw), (sh, sw) = _geometry(kernel_size, dilation, padding, stride)
-    x = F.pad(input, (pw, pw, ph, ph)) if ph or pw else input
-    n, c, h, w = x.shape
+    n, c = input.shape[:2]
+    h, w = input.shape[2] + 2 * ph, input.shape[3] + 2 * pw
     oh, ow = out_size(h, kh, sh, 0, 0, dh), out_size(w, kw, sw, 0, 0, dw)
     if oh <= 0 or ow <= 0:
         raise ShapeError(f"unfold: kernel {(kh, kw)} (dilation {(dh, dw)}) does not fit the padded input {(h, w)}")
-    pieces = [x[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
-              for i in range(kh) for j in range(kw)]
-    return F.reshape(F.stack(pieces, 2), (n, c * kh * kw, oh * ow))
+    cols = F.im2col(input, (kh, kw), (sh, sw), (ph, ph, pw, pw), (dh, dw))   # (C * kh * kw, L * N)
+    return F.contiguous(F.permute(F.reshape(cols, (c * kh * kw, oh * ow, n)), (2, 0, 1)))
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -65,15 +62,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     if ckk % (kh * kw) or length != oh * ow:
         raise ShapeError(f"fold: input {tuple(input.shape)} does not hold C * {kh * kw} rows of {oh * ow} windows for "
                          f"output_size {(oh_, ow_)}")
-    c = ckk // (kh * kw)
-    cols = F.reshape(input, (n, c, kh * kw * oh * ow))
-    rows = np.arange(oh)[:, None] * sh
-    cols_ = np.arange(ow)[None, :] * sw
-    positions = np.stack([((rows + i * dh) * w + cols_ + j * dw).reshape(-1) for i in range(kh) for j in range(kw)])
-    out = F.index_add(F.zeros(n, c, h * w, dtype=input.dtype, device=input.device), 2,
-                      _tensor(positions.reshape(-1).astype(np.int64), device=input.device), cols)
-    out = F.reshape(out, (n, c, h, w))
-    return out[:, :, ph:ph + oh_, pw:pw + ow_] if ph or pw else out
+    cols = F.reshape(F.permute(input, (1, 2, 0)), (ckk, length * n))   # im2col's order, batch innermost
+    return F.col2im(cols, (n, ckk // (kh * kw), oh_, ow_), (kh, kw), (sh, sw), (ph, ph, pw, pw), (dh, dw))
 
 
 register(OpDef(name="unfold", impl=unfold, variants=Variants(function=False, functional=True),
