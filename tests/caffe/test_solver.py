@@ -252,3 +252,51 @@ def test_training_log_lines_are_caffes(tmp_path, capsys):
     assert f"Snapshotting solver state to binary proto file {tmp_path}/tiny_iter_4.solverstate" in body
     assert body[-1] == "Optimization Done." and any(re.fullmatch(r"Iteration 4, loss = [\d.e+-]+", b) for b in body)
     assert body.index("Solving tiny") < body.index("Learning Rate Policy: fixed")
+
+
+IDENTITY_LAYER = '''
+from unigrad import caffe
+
+
+class Identity(caffe.Layer):
+    def reshape(self, bottom, top):
+        top[0].reshape(*bottom[0].data.shape)
+
+    def forward(self, bottom, top):
+        top[0].data[...] = bottom[0].data
+
+    def backward(self, top, propagate_down, bottom):
+        bottom[0].diff[...] = top[0].diff
+'''
+
+
+def test_host_pass_gives_unreached_parameters_no_gradient(tmp_path, monkeypatch):
+    """A parameter the backward does not reach (its top enters the loss with propagate_down
+    false) gets only weight decay, with or without a Python layer in the net (the host pass once
+    fed the parameter's last update back in as its gradient)."""
+    (tmp_path / "identity_layer.py").write_text(IDENTITY_LAYER)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def side_weights(middle):
+        net = ('layer { name: "x" type: "DummyData" top: "x" dummy_data_param { shape { dim: 4 dim: 3 } '
+               'data_filler { type: "constant" value: 1 } } } '
+               'layer { name: "side" type: "InnerProduct" bottom: "x" top: "side" inner_product_param { '
+               'num_output: 2 weight_filler { type: "constant" value: 1 } } } '
+               'layer { name: "ip" type: "InnerProduct" bottom: "x" top: "a" inner_product_param { num_output: 2 '
+               'weight_filler { type: "constant" value: 0.5 } } } ' + middle +
+               ' layer { name: "loss" type: "EuclideanLoss" bottom: "b" bottom: "side" top: "loss" '
+               'propagate_down: true propagate_down: false }')
+        solver = caffe.get_solver(parse_text(f'net_param {{ {net} }} base_lr: 0.1 momentum: 0.9 weight_decay: 0.1 '
+                                             'lr_policy: "fixed" display: 0', pb.SolverParameter))
+        solver.step(3)
+        return solver.net.params["side"][0].data.copy()
+
+    w, h = 1.0, 0.0
+    for _ in range(3):  # SGD with momentum on the weight decay alone
+        h = 0.9 * h + 0.1 * 0.1 * w
+        w -= h
+    compiled = side_weights('layer { name: "id" type: "Split" bottom: "a" top: "b" }')
+    host = side_weights('layer { name: "id" type: "Python" bottom: "a" top: "b" '
+                        'python_param { module: "identity_layer" layer: "Identity" } }')
+    np.testing.assert_allclose(compiled, w, rtol=1e-5)
+    np.testing.assert_allclose(host, w, rtol=1e-5)

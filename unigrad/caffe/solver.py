@@ -228,11 +228,15 @@ class Solver:
         """The update from the gradients summed in the accumulators (averaged over the ranks
         first), as a compiled graph that also zeroes them; returns the gradient norm."""
         if "update" not in self._steps:
-            accumulators, learnables = self._accumulators(), self.learnables
+            accumulators = self._accumulators()
+            # a parameter the backward does not reach has no gradient (Caffe clears the diffs before
+            # each iteration; a host pass leaves such a parameter's diff at its last update)
+            reached = {id(ref.learnable) for layer in self.net.built.layers
+                       for ref, need in zip(layer.params, layer.param_need_grad) if need}
+            mask = [id(lr) in reached and lr.tensor.requires_grad for lr in self.learnables]
 
             def update(rate, correction):
-                # a parameter the backward does not reach has no gradient (Caffe clears the diffs)
-                grads = [acc if lr.tensor.requires_grad else None for acc, lr in zip(accumulators, learnables)]
+                grads = [acc if keep else None for acc, keep in zip(accumulators, mask)]
                 norm, updates = self._apply(grads, rate, correction)
                 with no_grad():
                     for acc in accumulators:
