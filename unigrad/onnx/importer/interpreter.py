@@ -17,6 +17,7 @@ from ...core.trace_hook import NO_TRACE, state
 from ...errors import UnigradError
 from ...ops.factory.constant import constant
 from ..errors import OnnxImportError, UnsupportedOnnxError
+from .rules import canonical_domain
 
 
 class Scope:
@@ -125,8 +126,7 @@ def _tensor_of(run, scope, name):
 
 def _run_node(run, node, scope, opsets):
     model = run.model
-    domain = node.domain if node.domain not in ("ai.onnx",) else ""
-    opset = opsets.get(domain, opsets.get("", 1) if domain == "" else 1)
+    opset = opsets.get(canonical_domain(node.domain), 1)
     function = model.function_for(node, opset)
     if function is not None:
         outs = function(run, node, scope)
