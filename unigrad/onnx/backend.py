@@ -12,7 +12,7 @@ from onnx.backend.base import Backend, BackendRep
 
 from .. import cuda
 from .dtypes import to_onnx
-from .model import OnnxModel
+from .model import OnnxModel, _to_numpy
 from .importer.model import ImportedModel
 
 
@@ -35,7 +35,7 @@ class UnigradRep(BackendRep):
                 inputs = [inputs]
             outs = self.model(*[_plain(v) for v in inputs])
         outs = outs if isinstance(outs, tuple) else (outs,)
-        return tuple(_numpy(o) for o in outs)
+        return tuple(_to_numpy(o) for o in outs)
 
 
 def _plain(value):
@@ -44,15 +44,6 @@ def _plain(value):
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
-
-
-def _numpy(value):
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return [_numpy(v) for v in value]
-    arr = value.detach().cpu().numpy() if hasattr(value, "detach") else np.asarray(value)
-    return arr
 
 
 class UnigradBackend(Backend):
