@@ -19,6 +19,7 @@ from ..autograd import grad as autograd_grad
 from ..core.grad_mode import enable_grad, no_grad
 from ..core.tensor import Tensor
 from ..graph.jit import jit
+from ..ops import api as F
 from . import builder
 from .blob import Blob, ParamBlob
 from .errors import NetDefinitionError
@@ -210,6 +211,16 @@ class Net:
                     first[name] = t
                 values[name] = t
         return values, first
+
+    def _loss_tensor(self, values):
+        """The net loss from evaluate's `values`: the loss tops' sums times their weights, as a
+        0-d Tensor (one graph node per term)."""
+        terms = [F.mul(F.sum(values[name]), w) if w != 1 else F.sum(values[name])
+                 for layer in self.built.layers for name, w in zip(layer.top_names, layer.loss_weights) if w]
+        loss = terms[0] if terms else F.zeros((), device=self.device)
+        for t in terms[1:]:
+            loss = F.add(loss, t)
+        return loss
 
     def _plan(self, first, last):
         key = ("plan", first, last)

@@ -189,11 +189,7 @@ class Solver:
             masks = dict(zip(mask_names, args[n:n + m]))
             with enable_grad():
                 values, first = net.evaluate(plan, feeds, Context(TRAIN, masks, update_stats=True))
-                terms = [F.mul(F.sum(values[name]), w) if w != 1 else F.sum(values[name])
-                         for layer in net.built.layers for name, w in zip(layer.top_names, layer.loss_weights) if w]
-                loss = terms[0] if terms else F.zeros((), device=self.device)
-                for t in terms[1:]:
-                    loss = F.add(loss, t)
+                loss = net._loss_tensor(values)
                 tensors = [learnables[i].tensor for i in wanted]
                 grads = autograd_grad(loss, tensors, allow_unused=True) if tensors and loss.requires_grad else \
                     [None] * len(tensors)

@@ -28,12 +28,7 @@ def _whole_net_functions(net):
     def run(args, grad):
         feeds, masks = dict(zip(plan.externals, args[:n])), dict(zip(mask_names, args[n:]))
         values, _ = net.evaluate(plan, feeds, Context(net.phase, masks, update_stats=not grad))
-        terms = [F.mul(F.sum(values[b]), w) for layer in net.built.layers
-                 for b, w in zip(layer.top_names, layer.loss_weights) if w]
-        loss = terms[0] if terms else F.zeros((), device=net.device)
-        for t in terms[1:]:
-            loss = F.add(loss, t)
-        return values, loss
+        return values, net._loss_tensor(values)
 
     def forward(*args):
         values, loss = run(args, False)
