@@ -103,9 +103,10 @@ class OnnxModel:
         specs = self.inputs
         if len(args) > len(specs) + len(self.optional_inputs):
             raise OnnxInputError(f"the model takes {len(specs)} inputs ({self._names()}), got {len(args)}")
-        values = dict(zip([s.name for s in specs + self.optional_inputs], args))
+        names = [s.name for s in specs + self.optional_inputs]
+        values = dict(zip(names, args))
         for name, value in named.items():
-            if name not in {s.name for s in specs + self.optional_inputs}:
+            if name not in names:
                 raise OnnxInputError(f"the model has no input '{name}' (its inputs: {self._names()})")
             if name in values:
                 raise OnnxInputError(f"input '{name}' is given twice (by position and by name)")
