@@ -29,7 +29,6 @@ from .parse import read_net, read_solver
 from .proto import caffe_pb2 as pb
 from .rng import set_random_seed
 from .snapshot import restore_state, write_snapshot
-from .state import make_state
 from .update_rules import check_solver, history_count, update_value
 from .weights import share_trained_layers
 
@@ -176,7 +175,7 @@ class Solver:
         """The compiled pass: forward, loss, backward, and (when `fused`) clipping, normalisation,
         regularisation and the update. Inputs: the data feeds, the dropout masks, the learning
         rate and Adam's correction (0-d tensors, read live)."""
-        net, p = self.net, self.param
+        net = self.net
         n, m = len(plan.externals), len(plan.mask_layers)
         mask_names = [layer.name for layer in plan.mask_layers]
         learnables = self.learnables
