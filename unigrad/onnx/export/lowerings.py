@@ -20,10 +20,11 @@ class MathLowerings:
         f = _dt.get_default_dtype()
         return self.node("Div", [self.cast(a, f), self.cast(b, f)])
 
-    def floor_divide(self, a, b):
-        if self.dtype(a).is_floating_point:
+    def floor_divide(self, a, b, dtype=None):
+        """dtype: a's, when a is not a program value (a rule's own node)."""
+        dtype = self.dtype(a) if dtype is None else dtype
+        if dtype.is_floating_point:
             return self.node("Floor", [self.node("Div", [a, b])])
-        dtype = self.dtype(a)
         q = self.node("Floor", [self.node("Div", [self.cast(a, _dt.float64), self.cast(b, _dt.float64)])])
         return self.cast(q, dtype)
 
@@ -152,11 +153,7 @@ class MovementLowerings:
         safe = self.node("Max", [count, self.scalar(1, dtype)])
         return self.node("Where", [self.node("Greater", [count, self.scalar(0, dtype)]),
                                    self.node("Div", [out, safe]) if dtype.is_floating_point else
-                                   self.floor_divide_named(out, safe, dtype), out])
-
-    def floor_divide_named(self, a, b, dtype):
-        q = self.node("Floor", [self.node("Div", [self.cast(a, _dt.float64), self.cast(b, _dt.float64)])])
-        return self.cast(q, dtype)
+                                   self.floor_divide(out, safe, dtype), out])
 
     def basic_index(self, x, index):
         """x[index] for ints, slices, None and Ellipsis: Slice, then Squeeze (ints) and Unsqueeze (None)."""
