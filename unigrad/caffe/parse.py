@@ -4,6 +4,7 @@ and the field.
 
 Net and solver readers return the upgraded (current) form, as Caffe does on every read; see
 upgrade.py for what is upgraded."""
+import contextlib
 import os
 import re
 import tempfile
@@ -106,18 +107,26 @@ def temp_beside(path, suffix=".tmp"):
     return fd, tmp
 
 
-def atomic_write(path, data):
-    """Write bytes or text to `path` through a temporary file in the same folder and a rename, so
-    an interrupted write never leaves a half-written file under the final name."""
-    fd, tmp = temp_beside(path)
+@contextlib.contextmanager
+def atomic_file(path, suffix=".tmp"):
+    """The name of a new temporary file beside `path` to write in the block; renamed to `path`
+    when the block ends, removed when it fails, so an interrupted write never leaves a
+    half-written file under the final name."""
+    fd, tmp = temp_beside(path, suffix)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb" if isinstance(data, bytes) else "w") as f:
-            f.write(data)
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write(path, data):
+    """Write bytes or text to `path` through a temporary file in the same folder and a rename."""
+    with atomic_file(path) as tmp, open(tmp, "wb" if isinstance(data, bytes) else "w") as f:
+        f.write(data)
 
 
 def write_binary(path, msg):

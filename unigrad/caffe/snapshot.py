@@ -9,7 +9,7 @@ from . import glog
 from .blob import _host as host_array
 from .blobs import array_to_blob, blob_shape, blob_to_array
 from .errors import CaffeFileError, WeightsMismatchError
-from .parse import atomic_write, read_binary, temp_beside
+from .parse import atomic_file, atomic_write, read_binary
 from .proto import caffe_pb2 as pb
 from .weights import save_caffemodel, save_hdf5
 
@@ -46,21 +46,13 @@ def write_snapshot(solver):
 
 def _write_hdf5_state(solver, model, path):
     import h5py
-    fd, tmp = temp_beside(path, ".h5.tmp")
-    os.close(fd)
-    try:
-        with h5py.File(tmp, "w") as f:
-            f.create_dataset("iter", data=np.array([solver.iter], np.int32))
-            f.create_dataset("learned_net", data=np.bytes_(model))
-            f.create_dataset("current_step", data=np.array([solver.current_step], np.int32))
-            group = f.create_group("history")
-            for i, array in enumerate(_history_arrays(solver)):
-                group.create_dataset(str(i), data=array)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_file(path, ".h5.tmp") as tmp, h5py.File(tmp, "w") as f:
+        f.create_dataset("iter", data=np.array([solver.iter], np.int32))
+        f.create_dataset("learned_net", data=np.bytes_(model))
+        f.create_dataset("current_step", data=np.array([solver.current_step], np.int32))
+        group = f.create_group("history")
+        for i, array in enumerate(_history_arrays(solver)):
+            group.create_dataset(str(i), data=array)
 
 
 def _resolve(learned_net, state_path):

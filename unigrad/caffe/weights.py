@@ -9,7 +9,7 @@ import numpy as np
 from . import glog
 from .blobs import array_to_blob, blob_shape, blob_to_array, check_fits
 from .errors import CaffeFileError, WeightsMismatchError
-from .parse import atomic_write, parse_binary, temp_beside
+from .parse import atomic_file, atomic_write, parse_binary
 from .proto import caffe_pb2 as pb
 from .upgrade import upgrade_net
 
@@ -122,31 +122,22 @@ def _h5py():
 
 def save_hdf5(net, path, write_diff=False):
     """Caffe's HDF5 weights: group data/<layer>/<blob index>, only owners of shared blobs."""
-    import os
     h5py = _h5py()
-    fd, tmp = temp_beside(path, ".h5.tmp")
-    os.close(fd)
-    try:
-        with h5py.File(tmp, "w") as f:
-            data = f.create_group("data")
-            diff = f.create_group("diff") if write_diff else None
-            owners_seen = set()
-            for layer, view in zip(net.built.layers, net.layers):
-                group = data.create_group(layer.name)
-                dgroup = diff.create_group(layer.name) if diff is not None else None
-                for j, (ref, blob) in enumerate(zip(layer.params, view.blobs)):
-                    owner = ref.learnable.layer == layer.name and ref.learnable.index == j
-                    if not owner or id(ref.learnable) in owners_seen:
-                        continue
-                    owners_seen.add(id(ref.learnable))
-                    group.create_dataset(str(j), data=np.asarray(blob.data, np.float32))
-                    if dgroup is not None:
-                        dgroup.create_dataset(str(j), data=np.asarray(blob.diff, np.float32))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_file(path, ".h5.tmp") as tmp, h5py.File(tmp, "w") as f:
+        data = f.create_group("data")
+        diff = f.create_group("diff") if write_diff else None
+        owners_seen = set()
+        for layer, view in zip(net.built.layers, net.layers):
+            group = data.create_group(layer.name)
+            dgroup = diff.create_group(layer.name) if diff is not None else None
+            for j, (ref, blob) in enumerate(zip(layer.params, view.blobs)):
+                owner = ref.learnable.layer == layer.name and ref.learnable.index == j
+                if not owner or id(ref.learnable) in owners_seen:
+                    continue
+                owners_seen.add(id(ref.learnable))
+                group.create_dataset(str(j), data=np.asarray(blob.data, np.float32))
+                if dgroup is not None:
+                    dgroup.create_dataset(str(j), data=np.asarray(blob.diff, np.float32))
 
 
 def copy_from_hdf5(net, path):
