@@ -48,15 +48,17 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if per_sample_weights is not None and mode != "sum":
         raise InvalidArgumentError("embedding_bag: per_sample_weights needs mode='sum', as in torch")
     flat, bag_of, bags = _bags(input, offsets, include_last_offset)
-    keep = np.ones(len(bag_of), dtype=bool)
-    if padding_idx is not None:
+    weights = None if per_sample_weights is None else F.reshape(per_sample_weights, (-1,))
+    bag_index = bag_of
+    if padding_idx is not None:   # padding entries left out before looking anything up
         keep = flat.cpu().numpy() != (padding_idx % weight.shape[0])
+        if not keep.all():
+            kept = _tensor(np.nonzero(keep)[0].astype(np.int64), device=weight.device)
+            flat, bag_index = F.index_select(flat, 0, kept), bag_of[keep]
+            weights = None if weights is None else F.index_select(weights, 0, kept)
     rows = F.embedding(flat, weight)
-    if per_sample_weights is not None:
-        rows = F.mul(rows, F.unsqueeze(F.reshape(per_sample_weights, (-1,)), 1))
-    kept = _tensor(np.nonzero(keep)[0].astype(np.int64), device=weight.device)
-    rows = F.index_select(rows, 0, kept)
-    bag_index = bag_of[keep]
+    if weights is not None:
+        rows = F.mul(rows, F.unsqueeze(weights, 1))
     ids = _tensor(bag_index.astype(np.int64), device=weight.device)
     dim = weight.shape[1]
     zeros = F.zeros(bags, dim, dtype=weight.dtype, device=weight.device)
