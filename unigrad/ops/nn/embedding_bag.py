@@ -69,10 +69,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             out = F.div(out, _tensor(np.maximum(counts, 1)[:, None], dtype=weight.dtype, device=weight.device))
         return out
     # max: each kept entry scattered into its (bag, slot) of a -inf filled grid, then the max per bag
-    slot = np.zeros(len(bag_index), dtype=np.int64)
-    for b in np.unique(bag_index):
-        where = bag_index == b
-        slot[where] = np.arange(where.sum())
+    # (bag_index does not decrease: an entry's slot is its distance from its bag's first entry)
+    slot = np.arange(len(bag_index), dtype=np.int64) - np.searchsorted(bag_index, bag_index, side="left")
     width = int(slot.max()) + 1 if len(slot) else 1
     position = _tensor(np.broadcast_to((bag_index * width + slot)[:, None], (len(slot), dim)).copy(), device=weight.device)
     grid = F.scatter(F.full((bags * width, dim), float("-inf"), dtype=weight.dtype, device=weight.device), 0, position,
