@@ -39,10 +39,7 @@ def loop_node(e, token, inputs, n):
         sub.set_spec(name, *e._spec(outer))
     new_state = lower(body, sub, carried + implicit_of(info.body), weight_name)
     sub.program, sub.weight_name = body, weight_name
-    test_sub = sub.subgraph()
-    cond_out = lower(test, test_sub, list(new_state) + implicit_of(info.test), weight_name)[0]
-    sub.nodes.extend(test_sub.nodes)
-    sub.specs.update(test_sub.specs)
+    cond_out = inline(sub, test, list(new_state) + implicit_of(info.test), weight_name)[0]
     if sub.dtype(cond_out) is not _dt.bool_:
         cond_out = sub.cast(cond_out, _dt.bool_)
         sub.set_spec(cond_out, (), _dt.bool_)
