@@ -6,7 +6,7 @@ symbolic (`e.ints((B, 800))` computes B from an input's Shape). The emitter know
 dtype of every value of the program it lowers (`e.shape(name)`, `e.dtype(name)`).
 """
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
 
 from ...backend import dtypes as _dt
 from ...graph.symbolic_sizes import Dim
@@ -278,14 +278,6 @@ class Emitter(MathLowerings, MovementLowerings, NNLowerings):
         """An emitter for a subgraph (If/Loop body), which sees this graph's values."""
         return Emitter(self.opset, self.names, self.initializers, parent=self)
 
-    def lookup_dim(self, d):
-        e = self
-        while e is not None:
-            if d in e._dims:
-                return e._dims[d]
-            e = e.parent
-        return None
-
 
 def value_info(name, shape, dtype, symbol_names=None):
     """A ValueInfoProto: static sizes as dim_value, names (str) as dim_param, symbolic sizes by
@@ -301,8 +293,4 @@ def value_info(name, shape, dtype, symbol_names=None):
                 dims.append(symbol_names.get(s, repr(s)))
         else:
             dims.append(int(s))
-    if dtype.np == np.dtype(object):
-        elem = TensorProto.STRING
-    else:
-        elem = to_onnx(dtype)
-    return helper.make_tensor_value_info(name, elem, dims)
+    return helper.make_tensor_value_info(name, to_onnx(dtype), dims)

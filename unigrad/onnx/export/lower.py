@@ -152,13 +152,8 @@ def subgraph(e, program, input_names, weight_name, name, symbol_names=None):
             out = sub.node("Identity", [out])
             sub.set_spec(out, *spec)
         final.append(out)
-    infos = [value_info(o, *_spec(sub, o), symbol_names) for o in final]
+    infos = [value_info(o, *sub._spec(o), symbol_names) for o in final]
     return helper.make_graph(sub.nodes, name, [], infos), final
-
-
-def _spec(e, name):
-    shape, dtype = e._spec(name)
-    return shape, dtype
 
 
 def inline(e, program, input_names, weight_name):

@@ -4,8 +4,6 @@ A traced Graph, a shape-generic GenericGraph (graph/generalize.py) and the graph
 ug.cond / ug.while_loop nodes all become Programs: inputs, weights, constants and nodes
 addressed by refs ("p", i), ("w", i), ("c", i), ("n", j, k), as GenericGraph has them.
 """
-from ...graph.symbolic_sizes import Dim
-
 SUBGRAPH_OPS = ("cond", "while_loop")
 
 
@@ -20,27 +18,6 @@ class Program:
         self.symbols = []      # (Dim, input index, axis) each symbol is read from
         self.subprograms = {}  # token -> [Program, ...]: a cond's two branches, a while_loop's test and body
         self.wiring = {}       # token -> the node's CondBranches / LoopBodies (how branch inputs map)
-
-    def shape_of(self, ref):
-        return self.spec_of(ref)[0]
-
-    def spec_of(self, ref):
-        kind = ref[0]
-        if kind == "p":
-            return self.inputs[ref[1]][:2]
-        if kind == "w":
-            t = self.weights[ref[1]]
-            return tuple(t.shape), t.dtype
-        if kind == "c":
-            c_kind, payload, dtype = self.constants[ref[1]]
-            if c_kind == "array":
-                return tuple(payload.shape), dtype
-            return (payload[0] if c_kind == "fill" else payload), dtype
-        return self.nodes[ref[1]][3][ref[2]]
-
-    @property
-    def is_symbolic(self):
-        return bool(self.symbols)
 
 
 def from_generic(generic, subprograms=None, wiring=None):
@@ -79,7 +56,3 @@ def from_graph(graph, subprograms=None, wiring=None):
     p.subprograms = dict(subprograms or {})
     p.wiring = dict(wiring or {})
     return p
-
-
-def is_static(size):
-    return not isinstance(size, Dim)

@@ -5,7 +5,6 @@ import inspect
 
 from ...core.tensor import Tensor, as_tensor
 from ...graph.jit import CompiledFunction
-from ...graph.serialize import LoadedGraph
 from ..errors import OnnxExportError
 from .program import from_generic
 from .tracing import dynamic_traces, program_of, trace_once
