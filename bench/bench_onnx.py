@@ -25,19 +25,18 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import torch  # noqa: E402
 
+from bench_core import _lenet  # noqa: E402
 from harness import interleaved  # noqa: E402
 import unigrad as ug  # noqa: E402
 import unigrad.onnx  # noqa: E402,F401
 
-torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))  # (after bench_core's import, which sets 2)
 
 
 def _torch_lenet_file():
     """Caffe's LeNet as torch writes it (legacy exporter, symbolic batch)."""
-    nn = torch.nn
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(1, 20, 5), nn.MaxPool2d(2), nn.Conv2d(20, 50, 5), nn.MaxPool2d(2), nn.Flatten(),
-                          nn.Linear(800, 500), nn.ReLU(), nn.Linear(500, 10)).eval()
+    model = _lenet(torch.nn).eval()
     f = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -65,9 +64,7 @@ def bench_inference(batch, model_bytes, model, threads):
         np.testing.assert_allclose(got, model(torch.from_numpy(x)).numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(got, session.run(None, {"x": x})[0], rtol=1e-4, atol=1e-5)
 
-    nn = ug.nn  # the same net built in unigrad and compiled by ug.jit: what the import is measured against
-    native = ug.jit(nn.Sequential(nn.Conv2d(1, 20, 5), nn.MaxPool2d(2), nn.Conv2d(20, 50, 5), nn.MaxPool2d(2),
-                                  nn.Flatten(), nn.Linear(800, 500), nn.ReLU(), nn.Linear(500, 10)).eval())
+    native = ug.jit(_lenet(ug.nn).eval())  # the same net built in unigrad: what the import is measured against
 
     def run_imported():
         with ug.no_grad():
