@@ -16,6 +16,18 @@ def pair(v, name="argument"):
     return v
 
 
+def triple(v, name="argument"):
+    """An int or a 1- or 3-sequence as a triple (a, b, c), as pair for the 3-D ops."""
+    if isinstance(v, int):
+        return (v, v, v)
+    v = tuple(v)
+    if len(v) == 1:
+        return v * 3
+    if len(v) != 3:
+        raise ShapeError(f"{name} must be an int or a triple, got {v}")
+    return v
+
+
 def out_size(size, k, stride, pad_lo, pad_hi, dilation):
     """How many windows of k (dilated) fit along an axis of `size` padded by pad_lo and pad_hi."""
     return (size + pad_lo + pad_hi - dilation * (k - 1) - 1) // stride + 1

@@ -4,18 +4,7 @@ from ...errors import ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
-from .common import out_size
-
-
-def triple(v, name):
-    if isinstance(v, int):
-        return (v, v, v)
-    v = tuple(v)
-    if len(v) == 1:
-        return v * 3
-    if len(v) != 3:
-        raise ShapeError(f"{name} must be an int or a triple, got {v}")
-    return v
+from .common import out_size, triple
 
 
 def depth_slices(x, k, kd, stride, dilation, depth_out):

@@ -8,7 +8,7 @@ from ...errors import ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
-from .conv3d import triple
+from .common import triple
 
 
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):

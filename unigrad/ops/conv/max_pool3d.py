@@ -6,8 +6,8 @@ from ...errors import ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
-from .common import out_size
-from .conv3d import depth_slices, triple
+from .common import out_size, triple
+from .conv3d import depth_slices
 
 
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):

@@ -4,8 +4,8 @@ from ...errors import ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
-from .common import adaptive_windows, out_size
-from .conv3d import depth_slices, triple
+from .common import adaptive_windows, out_size, triple
+from .conv3d import depth_slices
 
 
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
