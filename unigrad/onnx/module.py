@@ -14,6 +14,7 @@ from ..nn.modules.module import Module
 from ..nn.parameter import Parameter
 from .importer.interpreter import Run
 from .importer.model import ImportedModel
+from .importer.rules import canonical_domain
 from .model import OnnxModel
 from .reading import read_model
 
@@ -73,7 +74,7 @@ def _roles(imported):
     floating = {n for n, a in graph.initializers.items() if isinstance(a, np.ndarray) and a.dtype.kind == "f"}
     static, buffers = set(), set()
     for node in graph.nodes:
-        opset = imported.opsets.get(node.domain or "", 1)
+        opset = imported.opsets.get(canonical_domain(node.domain), 1)
         found = imported.rule_for(node, opset)
         positions = set(found.static) if found is not None else set(range(len(node.inputs)))
         for i, name in enumerate(node.inputs):
