@@ -1,4 +1,4 @@
-"""What the indexing ops share (slice, index, index_grad, index_put, gather, scatter_add, getitem).
+"""What the indexing ops share (slice, index, index_grad, index_put, gather, scatter, scatter_add, getitem).
 
 An index is split into a spec (ints, slices, None, Ellipsis, and Slot(i) placeholders) plus the
 index tensors, which travel as op inputs so graphs and devices see them like any operand.
@@ -7,6 +7,7 @@ import numpy as np
 
 from ...core.tensor import Tensor, as_tensor
 from ...errors import OutOfBoundsError
+from .. import api as F
 
 MANY = tuple(range(1, 64))  # every input after the first: the index tensors, never differentiated
 
@@ -105,3 +106,13 @@ def along(xp, index, dim):
     key = list(grids)
     key[dim] = index
     return tuple(key)
+
+
+def scattered_src_grad(g, dim, index, src):
+    """The gradient of scatter's and scatter_add's src: g gathered at index, zero-padded up to
+    src's shape (src may be larger than index; its extra elements are not read)."""
+    gsrc = F.gather(g, dim, index)
+    if tuple(gsrc.shape) != tuple(src.shape):
+        gsrc = F.pad(gsrc, [p for s_src, s_idx in zip(reversed(src.shape), reversed(index.shape))
+                            for p in (0, s_src - s_idx)])
+    return gsrc

@@ -8,7 +8,7 @@ from ..dispatch import dispatch
 from ..registry import Compiled, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
-from .indexing import along
+from .indexing import along, scattered_src_grad
 from ...core.tensor import Tensor
 from ...errors import InvalidArgumentError
 
@@ -23,12 +23,7 @@ def _backward(ctx, g):
     x, index, src = ctx.inputs
     dim = ctx.attrs["dim"]
     gx = scatter(g, dim, index, 0.0) if ctx.needs_input_grad(0) else None  # written-over places get nothing
-    gsrc = None
-    if ctx.needs_input_grad(2):
-        gsrc = F.gather(g, dim, index)
-        if tuple(gsrc.shape) != tuple(src.shape):
-            gsrc = F.pad(gsrc, [p for s_src, s_idx in zip(reversed(src.shape), reversed(index.shape))
-                                for p in (0, s_src - s_idx)])
+    gsrc = scattered_src_grad(g, dim, index, src) if ctx.needs_input_grad(2) else None
     return gx, None, gsrc
 
 

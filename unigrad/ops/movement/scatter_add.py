@@ -1,12 +1,11 @@
 """scatter_add: input with src added at positions `index` along one dim (torch.scatter_add)."""
 import numpy as np
 
-from .. import api as F
 from ..dispatch import dispatch
 from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec, normalize_dim
-from .indexing import add_at, along
+from .indexing import add_at, along, scattered_src_grad
 
 
 def _forward(xp, x, index, src, dim, unique=False):
@@ -22,12 +21,7 @@ def _forward(xp, x, index, src, dim, unique=False):
 
 def _backward(ctx, g):
     x, index, src = ctx.inputs
-    gsrc = None
-    if ctx.needs_input_grad(2):
-        gsrc = F.gather(g, ctx.attrs["dim"], index)
-        if tuple(gsrc.shape) != tuple(src.shape):
-            gsrc = F.pad(gsrc, [p for s_src, s_idx in zip(reversed(src.shape), reversed(index.shape))
-                                for p in (0, s_src - s_idx)])
+    gsrc = scattered_src_grad(g, ctx.attrs["dim"], index, src) if ctx.needs_input_grad(2) else None
     return g, None, gsrc
 
 
