@@ -6,14 +6,8 @@ import numpy as np
 from ....ops import api as F
 from ..rules import rule
 from .common import axis_of, scalar
+from .elementwise import _unary
 from .reduction import flat_at
-
-
-def _unary(op_type, fn, since=1):
-    @rule(op_type, since=since)
-    def unary(ctx, x, *, consumed_inputs=None):
-        return fn(x)
-    return unary
 
 
 _unary("Relu", lambda x: F.relu(x) if x.dtype.is_floating_point else F.maximum(x, F.zeros_like(x)))
