@@ -6,7 +6,7 @@ from ..dispatch import dispatch
 from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
-from .indexing import along
+from .indexing import add_at, along
 
 _UFUNCS = {"sum": "add", "prod": "multiply", "amax": "maximum", "amin": "minimum", "mean": "add"}
 _IDENTITY = {"sum": 0, "prod": 1, "amax": -np.inf, "amin": np.inf, "mean": 0}
@@ -30,7 +30,7 @@ def _forward(xp, x, index, src, dim, reduce, include_self=True):
         getattr(cupyx, "scatter_" + ("add" if reduce in ("sum", "mean") else reduce[1:]))(out, key, src)
     if reduce == "mean":
         count = xp.zeros(x.shape, dtype=np.int64)
-        np.add.at(count, key, 1) if xp is np else __import__("cupyx").scatter_add(count, key, 1)
+        add_at(xp, count, key, 1)
         count = count + (1 if include_self else 0)
         out = xp.where(count > 0, out / xp.maximum(count, 1), out)
         if x.dtype.kind in "iu":
