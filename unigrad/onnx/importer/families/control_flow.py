@@ -116,7 +116,6 @@ def scan(ctx, *inputs, body, num_scan_inputs, scan_input_axes=None, scan_input_d
 @rule("Scan", since=8, sequence_inputs=True, fold=False)
 def scan_batched(ctx, sequence_lens, *inputs, body, num_scan_inputs, directions=None):
     """Scan-8: a batch dim first; each batch entry runs its own scan."""
-    n_state = len(inputs) - num_scan_inputs
     batch = inputs[0].shape[0]
     per_batch = []
     for b in range(batch):

@@ -4,7 +4,7 @@ import numpy as np
 
 from ....ops import api as F
 from ..rules import rule
-from .common import axis_of, ints, scalar
+from .common import axis_of, scalar
 
 
 def _wrap(ctx, index, size):

@@ -56,7 +56,6 @@ def conv_transpose(ctx, x, w, b=None, *, auto_pad="NOTSET", dilations=None, grou
         pairs = list(zip(p[:n], p[n:]))
     y = x if n == 2 else F.unsqueeze(x, 2)
     w2 = w if n == 2 else F.unsqueeze(w, 2)
-    k2 = ([1] if n == 1 else []) + kernel
     st2 = ([1] if n == 1 else []) + strides
     d2 = ([1] if n == 1 else []) + dilations
     if n == 3:
