@@ -133,13 +133,7 @@ def parse_graph(proto, outer=(), where="the model"):
                                           "later: the graph has a cycle or is not in topological order")
                 raise OnnxImportError(f"{where}: node '{name}' ({n.op_type}) reads '{inp}', which no graph input, "
                                       "initializer or earlier node defines (a dangling input)")
-        scope = defined | {o for o in n.output if o}
-
-        def graph_of(sub, _scope=frozenset(scope), _name=name):
-            return parse_graph(sub, _scope, f"the subgraph '{sub.name}' of node '{_name}'")
-        attrs = {a.name: attribute_value(a, f"node '{name}'", graph_of) for a in n.attribute}
-        g.nodes.append(NodeIR(n, i, attrs))
-        defined.update(o for o in n.output if o)
+        _add_node(g, n, i, name, defined)
     for out, _ in g.outputs:
         if out and out not in defined:
             raise OnnxImportError(f"{where}: the output '{out}' is computed by no node, input or initializer")
@@ -154,12 +148,20 @@ def parse_function(proto):
     where = f"the function '{proto.domain}:{proto.name}'"
     defined = set(proto.input)
     for i, n in enumerate(proto.node):
-        name = n.name or f"{n.op_type}_{i}"
-        scope = defined | {o for o in n.output if o}
-
-        def graph_of(sub, _scope=frozenset(scope), _name=name):
-            return parse_graph(sub, _scope, f"the subgraph '{sub.name}' of node '{_name}' in {where}")
-        attrs = {a.name: attribute_value(a, f"node '{name}' of {where}", graph_of) for a in n.attribute}
-        g.nodes.append(NodeIR(n, i, attrs))
-        defined.update(o for o in n.output if o)
+        _add_node(g, n, i, n.name or f"{n.op_type}_{i}", defined, where)
     return g
+
+
+def _add_node(g, n, i, name, defined, function=None):
+    """Append node n to g (its attributes decoded, its subgraphs parsed seeing the names defined so
+    far and its outputs), then define its outputs. function: the function body it is in, for messages."""
+    outputs = {o for o in n.output if o}
+    scope = frozenset(defined | outputs)
+    node_where = f"node '{name}'" + (f" of {function}" if function else "")
+    sub_where = f"of node '{name}'" + (f" in {function}" if function else "")
+
+    def graph_of(sub):
+        return parse_graph(sub, scope, f"the subgraph '{sub.name}' {sub_where}")
+    attrs = {a.name: attribute_value(a, node_where, graph_of) for a in n.attribute}
+    g.nodes.append(NodeIR(n, i, attrs))
+    defined.update(outputs)
