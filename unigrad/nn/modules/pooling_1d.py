@@ -53,6 +53,8 @@ def _adaptive(name, fn, summary, example, shape):
             self.return_indices = return_indices
 
     def forward(self, input):
+        if "Max" in name:  # the functional form refuses return_indices=True with its reason
+            return fn(input, self.output_size, self.return_indices)
         return fn(input, self.output_size)
 
     doc = (f"{summary}\n\n    Shape:\n        - Input: {shape}.\n        - Output: the spatial sizes set to "
