@@ -9,6 +9,7 @@ from ..spec import Spec
 from .indexing import add_at, along
 
 _UFUNCS = {"sum": "add", "prod": "multiply", "amax": "maximum", "amin": "minimum", "mean": "add"}
+_CUPYX = {"sum": "scatter_add", "mean": "scatter_add", "amax": "scatter_max", "amin": "scatter_min"}
 _IDENTITY = {"sum": 0, "prod": 1, "amax": -np.inf, "amin": np.inf, "mean": 0}
 
 
@@ -25,9 +26,13 @@ def _forward(xp, x, index, src, dim, reduce, include_self=True):
     ufunc = getattr(xp, _UFUNCS[reduce])
     if xp is np:
         ufunc.at(out, key, src)
+    elif reduce == "prod":  # cupyx has no product scatter: reduce on the host, then back to the device
+        host = xp.asnumpy(out)
+        np.multiply.at(host, tuple(k.get() if hasattr(k, "get") else k for k in key), xp.asnumpy(src))
+        out = xp.asarray(host)
     else:
         import cupyx
-        getattr(cupyx, "scatter_" + ("add" if reduce in ("sum", "mean") else reduce[1:]))(out, key, src)
+        getattr(cupyx, _CUPYX[reduce])(out, key, src)
     if reduce == "mean":
         count = xp.zeros(x.shape, dtype=np.int64)
         add_at(xp, count, key, 1)
