@@ -17,6 +17,7 @@ from ...core.trace_hook import NO_TRACE, state
 from ...errors import UnigradError
 from ...ops.factory.constant import constant
 from ..errors import OnnxImportError, UnsupportedOnnxError
+from .graph_ir import GraphIR
 from .rules import canonical_domain
 
 
@@ -169,7 +170,6 @@ def _apply_rule(run, node, scope, opset):
 
 
 def _no_subgraphs(attrs):
-    from .graph_ir import GraphIR
     return not any(isinstance(v, GraphIR) or (isinstance(v, list) and v and isinstance(v[0], GraphIR))
                    for v in attrs.values())
 
