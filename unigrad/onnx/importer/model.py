@@ -4,11 +4,13 @@ import numpy as np
 import onnx
 from onnx import helper
 
+from ...core.tensor import Tensor
+from ..dtypes import to_onnx
 from ..errors import OnnxImportError, UnsupportedOnnxError
 from . import families  # noqa: F401  (registers every import rule)
-from .graph_ir import AttrRef, GraphIR, NodeIR, parse_function, parse_graph
+from .graph_ir import AttrRef, GraphIR, NodeIR, parse_function, parse_graph, tensor_to_array
 from .rules import canonical_domain, find
-from .interpreter import Scope, _tensor_of, run_graph
+from .interpreter import Scope, _run_node, _tensor_of, run_graph
 
 OLDEST_OPSET = 1
 
@@ -124,8 +126,6 @@ def _type_of(scope, name):
     """A TypeProto of a runtime value (for context-dependent function bodies)."""
     if not name:
         return None
-    from ...core.tensor import Tensor
-    from ..dtypes import to_onnx
     value, known, _ = scope.lookup(name)
     if known is not None:
         return helper.make_tensor_type_proto(to_onnx(known.dtype), list(known.shape))
@@ -193,7 +193,6 @@ def _call_function(run, node, scope, body, opsets, defaults):
     attrs.update(node.attrs)
     merged = dict(run.model.opsets)
     merged.update(opsets)
-    from .interpreter import _run_node
     for n in body.nodes:
         resolved = _resolve(n, attrs)
         _run_node(run, resolved, inner, merged)
@@ -223,7 +222,6 @@ def _decoded(value):
     if isinstance(value, bytes):
         return value.decode()
     if isinstance(value, onnx.TensorProto):
-        from .graph_ir import tensor_to_array
         return tensor_to_array(value, "a function attribute")
     return value
 
