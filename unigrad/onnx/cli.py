@@ -69,18 +69,8 @@ def _type_text(type_proto):
     return which or "?"
 
 
-def _nodes(graph):
-    import onnx
-    for node in graph.node:
-        yield node
-        for a in node.attribute:
-            if a.type == onnx.AttributeProto.GRAPH:
-                yield from _nodes(a.g)
-            for g in a.graphs:
-                yield from _nodes(g)
-
-
 def info(args):
+    from .export import _all_nodes  # (every node, subgraphs' too)
     from .reading import read_model
     proto, where = read_model(args.model)
     g = proto.graph
@@ -94,7 +84,7 @@ def info(args):
     out += [f"  {vi.name}: {_type_text(vi.type)}" for vi in g.output]
     count = sum(int(np.prod(t.dims)) for t in g.initializer)
     out.append(f"parameters: {count:,} in {len(g.initializer)} initializers")
-    histogram = collections.Counter((n.domain + "::" if n.domain else "") + n.op_type for n in _nodes(g))
+    histogram = collections.Counter((n.domain + "::" if n.domain else "") + n.op_type for n in _all_nodes(g.node))
     out.append(f"ops ({sum(histogram.values())} nodes):")
     out += [f"  {op:<28}{n}" for op, n in sorted(histogram.items(), key=lambda kv: (-kv[1], kv[0]))]
     out.append("unsupported: " + _unsupported_text(proto, where))
