@@ -8,7 +8,6 @@ from ..rules import rule
 from .common import axes_of, axis_of, ints, scalar, to_like
 
 
-
 def _empty_value(kind):
     """What a reduction over no elements gives."""
     if kind == "prod":
