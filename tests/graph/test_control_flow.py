@@ -60,3 +60,25 @@ def test_while_loop_runs_to_a_data_dependent_count():
 def test_eager_control_flow_is_python():
     assert ug.cond(ug.tensor(True), lambda: ug.ones(1), lambda: ug.zeros(1)).item() == 1.0
     assert ug.while_loop(lambda i: i < 5, lambda i: i + 1, (ug.tensor(0),)).item() == 5
+
+
+def test_a_loop_body_may_read_its_initial_value_from_outside():
+    """The body adds x, which is also the loop's initial value: compiled, the body must add the
+    outer x each iteration, not the loop variable (the branch traces stand-ins for its operands)."""
+    ug.manual_seed(0)
+    w, x = ug.randn(3, 3) * 0.3, ug.randn(2, 3)
+
+    def f(x, n):
+        return ug.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, ug.tanh(y @ w) + x),
+                             (ug.zeros((), dtype=ug.int64), x))[1]
+    expected = x.numpy()
+    for _ in range(4):
+        expected = np.tanh(expected @ w.numpy()) + x.numpy()
+    np.testing.assert_allclose(ug.jit(f)(x, ug.tensor(4)).numpy(), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(f(x, ug.tensor(4)).numpy(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_a_cond_branch_may_read_its_operand_from_outside():
+    x = ug.tensor([1.0, 2.0])
+    f = ug.jit(lambda x: ug.cond(x.sum() > 0, lambda y: y * 2 + x, lambda y: y - x, x))
+    np.testing.assert_allclose(f(x).numpy(), [3.0, 6.0])

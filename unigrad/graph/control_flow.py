@@ -50,15 +50,24 @@ def _enclosing():
 def trace_branch(fn, operands, parent, name):
     device = operands[0].device if operands else (parent.graph.device if parent else None)
     tracer = Tracer(device, parent=parent)
-    for i, t in enumerate(operands):
+    # the branch sees stand-ins for its operands, so that an operand it also reads from outside
+    # (a loop's initial value used again in the body) is that outer value, not the loop variable
+    proxies = [_stand_in(t) for t in operands]
+    for i, t in enumerate(proxies):
         tracer.placeholder(t, f"arg{i}")
     with tracing(tracer):
-        outs, single = _as_tuple(fn(*operands), name)
+        outs, single = _as_tuple(fn(*proxies), name)
     if tracer.graph.effects:
         raise InvalidArgumentError(f"{name} modifies a tensor in place; branches of cond/while_loop must be pure")
     tracer.graph.outputs = [tracer.output(o) for o in outs]
     specs = [(tuple(o.shape), o.dtype) for o in outs]
     return Branch(fn, Plan(tracer.graph), len(operands), tracer.implicit, specs), single
+
+
+def _stand_in(t):
+    """A new Tensor over a new view of t's array (the tracer knows tensors by object and by array)."""
+    data = t._data.view() if hasattr(t._data, "view") else t._data
+    return Tensor._make(data, t._device, t._dtype, requires_grad=t.requires_grad)
 
 
 class CondBranches:
