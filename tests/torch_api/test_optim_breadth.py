@@ -40,12 +40,15 @@ def _run_lbfgs(lib, params, loss_fn, steps, optimizer=None, **kwargs):
     return trail
 
 
-def _assert_same_trail(ours, theirs):
+def _assert_same_trail(ours, theirs, rtol=1e-8):
+    """Same iteration and evaluation counts, losses and parameters. rtol: what the parameters
+    may differ by (a model's GEMMs round differently in OpenBLAS and in torch's MKL, and dozens
+    of line-search evaluations carry it along)."""
     for (loss, values, n_iter, evals), (t_loss, t_values, t_n_iter, t_evals) in zip(ours, theirs):
         assert (n_iter, evals) == (t_n_iter, t_evals)
-        np.testing.assert_allclose(loss, t_loss, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(loss, t_loss, rtol=rtol / 10, atol=1e-12)
         for v, tv in zip(values, t_values):
-            np.testing.assert_allclose(v, tv, rtol=1e-8, atol=1e-10)
+            np.testing.assert_allclose(v, tv, rtol=rtol, atol=rtol / 100)
 
 
 @pytest.mark.parametrize("kwargs", [{"line_search_fn": "strong_wolfe", "history_size": 3, "max_iter": 7},
@@ -71,7 +74,7 @@ def test_lbfgs_over_a_model_s_parameters():
     theirs = _run_lbfgs(torch, list(tm.parameters()),
                         lambda: ((tm(torch.tensor(X)) - torch.tensor(Y)) ** 2).mean(), 3,
                         line_search_fn="strong_wolfe", history_size=5)
-    _assert_same_trail(ours, theirs)
+    _assert_same_trail(ours, theirs, rtol=1e-6)  # seen 2.6e-8 on an AMD EPYC
     assert ours[-1][0] < 0.5 * ours[0][0]
 
 
