@@ -3,7 +3,8 @@
 A compiled training step holds cross_entropy_index(x, t) and, from its backward,
 cross_entropy_index_grad(x, t, g): both start with softmax(x). They become one
 cross_entropy_index_with_grad node (two outputs) placed where the gradient was, when nothing
-between the two reads the loss.
+between the two reads the loss. The loss's second output (the rows' log-sum-exp, which its
+backward hands the gradient) is then not needed: the fusion is skipped if anything else reads it.
 """
 from ..ops.registry import REGISTRY
 from .ir import Node
@@ -19,7 +20,7 @@ def cross_entropy_fusion(graph):
     for j, node in enumerate(graph.nodes):
         if node.name != "cross_entropy_index_grad":
             continue
-        x, target, g = node.inputs
+        x, target, g = node.inputs[:3]
         found = losses.pop((x, target, repr(sorted(node.attrs.items()))), None)
         if found is None or found[0] > j:
             continue
@@ -27,6 +28,9 @@ def cross_entropy_fusion(graph):
         loss, grad = loss_node.outputs[0], node.outputs[0]
         if any(loss in n.inputs for n in graph.nodes[i + 1:j]):
             continue  # the loss is read before the gradient exists
+        lse = loss_node.outputs[1] if len(loss_node.outputs) > 1 else None
+        if lse is not None and (lse in graph.outputs or any(lse in n.inputs for n in graph.nodes if n is not node)):
+            continue
         fused = Node(cross_entropy_index_with_grad_op, [x, target, g], node.attrs, loss_node.site)
         fused.outputs = [loss, grad]
         loss.producer, loss.index = fused, 0

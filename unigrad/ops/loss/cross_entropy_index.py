@@ -42,30 +42,52 @@ def _torch_ce(torch, x, target, ignore_index, reduction):
 
 # ---- cross_entropy_index: the loss ----------------------------------------------------------------------
 
-def _forward(xp, x, target, ignore_index, reduction):
-    all_valid = check_class_targets(target, x.shape[1], ignore_index, "cross_entropy")
-    shifted = x - x.max(axis=1, keepdims=True)
-    log_norm = xp.log(xp.exp(shifted).sum(axis=1))
-    if all_valid:  # no ignored rows: no masks
-        total = log_norm.sum(dtype=x.dtype) - shifted[xp.arange(len(target)), target].sum(dtype=x.dtype)
-        return total if reduction == "sum" else (total / x.dtype.type(len(target))).astype(x.dtype)
-    valid, safe = _valid_rows(xp, target, ignore_index)
-    picked = xp.take_along_axis(shifted, safe[:, None], axis=1)[:, 0] - log_norm  # log p of the target
-    total = -(picked * valid).sum(dtype=x.dtype)
+def _softmax_parts(xp, x, row_scale=None):
+    """Per row of x (N, C): lse = log(sum(exp(x))), (N,); with row_scale (a scalar or (N, 1)) also
+    softmax(x) * row_scale. Stable (each row shifted by its max); one (N, C) array, exp in
+    place, and the division and the scale in one pass (these passes are the ops' whole cost)."""
+    peak = x.max(axis=1, keepdims=True)
+    e = x - peak
+    xp.exp(e, out=e)
+    norm = e.sum(axis=1, keepdims=True)
+    lse = xp.log(norm[:, 0])
+    lse += peak[:, 0]
+    if row_scale is None:
+        return lse, None
+    e *= row_scale / norm
+    return lse, e
+
+
+def _loss_total(xp, x, target, lse, valid=None):
+    """The summed -log p of the targets (of the valid rows), from the rows' log-sum-exp."""
+    nll = lse - x[xp.arange(len(target)), target]  # per row first: two large sums would cancel
+    return (nll if valid is None else nll * valid).sum(dtype=x.dtype)
+
+
+def _mean_or_sum(total, count, reduction, dtype):
     if reduction == "sum":
         return total
     with np.errstate(invalid="ignore", divide="ignore"):  # no valid rows: nan, as in PyTorch
-        return (total / valid.sum(dtype=x.dtype)).astype(x.dtype)
+        return (total / count).astype(dtype)
 
 
-def _backward(ctx, g):
+def _forward(xp, x, target, ignore_index, reduction):
+    all_valid = check_class_targets(target, x.shape[1], ignore_index, "cross_entropy")
+    lse, _ = _softmax_parts(xp, x)
+    if all_valid:  # no ignored rows: no masks
+        return _mean_or_sum(_loss_total(xp, x, target, lse), x.dtype.type(len(target)), reduction, x.dtype), lse
+    valid, safe = _valid_rows(xp, target, ignore_index)
+    return _mean_or_sum(_loss_total(xp, x, safe, lse, valid), valid.sum(dtype=x.dtype), reduction, x.dtype), lse
+
+
+def _backward(ctx, g, _lse_grad=None):
     x, target = ctx.inputs
-    return cross_entropy_index_grad(x, target, g, **ctx.attrs), None
+    return cross_entropy_index_grad(x, target, g, lse=ctx.output(1), **ctx.attrs), None
 
 
 def _infer(x, target, ignore_index, reduction):
     _check(x.shape, target.shape)
-    return Spec((), x.dtype)
+    return Spec((), x.dtype), Spec(x.shape[:1], x.dtype)
 
 
 def _samples():
@@ -77,17 +99,22 @@ def _samples():
 
 
 def _reference(np_, x, target, ignore_index, reduction):
-    logp = x - x.max(1, keepdims=True)
-    logp = logp - np_.log(np_.exp(logp).sum(1, keepdims=True))
+    peak = x.max(1, keepdims=True)
+    lse = np_.log(np_.exp(x - peak).sum(1, keepdims=True)) + peak
     valid = target != ignore_index
-    picked = logp[np_.arange(len(target)), np_.where(valid, target, 0)] * valid
-    return -picked.sum() / (valid.sum() if reduction == "mean" else 1)
+    picked = (x - lse)[np_.arange(len(target)), np_.where(valid, target, 0)] * valid
+    return -picked.sum() / (valid.sum() if reduction == "mean" else 1), lse[:, 0]
+
+
+def _torch_loss_and_lse(torch, x, target, ignore_index, reduction):
+    return _torch_ce(torch, x, target, ignore_index, reduction), torch.logsumexp(x, 1)
 
 
 cross_entropy_index_op = OpDef(
     name="cross_entropy_index", forward=_forward, backward=_backward, infer=_infer, nondiff_inputs=(1,),
+    n_outputs=2, diff_outputs=(0,), saves_outputs=True,  # output 1: each row's log-sum-exp, for the backward
     variants=Variants(),
-    samples=_samples, torch_ref=_torch_ce, reference=_reference)
+    samples=_samples, torch_ref=_torch_loss_and_lse, reference=_reference)
 
 
 def cross_entropy_index(x, target, ignore_index=-100, reduction="mean"):
@@ -107,7 +134,7 @@ def cross_entropy_index(x, target, ignore_index=-100, reduction="mean"):
         tensor(0.2395)
     """
     _check(tuple(x.shape), tuple(target.shape))
-    return dispatch(cross_entropy_index_op, (x, target), {"ignore_index": ignore_index, "reduction": reduction})
+    return dispatch(cross_entropy_index_op, (x, target), {"ignore_index": ignore_index, "reduction": reduction})[0]
 
 
 register(cross_entropy_index_op, public=cross_entropy_index)
@@ -115,17 +142,32 @@ register(cross_entropy_index_op, public=cross_entropy_index)
 
 # ---- cross_entropy_index_grad: its gradient, an op of its own ------------------------------------------
 
-def _grad_forward(xp, x, target, g, ignore_index, reduction):
-    grad = xp.exp(x - x.max(axis=1, keepdims=True))
-    grad /= grad.sum(axis=1, keepdims=True)                    # softmax, a fresh array
+def _grad_forward(xp, x, target, g, lse=None, *, ignore_index, reduction):
     if isinstance(target, np.ndarray) and target.size and not (target == ignore_index).any():
-        grad[xp.arange(len(target)), target] -= 1              # minus the one-hot target
-        grad *= g if reduction == "sum" else g / x.dtype.type(len(target))
+        scale = (g if reduction == "sum" else g / x.dtype.type(len(target))).astype(x.dtype)
+        grad = _softmax_scaled(xp, x, lse, scale)
+        grad[xp.arange(len(target)), target] -= scale               # minus the one-hot target
         return grad
     valid, safe = _valid_rows(xp, target, ignore_index)
-    grad[xp.arange(len(safe)), safe] -= 1                       # minus the one-hot target
     scale = g if reduction == "sum" else g / valid.sum(dtype=x.dtype)
-    grad *= (valid * scale).astype(x.dtype)[:, None]
+    row_scale = (valid * scale).astype(x.dtype)
+    grad = _softmax_scaled(xp, x, lse, row_scale[:, None])
+    grad[xp.arange(len(safe)), safe] -= row_scale                   # minus the one-hot target
+    return grad
+
+
+def _softmax_scaled(xp, x, lse, row_scale):
+    """softmax(x) * row_scale. With the rows' log-sum-exp from the loss's forward it is
+    exp(x - lse + log(scale)) for a positive scalar scale: two passes, not five."""
+    if lse is None:
+        return _softmax_parts(xp, x, row_scale)[1]
+    if xp is np and row_scale.ndim == 0 and row_scale > 0:  # (a device scalar's test would wait)
+        shift = lse - xp.log(row_scale)
+        grad = x - shift[:, None]
+        return xp.exp(grad, out=grad)
+    grad = x - lse[:, None]
+    xp.exp(grad, out=grad)
+    grad *= row_scale
     return grad
 
 
@@ -137,8 +179,9 @@ def _row_weights(x, target, g, ignore_index, reduction):
 
 
 def _grad_backward(ctx, gg):
-    """Second order of out = (softmax(x) - onehot) * w, with w independent of x."""
-    x, target, g = ctx.inputs
+    """Second order of out = (softmax(x) - onehot) * w, with w independent of x. An lse input is
+    the loss's cached function of x: gx below is the whole derivative, lse gets none."""
+    x, target, g = ctx.inputs[:3]
     gx = gg_g = None
     if ctx.needs_input_grad(0):
         s = F.softmax(x, 1)
@@ -146,14 +189,32 @@ def _grad_backward(ctx, gg):
         gx = F.mul(s, F.sub(u, F.sum(F.mul(s, u), dim=1, keepdim=True)))  # softmax's vector-Jacobian product
     if ctx.needs_input_grad(2):  # out is linear in g: d out / d g = out at g = 1
         gg_g = F.sum(F.mul(gg, cross_entropy_index_grad(x, target, F.ones_like(g), **ctx.attrs)))
-    return gx, None, gg_g
+    return (gx, None, gg_g) + (None,) * (len(ctx.inputs) - 3)
 
 
 def _grad_samples():
-    return [Sample((s.inputs[0], s.inputs[1], randn(seed=5 + i)), s.attrs) for i, s in enumerate(_samples())]
+    """The loss's samples with a loss gradient g; each also with the rows' log-sum-exp (what the
+    loss's backward passes), and the first with a negative g (the multiply path). With lse the
+    op's value holds lse fixed while its gradient treats it as the function of x it is, so those
+    samples check values only (finite differences would move x alone)."""
+    out = []
+    for i, s in enumerate(_samples()):
+        x, target = s.inputs
+        g = randn(seed=5 + i)
+        lse = _reference(np, x, target, **s.attrs)[1]
+        out += [Sample((x, target, g), s.attrs), Sample((x, target, g, lse), s.attrs, name=f"lse{i}", grad=False)]
+    x, target = _samples()[0].inputs
+    negative = np.asarray(-np.abs(randn(seed=5)))
+    out.append(Sample((x, target, negative, _reference(np, x, target, -100, "mean")[1]), _samples()[0].attrs,
+                      name="lse_negative_g", grad=False))
+    return out
 
 
-def _torch_grad(torch, x, target, g, ignore_index, reduction):
+def _fused_samples():
+    return [s for s in _grad_samples() if len(s.inputs) == 3]
+
+
+def _torch_grad(torch, x, target, g, lse=None, *, ignore_index, reduction):
     x = x if x.requires_grad else x.detach().requires_grad_(True)
     loss = _torch_ce(torch, x, target, ignore_index, reduction)
     return torch.autograd.grad(loss, x, grad_outputs=g, create_graph=True)[0]
@@ -161,15 +222,17 @@ def _torch_grad(torch, x, target, g, ignore_index, reduction):
 
 cross_entropy_index_grad_op = OpDef(
     name="cross_entropy_index_grad", forward=_grad_forward, backward=_grad_backward,
-    infer=lambda x, target, g, **attrs: Spec(x.shape, x.dtype), nondiff_inputs=(1,),
+    infer=lambda x, target, g, lse=None, **attrs: Spec(x.shape, x.dtype), nondiff_inputs=(1, 3),
     variants=Variants(),
     samples=_grad_samples, torch_ref=_torch_grad)
 
 
-def cross_entropy_index_grad(x, target, g, ignore_index, reduction):
+def cross_entropy_index_grad(x, target, g, ignore_index, reduction, lse=None):
     """The gradient of ``cross_entropy_index(x, target, ignore_index, reduction)`` with respect to x,
     times the loss's gradient g (0-d): ``(softmax(x) - onehot(target)) * valid * scale``, with
     valid 0 on the rows whose target is ignore_index and scale g (sum) or g / the valid rows (mean).
+    lse, when given, is each row's log-sum-exp of x as the loss computed it (its forward's
+    second output, which its backward passes): the softmax then costs two passes instead of five.
 
     Example::
 
@@ -178,8 +241,8 @@ def cross_entropy_index_grad(x, target, g, ignore_index, reduction):
         tensor([[-0.1065,  0.0533,  0.0533],
                 [ 0.106 ,  0.2881, -0.394 ]])
     """
-    return dispatch(cross_entropy_index_grad_op, (x, target, g), {"ignore_index": ignore_index,
-                                                                  "reduction": reduction})
+    inputs = (x, target, g) if lse is None else (x, target, g, lse)
+    return dispatch(cross_entropy_index_grad_op, inputs, {"ignore_index": ignore_index, "reduction": reduction})
 
 
 register(cross_entropy_index_grad_op, public=cross_entropy_index_grad)
@@ -189,21 +252,13 @@ register(cross_entropy_index_grad_op, public=cross_entropy_index_grad)
 
 def _fused_forward(xp, x, target, g, ignore_index, reduction):
     if xp is not np or not check_class_targets(target, x.shape[1], ignore_index, "cross_entropy"):
-        return _forward(xp, x, target, ignore_index, reduction), \
-            _grad_forward(xp, x, target, g, ignore_index, reduction)
+        return _forward(xp, x, target, ignore_index, reduction)[0], \
+            _grad_forward(xp, x, target, g, ignore_index=ignore_index, reduction=reduction)
     n = len(target)
-    rows = np.arange(n)
-    shifted = x - x.max(axis=1, keepdims=True)
-    grad = np.exp(shifted)
-    norm = grad.sum(axis=1, keepdims=True)
-    total = np.log(norm).sum(dtype=x.dtype) - shifted[rows, target].sum(dtype=x.dtype)
-    grad /= norm                                                   # softmax
-    grad[rows, target] -= 1                                        # minus the one-hot target
-    if reduction == "sum":
-        grad *= g
-        return total, grad
-    grad *= g / x.dtype.type(n)
-    return (total / x.dtype.type(n)).astype(x.dtype), grad
+    scale = (g if reduction == "sum" else g / x.dtype.type(n)).astype(x.dtype)
+    lse, grad = _softmax_parts(np, x, scale)
+    grad[np.arange(n), target] -= scale                            # minus the one-hot target
+    return _mean_or_sum(_loss_total(np, x, target, lse), x.dtype.type(n), reduction, x.dtype), grad
 
 
 class _Part:
@@ -220,7 +275,7 @@ def _fused_backward(ctx, g_loss, g_grad):
     x, target, g = ctx.inputs
     gx = gg = None
     if g_loss is not None:
-        gx = _backward(_Part(ctx, (x, target)), g_loss)[0]
+        gx = cross_entropy_index_grad(x, target, g_loss, **ctx.attrs)
     if g_grad is not None:
         part_x, _, gg = _grad_backward(_Part(ctx, (x, target, g)), g_grad)
         if part_x is not None:
@@ -243,7 +298,7 @@ cross_entropy_index_with_grad_op = OpDef(
     name="cross_entropy_index_with_grad", forward=_fused_forward, backward=_fused_backward, infer=_fused_infer,
     n_outputs=2, diff_outputs=(0, 1), nondiff_inputs=(1,),
     variants=Variants(),
-    samples=_grad_samples, torch_ref=_fused_torch_ref)
+    samples=_fused_samples, torch_ref=_fused_torch_ref)
 
 
 def cross_entropy_index_with_grad(x, target, g, ignore_index=-100, reduction="mean"):
