@@ -1,5 +1,6 @@
 """unigrad: one deep learning engine with eager autograd on NumPy (CPU) and CuPy (CUDA)."""
 from . import _allocator  # noqa: F401  (keeps freed buffers in-process; see the module)
+from . import _float_warnings  # noqa: F401  (log(0) is -inf without NumPy's warning, as in torch)
 from .errors import (AutogradError, DataError, DeviceError, DtypeError, InvalidArgumentError, InvalidTypeError,
                      OutOfBoundsError, ShapeError, StateDictError,
                      UnigradError)
