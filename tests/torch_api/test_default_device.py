@@ -23,3 +23,58 @@ def test_factories_and_tensor_follow_the_default_device_as_torchs_do():
         ug.set_default_device(None)
         torch.set_default_device(None)
     assert ug.zeros(1).device.type == "cpu" and ug.tensor([1.0]).device.type == "cpu"
+
+
+def _modules(nn):
+    return {"linear": nn.Linear(3, 4), "conv": nn.Conv2d(3, 8, 3), "embedding": nn.Embedding(10, 4),
+            "batchnorm": nn.BatchNorm2d(8), "lstm": nn.LSTM(4, 5, 2), "gru": nn.GRU(4, 5),
+            "encoder layer": nn.TransformerEncoderLayer(16, 2, dim_feedforward=32)}
+
+
+def test_modules_built_under_with_device_meta_have_torchs_shapes_and_no_memory():
+    with ug.device("meta") as entered, torch.device("meta"):
+        assert entered == "meta" and str(ug.get_default_device()) == "meta"
+        ours, theirs = _modules(ug.nn), _modules(torch.nn)
+    assert str(ug.get_default_device()) == "cpu"
+    for name in ours:
+        got = {k: (tuple(v.shape), v.device.type) for k, v in ours[name].state_dict().items()}
+        want = {k: (tuple(v.shape), v.device.type) for k, v in theirs[name].state_dict().items()}
+        assert got == want, name
+
+
+def test_with_device_blocks_nest_and_restore_on_error():
+    try:
+        with ug.device("meta"):
+            with ug.device("cpu"):
+                assert ug.zeros(1).device.type == "cpu"
+            assert ug.zeros(1).device.type == "meta"
+            raise KeyError("inside")
+    except KeyError:
+        pass
+    assert str(ug.get_default_device()) == "cpu"
+
+
+def test_to_empty_then_load_state_dict_gives_the_trained_model():
+    with ug.device("meta"):
+        model = ug.nn.Sequential(ug.nn.Linear(3, 4), ug.nn.BatchNorm1d(4), ug.nn.Linear(4, 2))
+    weight = model[0].weight
+    source = ug.nn.Sequential(ug.nn.Linear(3, 4), ug.nn.BatchNorm1d(4), ug.nn.Linear(4, 2))
+    source(ug.randn(8, 3))  # running statistics that are not the defaults
+    assert model.to_empty(device="cpu") is model and model[0].weight is weight  # optimizers keep seeing it
+    assert float(model[0].weight.abs().sum()) == 0.0  # fresh storage, zeros
+    model.load_state_dict(source.state_dict())
+    model.eval(), source.eval()
+    x = ug.randn(5, 3)
+    np.testing.assert_array_equal(model(x).detach().numpy(), source(x).detach().numpy())
+
+
+def test_meta_in_place_writes_check_shapes():
+    with ug.device("meta"):
+        x = ug.zeros(2, 3)
+        x.add_(ug.ones(3))  # broadcasts: fine
+        try:
+            x.copy_(ug.ones(4))
+        except Exception as exc:
+            assert "(4,)" in str(exc) and "(2, 3)" in str(exc)
+        else:
+            raise AssertionError("a (4,) value was written into a (2, 3) meta tensor")

@@ -84,6 +84,17 @@ class Device:
     def __hash__(self):
         return hash(self._str)
 
+    def __enter__(self):
+        """`with ug.device("meta"):` as `with torch.device(...)`: the default device inside the
+        block (factories, tensor(), new modules' parameters), the previous one restored after."""
+        _entered.append(_default[0])
+        _default[0] = self
+        return self
+
+    def __exit__(self, *exc):
+        _default[0] = _entered.pop()
+        return False
+
     def activate(self):
         """Context manager making this the current CuPy device (no-op on CPU)."""
         if self.type == "cuda":
@@ -104,6 +115,7 @@ cpu = Device("cpu")
 meta = Device("meta")
 device = Device
 _default = [cpu]  # where factories and tensor() put results when no device= is given
+_entered = []  # the defaults that `with device:` blocks replaced, innermost last
 
 
 def set_default_device(device):

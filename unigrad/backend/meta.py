@@ -41,6 +41,17 @@ class MetaArray:
             n *= d
         return n
 
+    def __setitem__(self, key, value):
+        """An in-place write (a module's init, x.add_(y)) has nothing to store: only a whole-array
+        write's shape is checked, as NumPy would (the op that made `value` checked the rest)."""
+        if key is Ellipsis and getattr(value, "shape", ()) != self.shape:
+            try:
+                ok = np.broadcast_shapes(tuple(value.shape), self.shape) == self.shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(f"could not broadcast a value of shape {tuple(value.shape)} into shape {self.shape}")
+
     def __array__(self, dtype=None, copy=None):
         raise no_data()
 

@@ -8,6 +8,7 @@ from ...backend import dtypes as _dt
 from ...backend.device import Device
 from ...core.trace_hook import state as _trace
 from ...errors import InvalidTypeError, StateDictError
+from ...ops import api as F
 from ..parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -264,6 +265,20 @@ class Module:
                 dtype = a
         return self._convert(Device(device) if device is not None else None,
                              _dt.to_dtype(dtype) if dtype is not None else None)
+
+    def to_empty(self, *, device, recurse=True):
+        """torch's Module.to_empty: every parameter and buffer gets fresh storage of its shape and
+        dtype on `device`, filled with zeros (PyTorch leaves it uninitialised) - how a model built
+        under `with ug.device("meta"):` gets memory before load_state_dict or reset_parameters.
+        The Parameter objects stay the same, so optimizers built earlier still see them."""
+        device = Device(device)
+        for m in (self.modules() if recurse else [self]):
+            for store in (m._parameters, m._buffers):
+                for t in store.values():
+                    if t is not None:
+                        new = F.zeros(tuple(t.shape), dtype=t.dtype, device=device)
+                        t._data, t._device, t._dtype, t.grad = new._data, new._device, new._dtype, None
+        return self
 
     def cpu(self):
         return self.to("cpu")
