@@ -1,7 +1,8 @@
-"""interpolate: resizing of the spatial dims by nearest, nearest-exact or (bi/tri)linear sampling,
-as torch.nn.functional.interpolate. A composite: each spatial dim in turn (the last first, as
-torch's kernels sum) gathers its source rows with index_select at positions computed by torch's
-rules, and linear modes blend two of them."""
+"""interpolate: resizing of the spatial dims by nearest, nearest-exact, (bi/tri)linear or bicubic
+sampling, as torch.nn.functional.interpolate. A composite: each spatial dim in turn (the last
+first, as torch's kernels sum) gathers its source rows with index_select at positions computed
+by torch's rules; linear modes blend two of them, bicubic four (Keys' cubic convolution with
+a = -0.75, source indices clamped to the border, as torch)."""
 import math
 
 import numpy as np
@@ -12,7 +13,8 @@ from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 
-_LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
+_LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
+_CUBIC_A = -0.75  # torch's (and OpenCV's) cubic convolution coefficient
 
 
 def _sizes(input, size, scale_factor, n):
@@ -55,13 +57,33 @@ def _linear(n_in, n_out, scale, align_corners, dtype):
     return i0, i1, lam
 
 
+def _cubic(n_in, n_out, scale, align_corners, dtype):
+    """The four source indices (clamped to [0, n_in)) and weights of each output position."""
+    s = dtype(_scale(n_in, n_out, scale, align_corners))
+    dst = np.arange(n_out, dtype=dtype)
+    src = s * dst if align_corners else s * (dst + dtype(0.5)) - dtype(0.5)  # not clamped, unlike linear
+    base = np.floor(src)
+    t = (src - base).astype(dtype)
+    a = dtype(_CUBIC_A)
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    weights = (far(t + 1), near(t), near(1 - t), far(2 - t))
+    base = base.astype(np.int64)
+    indices = tuple(np.clip(base + k, 0, n_in - 1) for k in (-1, 0, 1, 2))
+    return indices, weights
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """input (N, C, *spatial) resized to `size` (or spatial * scale_factor, rounded down) by
     `mode`: 'nearest' (torch's legacy rule: source floor(dst * in / out)), 'nearest-exact',
-    'linear' (3-D input), 'bilinear' (4-D) or 'trilinear' (5-D), with align_corners as torch
-    (corner pixels' centres aligned; default False). A given scale_factor also sets the sampling
-    step unless recompute_scale_factor. 'bicubic', 'area' and antialias are not supported.
+    'linear' (3-D input), 'bilinear' or 'bicubic' (4-D) or 'trilinear' (5-D), with align_corners
+    as torch (corner pixels' centres aligned; default False). A given scale_factor also sets the
+    sampling step unless recompute_scale_factor. 'area' and antialias are not supported.
 
     Example::
 
@@ -80,7 +102,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ShapeError(f"interpolate: mode {mode!r} needs {_LINEAR[mode] + 2}-D input, got {tuple(input.shape)}")
     if mode not in _LINEAR and mode not in ("nearest", "nearest-exact"):
         raise InvalidArgumentError(f"interpolate: mode {mode!r} is not supported; use 'nearest', 'nearest-exact', "
-                                   "'linear', 'bilinear' or 'trilinear'")
+                                   "'linear', 'bilinear', 'bicubic' or 'trilinear'")
     if align_corners is not None and mode not in _LINEAR:
         raise InvalidArgumentError("interpolate: align_corners only applies to the linear modes")
     if antialias:
@@ -99,8 +121,14 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             idx = _nearest(n_in, n_out, scales[d], mode == "nearest-exact", float32)
             x = F.index_select(x, dim, _tensor(idx, device=x.device))
             continue
-        i0, i1, lam = _linear(n_in, n_out, scales[d], bool(align_corners), dtype)
         shape = (n_out,) + (1,) * (x.ndim - dim - 1)
+        if mode == "bicubic":
+            indices, weights = _cubic(n_in, n_out, scales[d], bool(align_corners), dtype)
+            terms = [F.mul(F.index_select(x, dim, _tensor(i, device=x.device)),
+                           _tensor(w.reshape(shape), dtype=x.dtype, device=x.device)) for i, w in zip(indices, weights)]
+            x = F.add(F.add(terms[0], terms[1]), F.add(terms[2], terms[3]))
+            continue
+        i0, i1, lam = _linear(n_in, n_out, scales[d], bool(align_corners), dtype)
         w1 = _tensor(lam.reshape(shape), dtype=x.dtype, device=x.device)
         w0 = _tensor((1 - lam).reshape(shape), dtype=x.dtype, device=x.device)
         x = F.add(F.mul(F.index_select(x, dim, _tensor(i0, device=x.device)), w0),
@@ -116,7 +144,12 @@ def _samples():
             Sample((randn(1, 2, 6, 5),), {"size": (3, 2), "mode": "bilinear"}),
             Sample((randn(2, 3, 5),), {"scale_factor": 1.5, "mode": "linear"}),
             Sample((randn(1, 2, 2, 3, 3),), {"scale_factor": 2, "mode": "trilinear"}),
-            Sample((randn(1, 1, 3, 3),), {"size": 5, "mode": "bilinear", "align_corners": True})]
+            Sample((randn(1, 1, 3, 3),), {"size": 5, "mode": "bilinear", "align_corners": True}),
+            Sample((randn(2, 2, 4, 5),), {"size": (9, 7), "mode": "bicubic"}, name="bicubic_up"),
+            Sample((randn(1, 2, 7, 6),), {"size": (3, 4), "mode": "bicubic"}, name="bicubic_down"),
+            Sample((randn(1, 1, 4, 4),), {"scale_factor": 2, "mode": "bicubic", "align_corners": True},
+                   name="bicubic_corners"),
+            Sample((randn(1, 2, 3, 5),), {"scale_factor": 1.7, "mode": "bicubic"}, name="bicubic_scale")]
 
 
 register(OpDef(name="interpolate", impl=interpolate, variants=Variants(functional=("interpolate", "upsample")),
