@@ -83,7 +83,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     `mode`: 'nearest' (torch's legacy rule: source floor(dst * in / out)), 'nearest-exact',
     'linear' (3-D input), 'bilinear' or 'bicubic' (4-D) or 'trilinear' (5-D), with align_corners
     as torch (corner pixels' centres aligned; default False). A given scale_factor also sets the
-    sampling step unless recompute_scale_factor. 'area' and antialias are not supported.
+    sampling step unless recompute_scale_factor. 'area' is adaptive average pooling to the output
+    size, as in torch. antialias is not supported.
 
     Example::
 
@@ -100,14 +101,19 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ShapeError(f"interpolate: expected (N, C, *spatial), got shape {tuple(input.shape)}")
     if mode in _LINEAR and _LINEAR[mode] != n:
         raise ShapeError(f"interpolate: mode {mode!r} needs {_LINEAR[mode] + 2}-D input, got {tuple(input.shape)}")
-    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact"):
+    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact", "area"):
         raise InvalidArgumentError(f"interpolate: mode {mode!r} is not supported; use 'nearest', 'nearest-exact', "
-                                   "'linear', 'bilinear', 'bicubic' or 'trilinear'")
+                                   "'area', 'linear', 'bilinear', 'bicubic' or 'trilinear'")
     if align_corners is not None and mode not in _LINEAR:
         raise InvalidArgumentError("interpolate: align_corners only applies to the linear modes")
     if antialias:
         raise InvalidArgumentError("interpolate: antialias is not supported")
     out_sizes, scales = _sizes(input, size, scale_factor, n)
+    if mode == "area":  # torch's definition: adaptive average pooling to the output size
+        if n > 3:
+            raise ShapeError(f"interpolate: mode 'area' needs 3-D to 5-D input, got {tuple(input.shape)}")
+        pool = (F.adaptive_avg_pool1d, F.adaptive_avg_pool2d, F.adaptive_avg_pool3d)[n - 1]
+        return pool(input, out_sizes[0] if n == 1 else out_sizes)
     if recompute_scale_factor:
         scales = (None,) * n
     float32 = input.dtype.name != "float64"
@@ -149,7 +155,9 @@ def _samples():
             Sample((randn(1, 2, 7, 6),), {"size": (3, 4), "mode": "bicubic"}, name="bicubic_down"),
             Sample((randn(1, 1, 4, 4),), {"scale_factor": 2, "mode": "bicubic", "align_corners": True},
                    name="bicubic_corners"),
-            Sample((randn(1, 2, 3, 5),), {"scale_factor": 1.7, "mode": "bicubic"}, name="bicubic_scale")]
+            Sample((randn(1, 2, 3, 5),), {"scale_factor": 1.7, "mode": "bicubic"}, name="bicubic_scale"),
+            Sample((randn(2, 2, 7, 6),), {"size": (3, 4), "mode": "area"}, name="area_2d"),
+            Sample((randn(2, 3, 5),), {"scale_factor": 0.5, "mode": "area"}, name="area_1d")]
 
 
 register(OpDef(name="interpolate", impl=interpolate, variants=Variants(functional=("interpolate", "upsample")),
