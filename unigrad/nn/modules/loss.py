@@ -253,6 +253,35 @@ class BCEWithLogitsLoss(_WeightedLoss):
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)
 
 
+class CTCLoss(_Loss):
+    """Connectionist Temporal Classification loss (torch.nn.CTCLoss): ``forward(log_probs,
+    targets, input_lengths, target_lengths)`` with log_probs (T, N, C) from a log_softmax over
+    C, targets (N, S) padded or 1-D concatenated, and the (N,) lengths; see
+    ``nn.functional.ctc_loss``. CPU only.
+
+    Args:
+        blank: the blank class index. Default: 0.
+        reduction: ``'mean'`` (each loss divided by its target length, then averaged), ``'sum'`` or
+            ``'none'`` ((N,) losses). Default: ``'mean'``.
+        zero_infinity: replace the infinite losses of impossible alignments (and their gradients)
+            by 0. Default: False.
+
+    Shape:
+        - log_probs: ``(T, N, C)``: T frames, N sequences, C classes (blank included).
+        - targets: ``(N, S)`` padded, or ``(sum(target_lengths),)`` concatenated.
+        - input_lengths, target_lengths: ``(N,)``.
+        - Output: a 0-d tensor for ``'mean'`` and ``'sum'``; ``(N,)`` for ``'none'``.
+    """
+
+    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
+        super().__init__(reduction)
+        self.blank, self.zero_infinity = blank, zero_infinity
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                          self.zero_infinity)
+
+
 from .more_losses import (CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, KLDivLoss,  # noqa: E402,F401
                           MarginRankingLoss, MultiLabelSoftMarginLoss, PoissonNLLLoss, SoftMarginLoss,
                           MultiMarginLoss, TripletMarginLoss)  # (torch.nn.modules.loss's names; their own file)
