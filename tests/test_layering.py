@@ -10,7 +10,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "unigrad"
 
 # a module may import its own layer and the layers below it
 LAYERS = {
-    "errors": 0, "_allocator": 0,
+    "errors": 0, "_allocator": 0, "_float_warnings": 0,
     "backend": 1,
     "cuda": 2, "accelerator": 2,
     "core": 2,
