@@ -1,0 +1,106 @@
+"""svd: the reduced singular value decomposition A = U diag(S) Vh (batched), through NumPy's LAPACK.
+
+Singular vectors are defined up to a sign per pair; LAPACK builds pick differently, so each
+pair is normalised (the largest-magnitude entry of every column of U made positive, its Vh row
+flipped with it) and results agree across libraries. The gradient (the real case of the usual
+formula, as torch's svd_backward) is written in ops:
+  gA = U [sym_J S + S sym_K + diag(gS)] Vh + (I - U U^T) gU S^-1 Vh + U S^-1 gVh (I - V V^T)
+with F_ij = 1 / (s_j^2 - s_i^2) (0 on the diagonal), J = F * (U^T gU), K = F * (Vh gVh^T) and
+sym_X = X + X^T. It needs distinct, non-zero singular values where U or Vh carry gradient (as in
+torch); S alone is differentiable everywhere: gA = U diag(gS) Vh.
+"""
+import numpy as np
+
+from ...errors import ShapeError
+from .. import api as F
+from ..dispatch import dispatch
+from ..operands import as_float_tensor
+from ..registry import OpDef, Sample, Variants, register
+from ..sampling import randn
+from ..spec import Spec
+
+
+def _normalise(xp, u, s, vh):
+    pick = xp.argmax(xp.abs(u), axis=-2)[..., None, :]  # (..., 1, k): the row of each column's peak
+    sign = xp.sign(xp.take_along_axis(u, pick, axis=-2))
+    sign = xp.where(sign == 0, 1, sign)
+    return u * sign, s, vh * xp.swapaxes(sign, -1, -2)
+
+
+def _forward(xp, a):
+    u, s, vh = xp.linalg.svd(a, full_matrices=False)
+    return _normalise(xp, u, s, vh)
+
+
+def _backward(ctx, g_u, g_s, g_vh):
+    u, s, vh = ctx.output(0), ctx.output(1), ctx.output(2)
+    ut, v = F.transpose(u, -1, -2), F.transpose(vh, -1, -2)
+    k = s.shape[-1]
+    eye = F.eye(k, dtype=s.dtype, device=s.device)
+    middle = F.mul(F.unsqueeze(g_s, -1), eye) if g_s is not None else F.zeros_like(eye)
+    extra = None
+    if g_u is not None or g_vh is not None:
+        s_row, s_col = F.unsqueeze(s, -2), F.unsqueeze(s, -1)
+        gap = F.sub(F.mul(s_row, s_row), F.mul(s_col, s_col))  # s_j^2 - s_i^2
+        inv_gap = F.where(F.eq(eye, 1), F.zeros_like(gap), F.reciprocal(F.add(gap, eye)))
+        inv_s = F.reciprocal(s)
+        if g_u is not None:
+            j = F.mul(inv_gap, F.matmul(ut, g_u))
+            middle = F.add(middle, F.matmul(F.add(j, F.transpose(j, -1, -2)), F.mul(F.unsqueeze(s, -1), eye)))
+            away = F.sub(g_u, F.matmul(u, F.matmul(ut, g_u)))  # (I - U U^T) gU
+            extra = F.matmul(F.mul(away, F.unsqueeze(inv_s, -2)), vh)
+        if g_vh is not None:
+            kk = F.mul(inv_gap, F.matmul(vh, F.transpose(g_vh, -1, -2)))
+            middle = F.add(middle, F.matmul(F.mul(F.unsqueeze(s, -1), eye), F.add(kk, F.transpose(kk, -1, -2))))
+            away = F.sub(g_vh, F.matmul(F.matmul(g_vh, v), vh))  # gVh (I - V V^T)
+            term = F.matmul(F.mul(u, F.unsqueeze(inv_s, -2)), away)
+            extra = term if extra is None else F.add(extra, term)
+    grad = F.matmul(u, F.matmul(middle, vh))
+    return (grad if extra is None else F.add(grad, extra),)
+
+
+def _infer(a):
+    if len(a.shape) < 2:
+        raise ShapeError(f"svd: expected matrices in the last two dims, got shape {tuple(a.shape)}")
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    batch = tuple(a.shape[:-2])
+    return Spec(batch + (m, k), a.dtype), Spec(batch + (k,), a.dtype), Spec(batch + (k, n), a.dtype)
+
+
+def _torch_ref(torch, a):
+    u, s, vh = torch.linalg.svd(a, full_matrices=False)
+    pick = u.abs().argmax(-2, keepdim=True)
+    sign = torch.sign(u.gather(-2, pick))
+    sign = torch.where(sign == 0, torch.ones_like(sign), sign)
+    return u * sign, s, vh * sign.mT
+
+
+svd_op = OpDef(
+    name="svd", forward=_forward, backward=_backward, infer=_infer, n_outputs=3, diff_outputs=(0, 1, 2),
+    saves_outputs=True, variants=Variants(function=False),
+    samples=lambda: [Sample((randn(4, 3),)), Sample((randn(3, 5, seed=1),), name="wide"),
+                     Sample((randn(2, 3, 3, seed=2),), name="batched")],
+    torch_ref=_torch_ref)
+
+
+def svd(A, full_matrices=True):
+    """torch.linalg.svd: (U, S, Vh) with A = U @ diag(S) @ Vh, S descending, for (..., m, n) A.
+    Only the reduced factors are computed: full_matrices=True (torch's default) is refused unless
+    A is square (where both agree); pass full_matrices=False. Each singular-vector pair's sign is
+    fixed (the largest entry of each U column positive), so results are reproducible.
+
+    Example::
+
+        >>> U, S, Vh = ug.linalg.svd(ug.tensor([[3.0, 0.0], [0.0, -2.0]]))
+        >>> S
+        tensor([3., 2.])
+    """
+    A = as_float_tensor(A)
+    if full_matrices and (A.ndim < 2 or A.shape[-1] != A.shape[-2]):
+        raise ShapeError(f"linalg.svd: full_matrices=True (the complete bases) is not computed for a non-square "
+                         f"A of shape {tuple(A.shape)}; pass full_matrices=False for the reduced factors")
+    return dispatch(svd_op, (A,), {})
+
+
+register(svd_op)
