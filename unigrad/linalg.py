@@ -1,4 +1,4 @@
-"""ug.linalg: torch.linalg's norms, inverse, determinants, solve, matrix powers, Cholesky factors, SVD
+"""ug.linalg: torch.linalg's norms, inverse, determinants, solve, matrix powers, Cholesky factors, QR, SVD
 (svdvals, pinv, matrix_rank on it) (the ops live
 in unigrad/ops/linalg/)."""
 import numpy as np
@@ -7,11 +7,12 @@ from .errors import InvalidArgumentError
 from .ops.linalg.cholesky import cholesky
 from .ops.linalg.inverse import det, inverse as inv, matrix_power, slogdet, solve
 from .ops.linalg.matrix_norm import matrix_norm
+from .ops.linalg.qr import qr
 from .ops.linalg.svd import svd
 from .ops.linalg.vector_norm import vector_norm
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "matrix_power", "cholesky", "svd",
-           "svdvals", "pinv", "matrix_rank"]
+           "svdvals", "pinv", "matrix_rank", "qr"]
 
 
 def norm(A, ord=None, dim=None, keepdim=False, dtype=None):
