@@ -172,9 +172,10 @@ def test_one_process_without_a_group_trains_as_the_plain_model():
 def _launch(tmp_path, *options):
     script = tmp_path / "hello.py"
     script.write_text("import sys\nimport unigrad.distributed as dist\ndist.init_process_group()\n"
-                      # one write per line: print's separate writes of its arguments interleave across ranks
-                      # when Python runs unbuffered
-                      "print(f'rank {dist.get_rank()} of {dist.get_world_size()}')\n"
+                      # one write per line, newline included: print writes its text and its end separately,
+                      # and unbuffered the two ranks' writes interleave ('rank 1 of 2rank 0 of 2')
+                      "sys.stdout.write(f'rank {dist.get_rank()} of {dist.get_world_size()}\\n')\n"
+                      "sys.stdout.flush()\n"
                       "print(f'stderr of {dist.get_rank()}', file=sys.stderr)\n")
     env = dict(os.environ, PYTHONPATH=ROOT)
     done = subprocess.run([sys.executable, "-m", "unigrad.cli", "run", "-n", "2", *options, str(script)], env=env,
