@@ -13,6 +13,7 @@ from ..operands import as_float_tensor
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
+from .factor_shapes import factor_shapes
 
 
 def _forward(xp, a):
@@ -44,11 +45,7 @@ def _backward(ctx, g_q, g_r):
 
 
 def _infer(a):
-    if len(a.shape) < 2:
-        raise ShapeError(f"qr: expected matrices in the last two dims, got shape {tuple(a.shape)}")
-    m, n = a.shape[-2:]
-    k = min(m, n)
-    batch = tuple(a.shape[:-2])
+    batch, m, n, k = factor_shapes("qr", a)
     return Spec(batch + (m, k), a.dtype), Spec(batch + (k, n), a.dtype)
 
 

@@ -18,6 +18,7 @@ from ..operands import as_float_tensor
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
+from .factor_shapes import factor_shapes
 
 
 def _normalise(xp, u, s, vh):
@@ -60,11 +61,7 @@ def _backward(ctx, g_u, g_s, g_vh):
 
 
 def _infer(a):
-    if len(a.shape) < 2:
-        raise ShapeError(f"svd: expected matrices in the last two dims, got shape {tuple(a.shape)}")
-    m, n = a.shape[-2:]
-    k = min(m, n)
-    batch = tuple(a.shape[:-2])
+    batch, m, n, k = factor_shapes("svd", a)
     return Spec(batch + (m, k), a.dtype), Spec(batch + (k,), a.dtype), Spec(batch + (k, n), a.dtype)
 
 
