@@ -4,6 +4,7 @@ in unigrad/ops/linalg/)."""
 import numpy as np
 
 from .errors import InvalidArgumentError
+from .ops import api as F
 from .ops.linalg.cholesky import cholesky
 from .ops.linalg.inverse import det, inverse as inv, matrix_power, slogdet, solve
 from .ops.linalg.matrix_norm import matrix_norm
@@ -52,7 +53,6 @@ def svdvals(A):
 
 def _cutoff(s, shape, atol, rtol):
     """max(atol, rtol * s_max) per matrix, rtol defaulting to eps * max(m, n) without an atol."""
-    from .ops import api as F
     top = F.amax(s, -1, keepdim=True)
     if rtol is None:
         rtol = max(shape[-2:]) * float(np.finfo(s.dtype.np).eps) if atol is None else 0.0
@@ -65,7 +65,6 @@ def _cutoff(s, shape, atol, rtol):
 def pinv(A, atol=None, rtol=None, hermitian=False):
     """torch.linalg.pinv: the Moore-Penrose pseudo-inverse V diag(1/s) U^T, singular values at or
     below max(atol, rtol * s_max) treated as 0 (default rtol: eps * max(m, n), as torch)."""
-    from .ops import api as F
     U, S, Vh = svd(A, full_matrices=False)
     keep = F.gt(S, _cutoff(S, A.shape, atol, rtol))
     inv_s = F.where(keep, F.reciprocal(F.where(keep, S, F.ones_like(S))), F.zeros_like(S))
@@ -74,6 +73,5 @@ def pinv(A, atol=None, rtol=None, hermitian=False):
 
 def matrix_rank(A, atol=None, rtol=None, hermitian=False):
     """torch.linalg.matrix_rank: how many singular values exceed max(atol, rtol * s_max)."""
-    from .ops import api as F
     S = svdvals(A)
     return F.sum(F.gt(S, _cutoff(S, A.shape, atol, rtol)), -1)

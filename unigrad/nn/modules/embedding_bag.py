@@ -1,9 +1,9 @@
 """EmbeddingBag (torch.nn.modules.sparse re-exports it), over F.embedding_bag."""
 from ...ops import api as F
-from .. import init
 from ..functional import embedding_bag
 from ..parameter import Parameter
 from .module import Module
+from .sparse_dropout import Embedding
 
 
 class EmbeddingBag(Module):
@@ -35,10 +35,7 @@ class EmbeddingBag(Module):
         if _weight is None:
             self.reset_parameters()
 
-    def reset_parameters(self):
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight._data[self.padding_idx] = 0
+    reset_parameters = Embedding.reset_parameters  # the same init as torch's: N(0, 1), the padding row 0
 
     def forward(self, input, offsets=None, per_sample_weights=None):
         return embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq,

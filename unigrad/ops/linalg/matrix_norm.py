@@ -9,6 +9,7 @@ from ..dispatch import dispatch
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import normalize_dim
+from .svd import svd_op
 from .vector_norm import vector_norm
 
 
@@ -31,7 +32,6 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, dtype=None):
     if ord == "fro":
         return vector_norm(A, 2, (d0, d1), keepdim, dtype)
     if ord in (2, -2, "nuc"):
-        from .svd import svd_op  # (svd is registered beside this op; no cycle at import)
         order = [i for i in range(A.ndim) if i not in (d0, d1)] + [d0, d1]
         moved = F.permute(A if dtype is None else F.to_dtype(A, dtype), order)
         s = dispatch(svd_op, (moved,), {})[1]

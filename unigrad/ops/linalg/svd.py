@@ -47,12 +47,12 @@ def _backward(ctx, g_u, g_s, g_vh):
         inv_s = F.reciprocal(s)
         if g_u is not None:
             j = F.mul(inv_gap, F.matmul(ut, g_u))
-            middle = F.add(middle, F.matmul(F.add(j, F.transpose(j, -1, -2)), F.mul(F.unsqueeze(s, -1), eye)))
+            middle = F.add(middle, F.mul(F.add(j, F.transpose(j, -1, -2)), F.unsqueeze(s, -2)))  # (J + J^T) S
             away = F.sub(g_u, F.matmul(u, F.matmul(ut, g_u)))  # (I - U U^T) gU
             extra = F.matmul(F.mul(away, F.unsqueeze(inv_s, -2)), vh)
         if g_vh is not None:
             kk = F.mul(inv_gap, F.matmul(vh, F.transpose(g_vh, -1, -2)))
-            middle = F.add(middle, F.matmul(F.mul(F.unsqueeze(s, -1), eye), F.add(kk, F.transpose(kk, -1, -2))))
+            middle = F.add(middle, F.mul(F.unsqueeze(s, -1), F.add(kk, F.transpose(kk, -1, -2))))  # S (K + K^T)
             away = F.sub(g_vh, F.matmul(F.matmul(g_vh, v), vh))  # gVh (I - V V^T)
             term = F.matmul(F.mul(u, F.unsqueeze(inv_s, -2)), away)
             extra = term if extra is None else F.add(extra, term)

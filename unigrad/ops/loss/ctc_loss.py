@@ -119,9 +119,8 @@ def _grad_forward(xp, log_probs, targets, input_lengths, target_lengths, nll, g,
         occupancy = np.exp(alpha + beta - lp_ext + np.where(finite, nll, 0)[None, :, None])
     occupancy[:, ~finite] = 0  # no alignment: no gradient (what zero_infinity wants)
     grad = np.zeros(log_probs.shape, log_probs.dtype)
-    t_idx, n_idx = np.meshgrid(np.arange(steps), rows, indexing="ij")
-    for s in range(length):  # labels repeat across positions: accumulate, one position at a time
-        np.add.at(grad, (t_idx, n_idx, np.broadcast_to(ext[:, s], (steps, n))), occupancy[:, :, s])
+    # each position's occupancy onto its label's class (add.at sums the positions sharing a label)
+    np.add.at(grad, (np.arange(steps)[:, None, None], rows[None, :, None], ext[None]), occupancy)
     grad *= -np.asarray(g, log_probs.dtype)[None, :, None]
     return grad
 
@@ -158,12 +157,14 @@ def _torch_ref(torch, log_probs, targets, input_lengths, target_lengths, blank, 
     """torch's loss per sequence, its gradient made exact: torch's kernel returns
     exp(log_probs) - occupancy over each sequence's frames, so adding S - S (S = the sum of
     those exp(log_probs), the first S without gradient) leaves the value and removes that term."""
-    nll = torch.nn.functional.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=blank,
-                                       reduction="none", zero_infinity=zero_infinity)
+    def nll_of(zero):
+        return torch.nn.functional.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=blank,
+                                            reduction="none", zero_infinity=zero)
+    nll = nll_of(zero_infinity)
     frames = (torch.arange(log_probs.shape[0])[:, None] < input_lengths[None]).to(log_probs.dtype)[..., None]
     mass = (log_probs.exp() * frames).sum((0, 2))
-    if zero_infinity:
-        mass = torch.where(torch.isinf(nll.detach()) | (nll.detach() == 0), torch.zeros_like(mass), mass)
+    if zero_infinity:  # the zeroed sequences have no gradient in torch either: no term to remove
+        mass = torch.where(torch.isinf(nll_of(False).detach()), torch.zeros_like(mass), mass)
     return nll + (mass.detach() - mass)
 
 
