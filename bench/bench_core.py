@@ -143,6 +143,12 @@ def _cpu_name():
     return platform.processor() or platform.machine()
 
 
+def machine_line():
+    """The machine and library versions every benchmark table is headed with."""
+    return (f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"numpy {np.__version__}, torch {torch.__version__}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", help="write the markdown table to this file")
@@ -165,8 +171,7 @@ def main():
         mark = "" if target is None else (f"≤ {target} " + ("✓" if ratio <= target else "✗"))
         lines.append(f"| {name} | {unit} | {r['unigrad']:.3g} | {r['torch']:.3g} | {ratio:.2f} | {best_ratio} | {mark} |")
     table = "\n".join(lines)
-    machine = f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}, " \
-              f"numpy {np.__version__}, torch {torch.__version__}"
+    machine = machine_line()
     print(machine)
     print(table)
     if args.write:

@@ -13,8 +13,6 @@ python bench/bench_rnn.py [--vocab 10000] [--write docs/benchmarks.md]
 """
 import argparse
 import os
-import platform
-import statistics
 import sys
 import time
 
@@ -23,7 +21,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 import unigrad as ug  # noqa: E402
-from bench_core import _cpu_name, _write_section  # noqa: E402
+from bench_core import _write_section, machine_line  # noqa: E402
 from harness import interleaved  # noqa: E402
 
 torch.set_num_threads(2)
@@ -88,26 +86,17 @@ def rnn_stack(lib, kind):
 
 
 def cpu_rounds(candidates, rounds=7, calls=5, warmup=3):
-    """name -> (median, best) process CPU seconds per call, every library on one thread,
-    candidates interleaved call by call."""
+    """name -> (median, best) process CPU milliseconds per call, every library on one thread,
+    candidates interleaved call block by call block (no settling pauses: idle time is not CPU time)."""
     from threadpoolctl import threadpool_limits
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         with threadpool_limits(1):
-            for fn in candidates.values():
-                for _ in range(warmup):
-                    fn()
-            samples = {name: [] for name in candidates}
-            for _ in range(rounds):
-                for name, fn in candidates.items():
-                    start = time.process_time()
-                    for _ in range(calls):
-                        fn()
-                    samples[name].append((time.process_time() - start) / calls)
+            t = interleaved(candidates, rounds, calls, warmup, settle=0, warm_s=0, clock=time.process_time)
     finally:
         torch.set_num_threads(threads)
-    return {k: (statistics.median(v) * 1e3, min(v) * 1e3) for k, v in samples.items()}
+    return {k: (t[k] * 1e3, t.best[k] * 1e3) for k in t}
 
 
 def _table(rows, unit):
@@ -158,8 +147,7 @@ def main():
         parts.append("CPU time, 1 thread each (process_time per call, medians of interleaved rounds):\n\n"
                      + _table(cpu, "CPU ms"))
     table = "\n\n".join(parts)
-    machine = f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}, " \
-              f"numpy {np.__version__}, torch {torch.__version__}"
+    machine = machine_line()
     print(machine)
     print(table)
     if args.write:

@@ -8,7 +8,6 @@ python bench/bench_transformer.py [--write docs/benchmarks.md]
 """
 import argparse
 import os
-import platform
 import sys
 
 import numpy as np
@@ -16,7 +15,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 import unigrad as ug  # noqa: E402
-from bench_core import _cpu_name, _write_section  # noqa: E402
+from bench_core import _write_section, machine_line  # noqa: E402
 from harness import interleaved  # noqa: E402
 
 torch.set_num_threads(2)
@@ -72,8 +71,7 @@ def main():
         lines.append(f"| {name} | {r[key]:.1f} | {r['torch']:.1f} | {r[key] / r['torch']:.2f} | "
                      f"{r.best[key] / r.best['torch']:.2f} |")
     table = "\n".join(lines)
-    machine = f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}, " \
-              f"numpy {np.__version__}, torch {torch.__version__}"
+    machine = machine_line()
     print(machine)
     print(table)
     if args.write:

@@ -17,9 +17,10 @@ class Timings(dict):
         return Timings({k: v * factor for k, v in self.items()}, {k: v * factor for k, v in self.best.items()})
 
 
-def interleaved(candidates, rounds=7, calls=10, warmup=3, settle=0.25, warm_s=0.05):
+def interleaved(candidates, rounds=7, calls=10, warmup=3, settle=0.25, warm_s=0.05, clock=time.perf_counter):
     """candidates: name -> zero-arg callable. Returns Timings: name -> median seconds per call,
-    and in `.best` the fastest round's seconds per call.
+    and in `.best` the fastest round's seconds per call, as `clock` counts them (wall time; or
+    time.process_time for the CPU time the process used).
 
     Each framework's thread pools spin for a while after a call (OpenBLAS ~0.1 s, OpenMP in
     torch, onnxruntime) and on a 2-core machine that slows whichever candidate runs next; so
@@ -37,10 +38,10 @@ def interleaved(candidates, rounds=7, calls=10, warmup=3, settle=0.25, warm_s=0.
             fn()
             while time.perf_counter() < until:
                 fn()
-            start = time.perf_counter()
+            start = clock()
             for _ in range(calls):
                 fn()
-            samples[name].append((time.perf_counter() - start) / calls)
+            samples[name].append((clock() - start) / calls)
     return Timings({name: statistics.median(v) for name, v in samples.items()},
                    {name: min(v) for name, v in samples.items()})
 
