@@ -7,6 +7,7 @@ target the result's tape history (keeping a snapshot of the old value when the o
 from ..backend import dtypes as _dt
 from ..errors import AutogradError
 from .grad_mode import state as _grad_state
+from .inplace_fast import FAST
 from .tensor import Tensor
 from .trace_hook import state as _trace
 
@@ -51,7 +52,11 @@ def assign(target, result):
 
 def in_place(compute, name):
     """The Tensor method `name`: writes compute(self, *args, **kwargs) into self and returns self."""
+    direct = FAST.get(name)
+
     def method(self, *args, **kwargs):
+        if direct is not None and direct(self, *args, **kwargs):
+            return self
         return assign(self, compute(self, *args, **kwargs))
     method.__name__ = name
     method.__qualname__ = f"Tensor.{name}"

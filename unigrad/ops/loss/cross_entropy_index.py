@@ -23,6 +23,7 @@ from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .common import check_class_targets
+from .softmax_rows import log_sum_exp_rows, softmax_from_lse
 
 
 def _valid_rows(xp, target, ignore_index):
@@ -42,22 +43,6 @@ def _torch_ce(torch, x, target, ignore_index, reduction):
 
 # ---- cross_entropy_index: the loss ----------------------------------------------------------------------
 
-def _softmax_parts(xp, x, row_scale=None):
-    """Per row of x (N, C): lse = log(sum(exp(x))), (N,); with row_scale (a scalar or (N, 1)) also
-    softmax(x) * row_scale. Stable (each row shifted by its max); one (N, C) array, exp in
-    place, and the division and the scale in one pass (these passes are the ops' whole cost)."""
-    peak = x.max(axis=1, keepdims=True)
-    e = x - peak
-    xp.exp(e, out=e)
-    norm = e.sum(axis=1, keepdims=True)
-    lse = xp.log(norm[:, 0])
-    lse += peak[:, 0]
-    if row_scale is None:
-        return lse, None
-    e *= row_scale / norm
-    return lse, e
-
-
 def _loss_total(xp, x, target, lse, valid=None):
     """The summed -log p of the targets (of the valid rows), from the rows' log-sum-exp."""
     nll = lse - x[xp.arange(len(target)), target]  # per row first: two large sums would cancel
@@ -73,7 +58,7 @@ def _mean_or_sum(total, count, reduction, dtype):
 
 def _forward(xp, x, target, ignore_index, reduction):
     all_valid = check_class_targets(target, x.shape[1], ignore_index, "cross_entropy")
-    lse, _ = _softmax_parts(xp, x)
+    lse, _ = log_sum_exp_rows(xp, x)
     if all_valid:  # no ignored rows: no masks
         return _mean_or_sum(_loss_total(xp, x, target, lse), x.dtype.type(len(target)), reduction, x.dtype), lse
     valid, safe = _valid_rows(xp, target, ignore_index)
@@ -157,18 +142,10 @@ def _grad_forward(xp, x, target, g, lse=None, *, ignore_index, reduction):
 
 
 def _softmax_scaled(xp, x, lse, row_scale):
-    """softmax(x) * row_scale. With the rows' log-sum-exp from the loss's forward it is
-    exp(x - lse + log(scale)) for a positive scalar scale: two passes, not five."""
+    """softmax(x) * row_scale; from the rows' log-sum-exp of the loss's forward when given."""
     if lse is None:
-        return _softmax_parts(xp, x, row_scale)[1]
-    if xp is np and row_scale.ndim == 0 and row_scale > 0:  # (a device scalar's test would wait)
-        shift = lse - xp.log(row_scale)
-        grad = x - shift[:, None]
-        return xp.exp(grad, out=grad)
-    grad = x - lse[:, None]
-    xp.exp(grad, out=grad)
-    grad *= row_scale
-    return grad
+        return log_sum_exp_rows(xp, x, row_scale)[1]
+    return softmax_from_lse(xp, x, lse, row_scale)
 
 
 def _row_weights(x, target, g, ignore_index, reduction):
@@ -256,7 +233,7 @@ def _fused_forward(xp, x, target, g, ignore_index, reduction):
             _grad_forward(xp, x, target, g, ignore_index=ignore_index, reduction=reduction)
     n = len(target)
     scale = (g if reduction == "sum" else g / x.dtype.type(n)).astype(x.dtype)
-    lse, grad = _softmax_parts(np, x, scale)
+    lse, grad = log_sum_exp_rows(np, x, scale)
     grad[np.arange(n), target] -= scale                            # minus the one-hot target
     return _mean_or_sum(_loss_total(np, x, target, lse), x.dtype.type(n), reduction, x.dtype), grad
 
