@@ -6,6 +6,7 @@ import numpy as np
 from .errors import InvalidArgumentError
 from .ops import api as F
 from .ops.linalg.cholesky import cholesky
+from .ops.linalg.eigh import eigh, eigvalsh
 from .ops.linalg.inverse import det, inverse as inv, matrix_power, slogdet, solve
 from .ops.linalg.matrix_norm import matrix_norm
 from .ops.linalg.qr import qr
@@ -13,7 +14,7 @@ from .ops.linalg.svd import svd
 from .ops.linalg.vector_norm import vector_norm
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "matrix_power", "cholesky", "svd",
-           "svdvals", "pinv", "matrix_rank", "qr"]
+           "svdvals", "pinv", "matrix_rank", "qr", "eigh", "eigvalsh"]
 
 
 def norm(A, ord=None, dim=None, keepdim=False, dtype=None):
