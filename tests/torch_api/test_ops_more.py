@@ -217,20 +217,39 @@ def test_cholesky_and_histc_match_torch():
 @pytest.mark.parametrize("name,values", [
     ("erfc", np.linspace(-4, 6, 41)), ("erfinv", np.concatenate([np.linspace(-0.999, 0.999, 41), [1.0, -1.0, 0.0]])),
     ("lgamma", np.concatenate([np.linspace(0.05, 40, 41), [-2.5, -0.3, -7.25]])),
-    ("digamma", np.concatenate([np.linspace(0.05, 40, 41), [-2.5, -0.3, -7.25]])),
-    ("trigamma", np.concatenate([np.linspace(0.05, 40, 41), [-2.5, -0.3, -7.25]]))])
+    ("digamma", np.concatenate([np.linspace(0.05, 40, 41), [-2.5, -0.3, -7.25]]))])
 def test_special_function_fallbacks_match_scipy(name, values):
-    """The NumPy forms used when SciPy is missing agree with SciPy to 1e-10 (torch's own trigamma
-    is off by ~5e-10 near 1, so SciPy is the reference here; the ops are checked against torch by
-    the conformance test)."""
+    """The NumPy forms used when SciPy is missing agree with SciPy to 1e-10 (the ops are checked
+    against torch by the conformance test)."""
     import scipy.special as ss
     from unigrad.ops.elementwise import special_fallback
     ours = getattr(special_fallback, name)(values)
-    theirs = ss.polygamma(1, values) if name == "trigamma" else getattr(ss, "gammaln" if name == "lgamma" else name)(values)
+    theirs = getattr(ss, "gammaln" if name == "lgamma" else name)(values)
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
 
 
-def test_lgamma_second_derivative_and_trigamma_refusal():
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8])
+def test_polygamma_fallback_matches_scipy(n):
+    """torch's own polygamma is off by ~5e-10 near 1, so SciPy is the reference for the NumPy form;
+    negative arguments come from the recurrence alone, and poles give torch's infinities."""
+    import scipy.special as ss
+    from unigrad.ops.elementwise import special_fallback
+    values = np.concatenate([np.linspace(0.05, 40, 41), [-2.5, -0.3, -7.25, -30.7, 1e-3, 1e4]])
+    np.testing.assert_allclose(special_fallback.polygamma(n, values), ss.polygamma(n, values), rtol=1e-12)
+    poles = special_fallback.polygamma(n, np.array([0.0, -1.0, -4.0]))
+    assert (poles == (np.inf if n % 2 else -np.inf)).all()
+
+
+def test_polygamma_names_and_bad_order():
+    x = np.array([0.7, 3.0, -1.5])
+    _same(ug.polygamma(3, ug.tensor(x)), torch.polygamma(3, torch.tensor(x)))
+    _same(ug.tensor(x).polygamma(2), torch.tensor(x).polygamma(2))
+    _same(ug.polygamma(0, ug.tensor(x)), torch.digamma(torch.tensor(x)))
+    with pytest.raises(InvalidArgumentError, match="n must be a non-negative int"):
+        ug.polygamma(-1, ug.tensor(x))
+
+
+def test_lgamma_and_digamma_differentiate_twice_like_torch():
     x = ug.tensor([0.7, 3.0], requires_grad=True)
     t = torch.tensor([0.7, 3.0], requires_grad=True)
     (g,) = ug.autograd.grad(ug.lgamma(x).sum(), [x], create_graph=True)
@@ -239,9 +258,9 @@ def test_lgamma_second_derivative_and_trigamma_refusal():
     (gg,) = ug.autograd.grad(g.sum(), [x])
     (tgg,) = torch.autograd.grad(tg.sum(), [t])
     _same(gg, tgg)
-    with pytest.raises(Exception, match="trigamma has no gradient yet"):
-        (h,) = ug.autograd.grad(ug.digamma(x).sum(), [x], create_graph=True)
-        ug.autograd.grad(h.sum(), [x])
+    (h,) = ug.autograd.grad(ug.digamma(x).sum(), [x], create_graph=True)
+    (th,) = torch.autograd.grad(torch.digamma(t).sum(), [t], create_graph=True)
+    _same(ug.autograd.grad(h.sum(), [x])[0], torch.autograd.grad(th.sum(), [t])[0])
 
 
 def test_remaining_elementwise_and_statistics_match_torch():

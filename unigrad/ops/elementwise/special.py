@@ -1,15 +1,15 @@
-"""erfc, erfinv, lgamma and digamma (and trigamma, digamma's derivative, internal): special
-functions through SciPy when it is installed (CuPy's on the GPU), else the NumPy forms of
-special_fallback.py; gradients in ops (erfinv's and lgamma's differentiate again)."""
+"""erfc, erfinv, lgamma, digamma and polygamma: special functions through SciPy when it is
+installed (CuPy's on the GPU), else the NumPy forms of special_fallback.py; gradients in ops,
+differentiable again (digamma's derivative is polygamma(1), polygamma(n)'s is polygamma(n + 1))."""
 import math
 
 import numpy as np
 
-from ...errors import UnigradError
+from ...errors import InvalidArgumentError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
-from ..registry import INTERNAL, OpDef, Sample, Variants, register
+from ..registry import OpDef, Sample, Variants, register
 from ..sampling import positive, randn
 from . import special_fallback
 from .binary import NO_ATTRS
@@ -20,20 +20,31 @@ def _kernel(name):
     def forward(xp, x):
         if xp is not np:
             import cupyx.scipy.special as cs
-            return getattr(cs, "polygamma")(1, x) if name == "trigamma" else getattr(cs, name)(x)
+            return getattr(cs, name)(x)
         try:
             import scipy.special as ss
         except ImportError:
             return getattr(special_fallback, name)(x)
-        out = ss.polygamma(1, x) if name == "trigamma" else getattr(ss, "gammaln" if name == "lgamma" else name)(x)
+        out = getattr(ss, "gammaln" if name == "lgamma" else name)(x)
         return np.asarray(out).astype(x.dtype, copy=False)
     return forward
 
 
-def _op(name, backward, samples, torch_ref, variants=None, double_backward=True, saves_outputs=False):
+def _polygamma_forward(xp, x, n):
+    if xp is not np:
+        import cupyx.scipy.special as cs
+        return cs.polygamma(n, x).astype(x.dtype, copy=False)
+    try:
+        import scipy.special as ss
+    except ImportError:
+        return special_fallback.polygamma(n, x) if n else special_fallback.digamma(x)
+    return np.asarray(ss.polygamma(n, x)).astype(x.dtype, copy=False)
+
+
+def _op(name, backward, samples, torch_ref, variants=None, saves_outputs=False):
     op = OpDef(name=name, forward=_kernel(name), backward=backward, infer=same_infer, saves_outputs=saves_outputs,
                variants=variants or Variants(methods=(name,), inplace=(name + "_",)), samples=samples,
-               torch_ref=torch_ref, reference=_kernel(name), double_backward=double_backward)
+               torch_ref=torch_ref, reference=_kernel(name))
     return op
 
 
@@ -44,18 +55,21 @@ erfinv_op = _op("erfinv", lambda ctx, g: (F.mul(g, F.mul(F.exp(F.mul(ctx.output(
                                                           math.sqrt(math.pi) / 2)),),
                 lambda: [Sample((positive(3, 4, low=-0.95, high=0.95),))], lambda torch, x: torch.erfinv(x),
                 saves_outputs=True)
-def _no_trigamma_gradient(ctx, g):
-    raise UnigradError("trigamma has no gradient yet (digamma differentiates once, lgamma twice)")
-
-
-trigamma_op = _op("trigamma", _no_trigamma_gradient, lambda: [Sample((positive(3, 4, low=0.3, high=8.0),), grad=False)],
-                  lambda torch, x: torch.polygamma(1, x), variants=INTERNAL)
-digamma_op = _op("digamma", lambda ctx, g: (F.mul(g, dispatch(trigamma_op, (ctx.inputs[0],), NO_ATTRS)),),
+polygamma_op = OpDef(
+    name="polygamma", forward=_polygamma_forward,
+    backward=lambda ctx, g: (F.mul(g, polygamma(ctx.attrs["n"] + 1, ctx.inputs[0])),), infer=same_infer,
+    variants=Variants(methods={"polygamma": lambda self, n: polygamma(n, self)},
+                      inplace={"polygamma_": lambda self, n: polygamma(n, self)}),
+    samples=lambda: [Sample((positive(3, 4, low=0.3, high=8.0),), {"n": 1}),
+                     Sample((np.array([-2.5, -0.3, 0.7, 30.0]),), {"n": 2}, name="negative"),
+                     Sample((positive(5, low=0.5, high=4.0, seed=3),), {"n": 4}, name="n4")],
+    torch_ref=lambda torch, x, n: torch.polygamma(n, x), reference=_polygamma_forward)
+digamma_op = _op("digamma", lambda ctx, g: (F.mul(g, polygamma(1, ctx.inputs[0])),),
                  lambda: [Sample((positive(3, 4, low=0.3, high=8.0),)), Sample((np.array([-2.5, -0.3, 0.7, 30.0]),))],
-                 lambda torch, x: torch.digamma(x), double_backward=False)
+                 lambda torch, x: torch.digamma(x))
 lgamma_op = _op("lgamma", lambda ctx, g: (F.mul(g, digamma(ctx.inputs[0])),),
                 lambda: [Sample((positive(3, 4, low=0.3, high=8.0),)), Sample((np.array([-2.5, -0.3, 0.7, 30.0]),))],
-                lambda torch, x: torch.lgamma(x), double_backward=False)
+                lambda torch, x: torch.lgamma(x))
 
 
 def erfc(input):
@@ -91,6 +105,19 @@ def digamma(input):
     return dispatch(digamma_op, (as_float_tensor(input),), NO_ATTRS)
 
 
+def polygamma(n, input):
+    """The n-th derivative of digamma, psi^(n)(input) (torch.polygamma); n = 0 is digamma.
+
+    Example::
+
+        >>> ug.polygamma(1, ug.tensor([1.0, 2.0]))
+        tensor([1.6449, 0.6449])
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise InvalidArgumentError(f"polygamma: n must be a non-negative int, got {n!r}")
+    return dispatch(polygamma_op, (as_float_tensor(input),), {"n": n})
+
+
 def lgamma(input):
     """``log|Gamma(input)|`` (torch.lgamma); its gradient is digamma.
 
@@ -104,6 +131,6 @@ def lgamma(input):
 
 register(erfc_op, public=erfc)
 register(erfinv_op, public=erfinv)
-register(trigamma_op, public=lambda x: dispatch(trigamma_op, (x,), NO_ATTRS))
+register(polygamma_op, public=polygamma)
 register(digamma_op, public=digamma)
 register(lgamma_op, public=lgamma)

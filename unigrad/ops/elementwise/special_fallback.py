@@ -61,10 +61,19 @@ def _digamma_series(z):
             - inv2 * (1 / 132))))))
 
 
-def _trigamma_series(z):
-    inv = 1 / z
-    inv2 = inv * inv
-    return inv + inv2 / 2 + inv * inv2 * (1 / 6 - inv2 * (1 / 30 - inv2 * (1 / 42 - inv2 * (1 / 30 - inv2 * 5 / 66))))
+# B_2k / (2k)! for k = 1..8: the Euler-Maclaurin coefficients of the Hurwitz zeta function
+_BERNOULLI_OVER_FACTORIAL = [b / math.factorial(2 * k) for k, b in enumerate(
+    (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510), start=1)]
+
+
+def _hurwitz_zeta_tail(s, z):
+    """zeta(s, z) for integer s >= 2 and z >= 10 + s: the Euler-Maclaurin series."""
+    total = z ** (1 - s) / (s - 1) + 0.5 * z ** -s
+    rising = float(s)  # s (s + 1) ... (s + 2k - 2)
+    for k, coef in enumerate(_BERNOULLI_OVER_FACTORIAL, start=1):
+        total = total + coef * rising * z ** (-s - 2 * k + 1)
+        rising *= (s + 2 * k - 1) * (s + 2 * k)
+    return total
 
 
 def digamma(x):
@@ -77,10 +86,22 @@ def digamma(x):
     return value.astype(x.dtype)
 
 
-def trigamma(x):
+def polygamma(n, x):
+    """psi^(n)(x) for n >= 1: (-1)^(n+1) n! zeta(n + 1, x), with zeta(s, x) = zeta(s, x + 1) + x^-s
+    applied until x >= 10 + n (also from negative x: no reflection needed), then the tail
+    series. Poles (x = 0, -1, ...) give torch's infinities."""
     x64 = np.asarray(x, dtype=np.float64)
-    neg = x64 < 0.5
-    xr = np.where(neg, 1 - x64, x64)  # psi1(1 - x) + psi1(x) = pi^2 / sin^2(pi x)
-    value = _shifted(xr, _trigamma_series, lambda z: 1 / (z * z))
-    value = np.where(neg, (math.pi / np.sin(math.pi * x64)) ** 2 - value, value)
+    s = n + 1
+    start = 10.0 + n
+    z = x64.copy()
+    acc = np.zeros_like(z)
+    lowest = float(np.nanmin(z)) if z.size else start
+    for _ in range(max(0, int(math.ceil(start - lowest)) + 1) if math.isfinite(lowest) else 0):
+        low = z < start
+        with np.errstate(divide="ignore"):
+            acc = acc + np.where(low, 1.0 / np.where(low, z, 1.0) ** s, 0.0)
+        z = np.where(low, z + 1, z)
+    value = (-1) ** (n + 1) * math.factorial(n) * (acc + _hurwitz_zeta_tail(s, z))
+    pole = (x64 <= 0) & (x64 == np.floor(x64))
+    value = np.where(pole, np.inf if n % 2 else -np.inf, value)
     return value.astype(x.dtype)
