@@ -5,7 +5,6 @@ import pytest
 import torch
 
 import unigrad as ug
-from unigrad.errors import ShapeError
 
 RNG = np.random.default_rng(0)
 TALL, WIDE, BATCH = RNG.standard_normal((5, 3)), RNG.standard_normal((2, 6)), RNG.standard_normal((2, 4, 4))
@@ -42,8 +41,30 @@ def test_rank_deficient_matrices():
     assert ug.linalg.matrix_rank(ug.tensor(batch)).numpy().tolist() == [2, 5]
 
 
-def test_full_matrices_is_refused_for_non_square_input_with_the_fix():
-    with pytest.raises(ShapeError, match="pass full_matrices=False"):
-        ug.linalg.svd(ug.tensor(TALL))
-    u, s, vh = ug.linalg.svd(ug.tensor(BATCH))  # square: full and reduced factors agree
+@pytest.mark.parametrize("a", [TALL, WIDE, BATCH[:, :, :3]], ids=["tall", "wide", "batched"])
+def test_full_matrices_completes_the_bases_and_its_gradient_is_torchs(a):
+    """U (m, m) and Vh (n, n) orthogonal, their leading k columns/rows the reduced factors; the
+    completion (not unique beyond a sign, so not compared entry by entry) carries no gradient."""
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    x = ug.tensor(a, requires_grad=True)
+    u, s, vh = ug.linalg.svd(x)  # torch's default: full_matrices=True
+    assert tuple(u.shape[-2:]) == (m, m) and tuple(vh.shape[-2:]) == (n, n)
+    for q, size in ((u, m), (vh, n)):
+        np.testing.assert_allclose((q.mT @ q).detach().numpy(), np.broadcast_to(np.eye(size), q.shape), atol=1e-12)
+    ru, rs, rvh = ug.linalg.svd(ug.tensor(a), full_matrices=False)
+    np.testing.assert_allclose(u[..., :k].detach().numpy(), ru.numpy(), atol=1e-12)
+    np.testing.assert_allclose(vh[..., :k, :].detach().numpy(), rvh.numpy(), atol=1e-12)
+    wu, wvh = RNG.standard_normal(tuple(u.shape)), RNG.standard_normal(tuple(vh.shape))
+    ((u * ug.tensor(wu)).sum() + (vh * ug.tensor(wvh)).sum() + s.sum()).backward()
+    tx = torch.tensor(a, requires_grad=True)
+    tu, ts, tvh = torch.linalg.svd(tx)
+    sign = torch.sign(tu[..., :k].gather(-2, tu[..., :k].abs().argmax(-2, keepdim=True)))
+    tu_k, tvh_k = tu[..., :k] * sign, tvh[..., :k, :] * sign.mT  # the reduced pairs, our signs
+    ((tu_k * torch.tensor(wu[..., :k])).sum() + (tvh_k * torch.tensor(wvh[..., :k, :])).sum() + ts.sum()).backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-8, atol=1e-10)
+
+
+def test_square_input_full_and_reduced_factors_agree():
+    u, s, vh = ug.linalg.svd(ug.tensor(BATCH))
     assert tuple(u.shape) == (2, 4, 4)

@@ -11,7 +11,6 @@ torch); S alone is differentiable everywhere: gA = U diag(gS) Vh.
 """
 import numpy as np
 
-from ...errors import ShapeError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
@@ -21,22 +20,40 @@ from ..spec import Spec
 from .factor_shapes import factor_shapes
 
 
-def _normalise(xp, u, s, vh):
+def _peak_signs(xp, u):
+    """+-1 per column of u: the sign of its largest-magnitude entry (1 for a zero column)."""
     pick = xp.argmax(xp.abs(u), axis=-2)[..., None, :]  # (..., 1, k): the row of each column's peak
     sign = xp.sign(xp.take_along_axis(u, pick, axis=-2))
-    sign = xp.where(sign == 0, 1, sign)
-    return u * sign, s, vh * xp.swapaxes(sign, -1, -2)
+    return xp.where(sign == 0, 1, sign)
 
 
-def _forward(xp, a):
-    u, s, vh = xp.linalg.svd(a, full_matrices=False)
+def _normalise(xp, u, s, vh):
+    """Each pair's sign from U's column; with the complete bases (full_matrices) the columns of U
+    and rows of Vh past k (a basis of the complement, without a partner) each by its own peak."""
+    k = s.shape[-1]
+    sign = _peak_signs(xp, u[..., :k])
+    u_sign, vh_sign = sign, xp.swapaxes(sign, -1, -2)
+    if u.shape[-1] > k:
+        u_sign = xp.concatenate([sign, _peak_signs(xp, u[..., k:])], axis=-1)
+    if vh.shape[-2] > k:
+        vh_sign = xp.concatenate([vh_sign, xp.swapaxes(_peak_signs(xp, xp.swapaxes(vh[..., k:, :], -1, -2)), -1, -2)],
+                                 axis=-2)
+    return u * u_sign, s, vh * vh_sign
+
+
+def _forward(xp, a, full_matrices=False):
+    u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
     return _normalise(xp, u, s, vh)
 
 
 def _backward(ctx, g_u, g_s, g_vh):
     u, s, vh = ctx.output(0), ctx.output(1), ctx.output(2)
-    ut, v = F.transpose(u, -1, -2), F.transpose(vh, -1, -2)
     k = s.shape[-1]
+    if ctx.attrs.get("full_matrices"):  # the complement's basis carries no gradient (as in torch)
+        u, vh = u[..., :k], vh[..., :k, :]
+        g_u = None if g_u is None else g_u[..., :k]
+        g_vh = None if g_vh is None else g_vh[..., :k, :]
+    ut, v = F.transpose(u, -1, -2), F.transpose(vh, -1, -2)
     eye = F.eye(k, dtype=s.dtype, device=s.device)
     middle = F.mul(F.unsqueeze(g_s, -1), eye) if g_s is not None else F.zeros_like(eye)
     extra = None
@@ -60,31 +77,43 @@ def _backward(ctx, g_u, g_s, g_vh):
     return (grad if extra is None else F.add(grad, extra),)
 
 
-def _infer(a):
+def _infer(a, full_matrices=False):
     batch, m, n, k = factor_shapes("svd", a)
-    return Spec(batch + (m, k), a.dtype), Spec(batch + (k,), a.dtype), Spec(batch + (k, n), a.dtype)
+    u_cols, vh_rows = (m, n) if full_matrices else (k, k)
+    return Spec(batch + (m, u_cols), a.dtype), Spec(batch + (k,), a.dtype), Spec(batch + (vh_rows, n), a.dtype)
 
 
-def _torch_ref(torch, a):
-    u, s, vh = torch.linalg.svd(a, full_matrices=False)
-    pick = u.abs().argmax(-2, keepdim=True)
-    sign = torch.sign(u.gather(-2, pick))
-    sign = torch.where(sign == 0, torch.ones_like(sign), sign)
-    return u * sign, s, vh * sign.mT
+def _torch_peak_signs(torch, u):
+    sign = torch.sign(u.gather(-2, u.abs().argmax(-2, keepdim=True)))
+    return torch.where(sign == 0, torch.ones_like(sign), sign)
+
+
+def _torch_ref(torch, a, full_matrices=False):
+    u, s, vh = torch.linalg.svd(a, full_matrices=full_matrices)
+    k = s.shape[-1]
+    sign = _torch_peak_signs(torch, u[..., :k])
+    u_sign = torch.cat([sign, _torch_peak_signs(torch, u[..., k:])], -1) if u.shape[-1] > k else sign
+    vh_sign = torch.cat([sign.mT, _torch_peak_signs(torch, vh[..., k:, :].mT).mT], -2) if vh.shape[-2] > k else sign.mT
+    return u * u_sign, s, vh * vh_sign
 
 
 svd_op = OpDef(
     name="svd", forward=_forward, backward=_backward, infer=_infer, n_outputs=3, diff_outputs=(0, 1, 2),
     saves_outputs=True, variants=Variants(function=False),
     samples=lambda: [Sample((randn(4, 3),)), Sample((randn(3, 5, seed=1),), name="wide"),
-                     Sample((randn(2, 3, 3, seed=2),), name="batched")],
+                     Sample((randn(2, 3, 3, seed=2),), name="batched"),
+                     # the complete bases: one extra column (tall) or row (wide), unique up to the sign
+                     # fixed here; their gradient is dropped, as torch's, so finite differences disagree
+                     Sample((randn(4, 3, seed=3),), {"full_matrices": True}, name="full_tall", fd=False),
+                     Sample((randn(2, 3, seed=4),), {"full_matrices": True}, name="full_wide", fd=False)],
     torch_ref=_torch_ref)
 
 
 def svd(A, full_matrices=True):
-    """torch.linalg.svd: (U, S, Vh) with A = U @ diag(S) @ Vh, S descending, for (..., m, n) A.
-    Only the reduced factors are computed: full_matrices=True (torch's default) is refused unless
-    A is square (where both agree); pass full_matrices=False. Each singular-vector pair's sign is
+    """torch.linalg.svd: (U, S, Vh) with A = U[..., :k] @ diag(S) @ Vh[..., :k, :], S descending, for
+    (..., m, n) A and k = min(m, n). full_matrices=True (torch's default) gives U (m, m) and Vh
+    (n, n), completed by an orthonormal basis of the rest (which, as in torch, carries no
+    gradient); False gives the reduced (m, k) and (k, n). Each singular-vector pair's sign is
     fixed (the largest entry of each U column positive), so results are reproducible.
 
     Example::
@@ -94,10 +123,8 @@ def svd(A, full_matrices=True):
         tensor([3., 2.])
     """
     A = as_float_tensor(A)
-    if full_matrices and (A.ndim < 2 or A.shape[-1] != A.shape[-2]):
-        raise ShapeError(f"linalg.svd: full_matrices=True (the complete bases) is not computed for a non-square "
-                         f"A of shape {tuple(A.shape)}; pass full_matrices=False for the reduced factors")
-    return dispatch(svd_op, (A,), {})
+    square = A.ndim >= 2 and A.shape[-1] == A.shape[-2]
+    return dispatch(svd_op, (A,), {"full_matrices": bool(full_matrices) and not square})
 
 
 register(svd_op)
