@@ -53,7 +53,7 @@ def _adaptive(name, fn, summary, example, shape):
             self.return_indices = return_indices
 
     def forward(self, input):
-        if "Max" in name:  # the functional form refuses return_indices=True with its reason
+        if "Max" in name:
             return fn(input, self.output_size, self.return_indices)
         return fn(input, self.output_size)
 

@@ -70,7 +70,8 @@ def adaptive_avg_pool1d(input, output_size):
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """2-D max pooling to a fixed output size: output cell (i, j) is the max over rows
     floor(i * H / OH) .. ceil((i + 1) * H / OH) - 1 and likewise columns, as torch's
-    adaptive_max_pool2d (return_indices is not supported).
+    adaptive_max_pool2d. return_indices=True also gives each maximum's int64 index into its
+    flattened H * W plane (the first maximum of its window in row-major order).
 
     Example::
 
@@ -78,8 +79,6 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
         tensor([[[[ 5.,  7.],
                   [13., 15.]]]])
     """
-    if return_indices:
-        raise ShapeError("adaptive_max_pool2d: return_indices is not supported yet")
     if input.ndim not in (3, 4):
         raise ShapeError(f"adaptive_max_pool2d: expected (N, C, H, W) or (C, H, W) input, got {tuple(input.shape)}")
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
@@ -88,7 +87,21 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     rows = [F.amax(input[..., a:b, :], dim=-2, keepdim=True) for a, b in adaptive_windows(h, oh)]
     x = F.cat(rows, -2)
     cols = [F.amax(x[..., a:b], dim=-1, keepdim=True) for a, b in adaptive_windows(w, ow)]
-    return F.cat(cols, -1)
+    values = F.cat(cols, -1)
+    return (values, _adaptive_max_indices(input, h, w, oh, ow)) if return_indices else values
+
+
+def _adaptive_max_indices(input, h, w, oh, ow):
+    """(..., OH, OW) int64: where in the flattened H * W plane each window's first maximum is."""
+    lead = tuple(input.shape[:-2])
+    rows = []
+    for a, b in adaptive_windows(h, oh):
+        cells = []
+        for c, d in adaptive_windows(w, ow):
+            local = F.argmax(F.reshape(input[..., a:b, c:d], lead + (-1,)), dim=-1)  # row-major, first wins
+            cells.append(F.unsqueeze((local // (d - c) + a) * w + local % (d - c) + c, -1))
+        rows.append(F.unsqueeze(F.cat(cells, -1), -2))
+    return F.cat(rows, -2)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
@@ -99,8 +112,9 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
         >>> ug.nn.functional.adaptive_max_pool1d(ug.tensor([[[1.0, 3.0, 2.0, 6.0]]]), 2)
         tensor([[[3., 6.]]])
     """
-    return F.squeeze(adaptive_max_pool2d(_as_2d(input, "adaptive_max_pool1d"), (1, _one(output_size, "output_size")),
-                                         return_indices), -2)
+    out = adaptive_max_pool2d(_as_2d(input, "adaptive_max_pool1d"), (1, _one(output_size, "output_size")),
+                              return_indices)
+    return (F.squeeze(out[0], -2), F.squeeze(out[1], -2)) if return_indices else F.squeeze(out, -2)
 
 
 def _reg(name, fn, samples):
@@ -113,5 +127,7 @@ _reg("max_pool1d", max_pool1d, lambda: [Sample((randn(2, 3, 9), 3), {"stride": 2
 _reg("avg_pool1d", avg_pool1d, lambda: [Sample((randn(2, 3, 9), 3), {"stride": 2, "padding": 1}),
                                         Sample((randn(3, 8), 2), {"count_include_pad": False})])
 _reg("adaptive_avg_pool1d", adaptive_avg_pool1d, lambda: [Sample((randn(2, 3, 10), 4)), Sample((randn(3, 7), 3))])
-_reg("adaptive_max_pool1d", adaptive_max_pool1d, lambda: [Sample((randn(2, 3, 10), 4)), Sample((randn(3, 7), 3))])
-_reg("adaptive_max_pool2d", adaptive_max_pool2d, lambda: [Sample((randn(2, 3, 7, 5), (3, 2))), Sample((randn(3, 6, 6), 4))])
+_reg("adaptive_max_pool1d", adaptive_max_pool1d, lambda: [Sample((randn(2, 3, 10), 4)), Sample((randn(3, 7), 3)),
+                                                          Sample((randn(2, 9), 4), {"return_indices": True})])
+_reg("adaptive_max_pool2d", adaptive_max_pool2d, lambda: [Sample((randn(2, 3, 7, 5), (3, 2))), Sample((randn(3, 6, 6), 4)),
+                                                          Sample((randn(2, 2, 7, 5), (3, 4)), {"return_indices": True})])
