@@ -11,8 +11,6 @@ the gradient for a symmetric change of A (torch's gA). The op returns it on the 
 of those entries give; any symmetric use of A upstream gets the same gradient as torch's.
 Eigenvectors carry gradient only where the eigenvalues are distinct, as in torch.
 """
-import numpy as np
-
 from ...errors import InvalidArgumentError, ShapeError
 from .. import api as F
 from ..dispatch import dispatch
@@ -20,17 +18,12 @@ from ..operands import as_float_tensor
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
-
-
-def _fix_signs(xp, q):
-    pick = xp.argmax(xp.abs(q), axis=-2)[..., None, :]  # (..., 1, n): the row of each column's peak
-    sign = xp.sign(xp.take_along_axis(q, pick, axis=-2))
-    return q * xp.where(sign == 0, 1, sign)
+from .spectral import off_diagonal_reciprocal, peak_signs, torch_peak_signs
 
 
 def _forward(xp, a, upper=False):
     values, vectors = xp.linalg.eigh(a, UPLO="U" if upper else "L")
-    return values, _fix_signs(xp, vectors)
+    return values, vectors * peak_signs(xp, vectors)
 
 
 def _read_triangle(g, upper):
@@ -47,7 +40,7 @@ def _backward(ctx, g_values, g_vectors):
     qt = F.transpose(q, -1, -2)
     if g_vectors is not None:
         gap = F.sub(F.unsqueeze(values, -2), F.unsqueeze(values, -1))  # l_j - l_i
-        inv_gap = F.where(F.eq(eye, 1), F.zeros_like(gap), F.reciprocal(F.add(gap, eye)))
+        inv_gap = off_diagonal_reciprocal(gap, eye)
         inner = F.add(inner, F.mul(inv_gap, F.matmul(qt, g_vectors)))
     return (_read_triangle(F.matmul(q, F.matmul(inner, qt)), ctx.attrs.get("upper", False)),)
 
@@ -62,9 +55,7 @@ def _torch_ref(torch, a, upper=False):
     """torch.linalg.eigh of the symmetric matrix made of the triangle it reads, signs fixed."""
     full = (a.triu() + a.triu(1).mT) if upper else (a.tril() + a.tril(-1).mT)
     values, vectors = torch.linalg.eigh(full)
-    pick = vectors.abs().argmax(-2, keepdim=True)
-    sign = torch.sign(vectors.gather(-2, pick))
-    return values, vectors * torch.where(sign == 0, torch.ones_like(sign), sign)
+    return values, vectors * torch_peak_signs(torch, vectors)
 
 
 def _samples():

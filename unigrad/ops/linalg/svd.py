@@ -9,8 +9,6 @@ with F_ij = 1 / (s_j^2 - s_i^2) (0 on the diagonal), J = F * (U^T gU), K = F * (
 sym_X = X + X^T. It needs distinct, non-zero singular values where U or Vh carry gradient (as in
 torch); S alone is differentiable everywhere: gA = U diag(gS) Vh.
 """
-import numpy as np
-
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import as_float_tensor
@@ -18,25 +16,19 @@ from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .factor_shapes import factor_shapes
-
-
-def _peak_signs(xp, u):
-    """+-1 per column of u: the sign of its largest-magnitude entry (1 for a zero column)."""
-    pick = xp.argmax(xp.abs(u), axis=-2)[..., None, :]  # (..., 1, k): the row of each column's peak
-    sign = xp.sign(xp.take_along_axis(u, pick, axis=-2))
-    return xp.where(sign == 0, 1, sign)
+from .spectral import off_diagonal_reciprocal, peak_signs, torch_peak_signs
 
 
 def _normalise(xp, u, s, vh):
     """Each pair's sign from U's column; with the complete bases (full_matrices) the columns of U
     and rows of Vh past k (a basis of the complement, without a partner) each by its own peak."""
     k = s.shape[-1]
-    sign = _peak_signs(xp, u[..., :k])
+    sign = peak_signs(xp, u[..., :k])
     u_sign, vh_sign = sign, xp.swapaxes(sign, -1, -2)
     if u.shape[-1] > k:
-        u_sign = xp.concatenate([sign, _peak_signs(xp, u[..., k:])], axis=-1)
+        u_sign = xp.concatenate([sign, peak_signs(xp, u[..., k:])], axis=-1)
     if vh.shape[-2] > k:
-        vh_sign = xp.concatenate([vh_sign, xp.swapaxes(_peak_signs(xp, xp.swapaxes(vh[..., k:, :], -1, -2)), -1, -2)],
+        vh_sign = xp.concatenate([vh_sign, xp.swapaxes(peak_signs(xp, xp.swapaxes(vh[..., k:, :], -1, -2)), -1, -2)],
                                  axis=-2)
     return u * u_sign, s, vh * vh_sign
 
@@ -60,7 +52,7 @@ def _backward(ctx, g_u, g_s, g_vh):
     if g_u is not None or g_vh is not None:
         s_row, s_col = F.unsqueeze(s, -2), F.unsqueeze(s, -1)
         gap = F.sub(F.mul(s_row, s_row), F.mul(s_col, s_col))  # s_j^2 - s_i^2
-        inv_gap = F.where(F.eq(eye, 1), F.zeros_like(gap), F.reciprocal(F.add(gap, eye)))
+        inv_gap = off_diagonal_reciprocal(gap, eye)
         inv_s = F.reciprocal(s)
         if g_u is not None:
             j = F.mul(inv_gap, F.matmul(ut, g_u))
@@ -83,17 +75,12 @@ def _infer(a, full_matrices=False):
     return Spec(batch + (m, u_cols), a.dtype), Spec(batch + (k,), a.dtype), Spec(batch + (vh_rows, n), a.dtype)
 
 
-def _torch_peak_signs(torch, u):
-    sign = torch.sign(u.gather(-2, u.abs().argmax(-2, keepdim=True)))
-    return torch.where(sign == 0, torch.ones_like(sign), sign)
-
-
 def _torch_ref(torch, a, full_matrices=False):
     u, s, vh = torch.linalg.svd(a, full_matrices=full_matrices)
     k = s.shape[-1]
-    sign = _torch_peak_signs(torch, u[..., :k])
-    u_sign = torch.cat([sign, _torch_peak_signs(torch, u[..., k:])], -1) if u.shape[-1] > k else sign
-    vh_sign = torch.cat([sign.mT, _torch_peak_signs(torch, vh[..., k:, :].mT).mT], -2) if vh.shape[-2] > k else sign.mT
+    sign = torch_peak_signs(torch, u[..., :k])
+    u_sign = torch.cat([sign, torch_peak_signs(torch, u[..., k:])], -1) if u.shape[-1] > k else sign
+    vh_sign = torch.cat([sign.mT, torch_peak_signs(torch, vh[..., k:, :].mT).mT], -2) if vh.shape[-2] > k else sign.mT
     return u * u_sign, s, vh * vh_sign
 
 
