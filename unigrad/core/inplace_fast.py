@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ..backend.cblas import axpby
+from ..backend.cblas import scaled_add_
 from .grad_mode import state as _grad_state
 from .tensor import Tensor
 from .trace_hook import state as _trace
@@ -49,22 +49,14 @@ def add_(target, other, alpha=1):
     if data is None:
         return False
     if isinstance(other, Tensor):
-        o = other._data
-        if o.ndim == data.ndim and axpby(alpha, o, 1.0, data):
-            return _done(target)
-        if alpha == 1:
-            np.add(data, o, out=data)
-        else:
-            data += data.dtype.type(alpha) * o
+        scaled_add_(data, other._data, alpha, 1)  # BLAS axpby where it applies, else NumPy
     else:
         data += data.dtype.type(other * alpha)
     return _done(target)
 
 
 def sub_(target, other, alpha=1):
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        return False
-    return add_(target, other, -alpha)
+    return add_(target, other, -alpha) if isinstance(alpha, numbers.Real) else False
 
 
 def mul_(target, other):
