@@ -6,8 +6,20 @@ spins beside the main thread through the NumPy kernels between GEMMs, which on 2
 made LeNet batch-1 inference ~30 % slower (docs/benchmarks.md). A plan whose largest GEMM is
 under SMALL_GEMM_FLOPS therefore runs with one BLAS thread and restores the count afterwards.
 Uses threadpoolctl (small, pure Python) to find the BLAS library; without it nothing changes.
+
+OpenBLAS's helper threads also spin for 2**28 cycles (~0.1 s) after every GEMM before they
+sleep, taking the second core from whatever runs next. unigrad's own parallel kernels
+(intra_op.py: the softmax of a language model's logits, say) run right after GEMMs and lost
+half their gain to that spin (a 700x10,000 log-sum-exp after a GEMM: 18.7 ms instead of 8.1).
+`shorten_blas_spin` makes the helpers sleep after 2**20 cycles (~0.4 ms): long enough to stay
+awake between the GEMMs of a recurrent loop, short enough to free the core soon after.
 """
+import ctypes
+import os
+import threading
+
 SMALL_GEMM_FLOPS = 8e6
+SPIN_CYCLES_LOG2 = 20  # OPENBLAS_THREAD_TIMEOUT's unit: the helpers spin 2**value cycles
 
 _controllers = None  # the BLAS libraries NumPy calls, found on first use; () when none is known
 
@@ -60,3 +72,34 @@ def get_num_threads():
     """torch.get_num_threads: the BLAS library's thread count (1 when no BLAS library is known)."""
     counts = [lib.get_num_threads() for lib in _blas()]
     return max([c for c in counts if c] or [1])
+
+
+def shorten_blas_spin():
+    """Restart OpenBLAS's helper threads with a SPIN_CYCLES_LOG2 spin; True when done. OpenBLAS
+    reads OPENBLAS_THREAD_TIMEOUT only when it starts its threads (and keeps the value it read
+    when a later start finds the variable unset), so this sets the variable, has the library
+    re-read its environment, stops the helpers and starts them again (what OpenBLAS itself does
+    after a fork), then unsets it so child processes start with their own default. Left alone
+    when the user set OPENBLAS_THREAD_TIMEOUT, when the BLAS is not a pthreads OpenBLAS exporting
+    those entry points, and when other Python threads run (one could be inside BLAS)."""
+    if "OPENBLAS_THREAD_TIMEOUT" in os.environ or threading.active_count() > 1:
+        return False
+    done = False
+    for lib in _blas():
+        if getattr(lib, "internal_api", None) != "openblas" or getattr(lib, "threading_layer", None) != "pthreads":
+            continue
+        try:
+            handle = ctypes.CDLL(lib.filepath)
+            read_env, shutdown, start = handle.openblas_read_env, handle.blas_thread_shutdown_, handle.blas_thread_init
+        except (OSError, AttributeError):
+            continue
+        os.environ["OPENBLAS_THREAD_TIMEOUT"] = str(SPIN_CYCLES_LOG2)
+        try:
+            read_env()
+            shutdown()
+            start()
+            done = True
+        finally:
+            del os.environ["OPENBLAS_THREAD_TIMEOUT"]
+            read_env()
+    return done

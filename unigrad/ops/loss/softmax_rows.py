@@ -8,6 +8,8 @@ per step is already right: they take the unblocked path.
 """
 import numpy as np
 
+from ...backend.intra_op import parallel_for, threads_for
+
 BLOCK_ELEMENTS = 1 << 18  # 1 MB of float32: fits in L2 with its temporary
 
 
@@ -18,26 +20,34 @@ def _row_blocks(xp, x):
     return [slice(start, min(start + step, rows)) for start in range(0, rows, step)]
 
 
+def _by_thread(xp, x, run):
+    """run(blocks) over x's row blocks, split between the intra-op threads for large NumPy x (one
+    contiguous run of blocks per thread, each with its own temporaries)."""
+    parallel_for(run, _row_blocks(xp, x), threads_for(x.size) if xp is np else 1)
+
+
 def log_sum_exp_rows(xp, x, softmax_scale=None):
     """lse (N,) = log(sum(exp(x), 1)), stable (each row shifted by its max); with softmax_scale (a
     scalar or (N, 1)) also softmax(x) * softmax_scale (N, C). Returns (lse, softmax or None)."""
-    blocks = _row_blocks(xp, x)
     lse = xp.empty(x.shape[0], x.dtype)
     out = None if softmax_scale is None else xp.empty(x.shape, x.dtype)
-    if not blocks:
-        return lse, out
-    buf = xp.empty((blocks[0].stop - blocks[0].start,) + x.shape[1:], x.dtype) if out is None else None
     per_row = getattr(softmax_scale, "ndim", 0) > 0
-    for rows in blocks:
-        block = x[rows]
-        e = buf[:len(block)] if out is None else out[rows]
-        peak = block.max(axis=1, keepdims=True)
-        xp.subtract(block, peak, out=e)
-        xp.exp(e, out=e)
-        norm = e.sum(axis=1, keepdims=True)
-        lse[rows] = xp.log(norm[:, 0]) + peak[:, 0]
-        if out is not None:
-            e *= (softmax_scale[rows] if per_row else softmax_scale) / norm
+
+    def run(blocks):
+        if not blocks:
+            return
+        buf = xp.empty((blocks[0].stop - blocks[0].start,) + x.shape[1:], x.dtype) if out is None else None
+        for rows in blocks:
+            block = x[rows]
+            e = buf[:len(block)] if out is None else out[rows]
+            peak = block.max(axis=1, keepdims=True)
+            xp.subtract(block, peak, out=e)
+            xp.exp(e, out=e)
+            norm = e.sum(axis=1, keepdims=True)
+            lse[rows] = xp.log(norm[:, 0]) + peak[:, 0]
+            if out is not None:
+                e *= (softmax_scale[rows] if per_row else softmax_scale) / norm
+    _by_thread(xp, x, run)
     return lse, out
 
 
@@ -48,10 +58,13 @@ def softmax_from_lse(xp, x, lse, scale):
     shift = (lse - xp.log(scale) if folded else lse)[:, None]
     per_row = getattr(scale, "ndim", 0) > 0
     out = xp.empty(x.shape, x.dtype)
-    for rows in _row_blocks(xp, x):
-        e = out[rows]
-        xp.subtract(x[rows], shift[rows], out=e)
-        xp.exp(e, out=e)
-        if not folded:
-            e *= scale[rows] if per_row else scale
+
+    def run(blocks):
+        for rows in blocks:
+            e = out[rows]
+            xp.subtract(x[rows], shift[rows], out=e)
+            xp.exp(e, out=e)
+            if not folded:
+                e *= scale[rows] if per_row else scale
+    _by_thread(xp, x, run)
     return out
