@@ -1,5 +1,7 @@
 """broadcast_to (Tensor.expand) and its adjoint sum_to, which reduces a broadcast gradient back
 to a shape."""
+import numpy as np
+
 from ...errors import ShapeError
 from ..dispatch import dispatch
 from ..registry import Compiled, Onnx, OpDef, Sample, Variants, register
@@ -74,11 +76,19 @@ def broadcast_to(input, shape):
 register(broadcast_to_op, public=broadcast_to)
 
 
+GEMV_MIN_SIZE = 1 << 16  # from here a BLAS GEMV (multi-threaded, one pass) beats NumPy's row-by-row sum
+
+
 def _sum_to_forward(xp, x, shape):
     shape = tuple(shape)
     lead = x.ndim - len(shape)
-    if lead == 1 and x.shape[1:] == shape:  # a bias gradient: one plain reduction
-        return x.sum(axis=0)
+    if lead and x.shape[lead:] == shape:  # a bias gradient: the leading axes summed away
+        rows = x.size // max(1, int(np.prod(shape, dtype=np.int64)))
+        if (x.size >= GEMV_MIN_SIZE and x.dtype in (np.float32, np.float64) and x.flags.c_contiguous
+                and rows > 1):  # ones @ x: summed by BLAS (and in blocks: closer to float64 than a running sum)
+            return xp.matmul(xp.ones(rows, x.dtype), x.reshape(rows, -1)).reshape(shape)
+        if lead == 1:
+            return x.sum(axis=0)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1)
     out = x.sum(axis=axes, keepdims=True) if axes else x
     return out.reshape(shape) if lead or out.shape != shape else out
