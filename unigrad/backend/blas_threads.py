@@ -57,7 +57,8 @@ class single_blas_thread:
 
 
 def set_num_threads(n):
-    """torch.set_num_threads: how many threads the BLAS library (GEMMs, convolutions) uses. On a
+    """torch.set_num_threads: how many threads the BLAS library (GEMMs, convolutions) uses, and
+    with it unigrad's own large kernels (intra_op.py). On a
     machine that other jobs share, 1 is often fastest: OpenBLAS's helper threads spin while they
     wait for a core, and a LeNet step took 10-20x longer with 2 threads than with 1 under load.
     The environment's OPENBLAS_NUM_THREADS / OMP_NUM_THREADS set the starting count."""
