@@ -144,3 +144,22 @@ def test_a_user_set_spin_is_left_alone(monkeypatch):
     monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "28")
     assert blas_threads.shorten_blas_spin() is False
     assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == "28"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_splits_work_on_a_pool_of_its_own():
+    intra_op.parallel_for(lambda group: None, range(2), 2)  # the parent's pool exists
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: splitting must not wait on the parent's (absent) threads
+        try:
+            seen = []
+            intra_op.parallel_for(lambda group: seen.append(group), range(2), 2)
+            os.write(write, b"ok" if sorted(seen) == [[0], [1]] else b"wrong")
+        finally:
+            os._exit(0)
+    os.close(write)
+    import select
+    ready, _, _ = select.select([read], [], [], 30)
+    os.waitpid(pid, 0) if ready else os.kill(pid, 9)
+    assert ready and os.read(read, 10) == b"ok"

@@ -9,6 +9,7 @@ OPENBLAS/OMP environment), so one setting governs all of unigrad's CPU paralleli
 
 Waking a pool thread costs tens of microseconds, so only kernels of MIN_WORK or more split.
 """
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,6 +22,17 @@ _pool = None
 _pool_size = 0
 _pool_lock = threading.Lock()
 _inside = threading.local()  # set in pool threads: a kernel they run does not split again
+
+
+def _forget_pool_after_fork():
+    """A forked child has none of the parent's threads: a pool it inherited would queue work that
+    no thread runs (a hang), so the child starts its own on first use."""
+    global _pool, _pool_size, _pool_lock
+    _pool, _pool_size, _pool_lock = None, 0, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool_after_fork)
 
 
 def threads_for(work):
