@@ -147,8 +147,6 @@ def test_bad_shapes_name_the_module_and_sizes():
         lstm(ug.zeros(2, 5, 20))
     with pytest.raises(ug.ShapeError, match=r"expected hidden size \(1, 2, 64\), got \(1, 3, 64\)"):
         lstm(ug.zeros(2, 5, 28), (ug.zeros(1, 3, 64), ug.zeros(1, 3, 64)))
-    with pytest.raises(ug.InvalidArgumentError, match="proj_size"):
-        ug.nn.LSTM(3, 4, proj_size=2)
     with pytest.raises(ug.DtypeError, match="input must have the type unigrad.float32, got type unigrad.float64"):
         lstm(ug.zeros(2, 5, 28, dtype=ug.float64))  # (NumPy would quietly run it in float64)
     with pytest.raises(ug.DtypeError, match="c_0 must have the type unigrad.float32"):

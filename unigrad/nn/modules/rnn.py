@@ -10,6 +10,7 @@ from ...errors import DtypeError, InvalidArgumentError, InvalidTypeError, ShapeE
 from ...ops import api as F
 from ...ops.recurrent.gru_layer import gru_layer
 from ...ops.recurrent.lstm_layer import lstm_layer
+from ...ops.recurrent.lstm_proj_layer import lstm_proj_layer
 from ...ops.recurrent.rnn_layer import rnn_layer
 from .. import init
 from ..parameter import Parameter
@@ -54,26 +55,34 @@ class RNNBase(Module):
                 raise InvalidArgumentError(f"{self._name(mode)}: {arg} must be a positive int, got {value!r}")
         if not 0 <= dropout <= 1 or isinstance(dropout, bool):
             raise InvalidArgumentError(f"{self._name(mode)}: dropout must be a number in [0, 1], got {dropout!r}")
-        if proj_size:
-            raise InvalidArgumentError(f"{self._name(mode)}: proj_size={proj_size} (LSTM projections) is not "
-                                       "supported by unigrad yet")
+        if not isinstance(proj_size, int) or isinstance(proj_size, bool) or proj_size < 0:
+            raise InvalidArgumentError(f"{self._name(mode)}: proj_size should be a positive integer or zero to "
+                                       f"disable projections, got {proj_size!r}")
+        if proj_size and mode != "LSTM":
+            raise InvalidArgumentError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if proj_size >= hidden_size:
+            raise InvalidArgumentError(f"{self._name(mode)}: proj_size has to be smaller than hidden_size, got "
+                                       f"proj_size={proj_size}, hidden_size={hidden_size}")
         if dropout > 0 and num_layers == 1:
             warnings.warn(f"dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
                           f"expects num_layers greater than 1, but got dropout={dropout} and num_layers=1",
                           stacklevel=3)
         self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
-        self.bidirectional, self.proj_size = bidirectional, 0
+        self.bidirectional, self.proj_size = bidirectional, proj_size
         directions = 2 if bidirectional else 1
         gate_size = _GATES[mode] * hidden_size
+        state_size = proj_size or hidden_size  # h's size: the projection's when there is one
         self._flat_weights_names = []
         for layer in range(num_layers):
             for direction in range(directions):
-                layer_input = input_size if layer == 0 else hidden_size * directions
+                layer_input = input_size if layer == 0 else state_size * directions
                 suffix = f"_l{layer}" + ("_reverse" if direction else "")
-                shapes = [("weight_ih", (gate_size, layer_input)), ("weight_hh", (gate_size, hidden_size))]
+                shapes = [("weight_ih", (gate_size, layer_input)), ("weight_hh", (gate_size, state_size))]
                 if bias:
                     shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
+                if proj_size:
+                    shapes.append(("weight_hr", (proj_size, hidden_size)))
                 for name, shape in shapes:
                     setattr(self, name + suffix, Parameter(F.empty(*shape, device=device, dtype=dtype)))
                     self._flat_weights_names.append(name + suffix)
@@ -96,7 +105,7 @@ class RNNBase(Module):
 
     @property
     def all_weights(self):
-        per = 4 if self.bias else 2
+        per = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         w = self._flat_weights
         return [w[i:i + per] for i in range(0, len(w), per)]
 
@@ -105,9 +114,11 @@ class RNNBase(Module):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
         w_ih, w_hh = getattr(self, "weight_ih" + suffix), getattr(self, "weight_hh" + suffix)
         if self.bias:
-            return w_ih, w_hh, getattr(self, "bias_ih" + suffix), getattr(self, "bias_hh" + suffix)
-        zero = F.zeros(w_ih.shape[0], dtype=w_ih.dtype, device=w_ih.device)
-        return w_ih, w_hh, zero, zero
+            weights = (w_ih, w_hh, getattr(self, "bias_ih" + suffix), getattr(self, "bias_hh" + suffix))
+        else:
+            zero = F.zeros(w_ih.shape[0], dtype=w_ih.dtype, device=w_ih.device)
+            weights = (w_ih, w_hh, zero, zero)
+        return weights + ((getattr(self, "weight_hr" + suffix),) if self.proj_size else ())
 
     def forward(self, input, hx=None):
         name = self._name(self.mode)
@@ -148,10 +159,10 @@ class RNNBase(Module):
         name = self._name(self.mode)
         directions = 2 if self.bidirectional else 1
         shape = (self.num_layers * directions, x.shape[1], self.hidden_size)
+        shapes = {"h_0": shape[:2] + (self.proj_size or self.hidden_size,), "c_0": shape}
         count = 2 if self.mode == "LSTM" else 1
         if hx is None:
-            zeros = F.zeros(*shape, dtype=x.dtype, device=x.device)
-            return (zeros,) * count
+            return tuple(F.zeros(*shapes[which], dtype=x.dtype, device=x.device) for which in ("h_0", "c_0")[:count])
         states = tuple(hx) if self.mode == "LSTM" else (hx,)
         if self.mode == "LSTM" and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise InvalidTypeError("LSTM: hx must be a tuple (h_0, c_0)")
@@ -161,8 +172,8 @@ class RNNBase(Module):
                 raise InvalidTypeError(f"{name}: {which} must be a Tensor, got {type(h).__name__}")
             if not batched:
                 h = F.unsqueeze(h, 1)
-            if tuple(h.shape) != shape:
-                raise ShapeError(f"{name}: expected hidden size {shape}, got {tuple(h.shape)} for {which}")
+            if tuple(h.shape) != shapes[which]:
+                raise ShapeError(f"{name}: expected hidden size {shapes[which]}, got {tuple(h.shape)} for {which}")
             _same_dtype(name, which, h, x)
             if packed is not None and packed.sorted_indices is not None:
                 h = F.index_select(h, 1, packed.sorted_indices)
@@ -184,7 +195,8 @@ class RNNBase(Module):
                 weights = self._layer_weights(layer, direction)
                 state = [h[k] for h in hx]
                 if self.mode == "LSTM":
-                    y, h, c = lstm_layer(x, state[0], state[1], *weights, lengths=lengths, reverse=bool(direction))
+                    layer_op = lstm_proj_layer if self.proj_size else lstm_layer
+                    y, h, c = layer_op(x, state[0], state[1], *weights, lengths=lengths, reverse=bool(direction))
                     last = (h, c)
                 elif self.mode == "GRU":
                     y, h = gru_layer(x, state[0], *weights, lengths=lengths, reverse=bool(direction))
@@ -215,6 +227,8 @@ class RNNBase(Module):
             s += f", dropout={self.dropout}"
         if self.bidirectional:
             s += ", bidirectional=True"
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         return s
 
 
@@ -265,18 +279,21 @@ class LSTM(RNNBase):
 
     Args:
         input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional: as in RNN.
-        proj_size: only 0 (projections are not supported yet).
+        proj_size: if > 0, each step's h is projected to this size, ``h_t = W_hr (o * tanh(c_t))``
+            (it must be smaller than hidden_size). Default: 0.
 
     Shape:
         - Input: ``(T, B, input_size)`` (``(B, T, input_size)`` with batch_first), ``(T, input_size)``
-          unbatched, or a PackedSequence; optionally ``(h_0, c_0)``, each
-          ``(num_layers * D, B, hidden_size)`` (zeros when omitted).
-        - Output: ``(output, (h_n, c_n))``: output ``(T, B, D * hidden_size)`` (a PackedSequence for a
-          packed input), h_n and c_n ``(num_layers * D, B, hidden_size)``.
+          unbatched, or a PackedSequence; optionally ``(h_0, c_0)``: h_0
+          ``(num_layers * D, B, H_out)``, c_0 ``(num_layers * D, B, hidden_size)`` (zeros when
+          omitted), H_out = proj_size if proj_size > 0 else hidden_size.
+        - Output: ``(output, (h_n, c_n))``: output ``(T, B, D * H_out)`` (a PackedSequence for a
+          packed input), h_n ``(num_layers * D, B, H_out)``, c_n ``(num_layers * D, B, hidden_size)``.
 
     Attributes:
-        weight_ih_l[k] ``(4 * hidden_size, in)``, weight_hh_l[k] ``(4 * hidden_size, hidden_size)``,
-        bias_ih_l[k], bias_hh_l[k] ``(4 * hidden_size,)`` (and ``_reverse``), as in PyTorch.
+        weight_ih_l[k] ``(4 * hidden_size, in)``, weight_hh_l[k] ``(4 * hidden_size, H_out)``,
+        bias_ih_l[k], bias_hh_l[k] ``(4 * hidden_size,)``, and with proj_size weight_hr_l[k]
+        ``(proj_size, hidden_size)`` (and ``_reverse``), as in PyTorch.
 
     Example::
 

@@ -12,16 +12,24 @@ from .common import (blend, differentiable_backward_wanted, feature_major_masks,
 
 
 def _forward(xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths=None, reverse=False):
+    return lstm_sequence(xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, None, lengths, reverse)
+
+
+def lstm_sequence(xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, lengths, reverse):
+    """The layer's loop, with a projection h = w_hr (o * tanh(c)) when w_hr (P, H) is given
+    (lstm_proj_layer): the workspace then holds [i f g o | c | tanh(c) | o tanh(c) | h (P rows)].
+    """
     # Steps run feature-major: states are (H, B) and gates (4H, B), so every gate and state is
     # one contiguous block (NumPy is ~3x slower on the strided column blocks of (B, 4H) rows).
     # One tanh pass gives all four gates: sigmoid(a) = (1 + tanh(a / 2)) / 2, and the halving of
     # the i, f, o rows is folded into copies of the weights and bias (exact: a power of two).
     steps, batch, _ = x.shape
-    hidden = h0.shape[1]
+    hidden = c0.shape[1]
+    h_at = 6 * hidden if w_hr is None else 7 * hidden  # where each step's h starts in the workspace
     g_lo, g_hi = 2 * hidden, 3 * hidden
     half = xp.full((4 * hidden, 1), 0.5, x.dtype)
     half[g_lo:g_hi] = 1
-    ws = xp.empty((steps, 7 * hidden, batch), x.dtype)  # per step: i f g o | c | tanh(c) | h, each (H, B)
+    ws = xp.empty((steps, h_at + h0.shape[1], batch), x.dtype)  # i f g o | c | tanh(c) | h, each (H, B) a step
     xw = xp.matmul(x.reshape(steps * batch, -1), (w_ih * half).T).reshape(steps, batch, 4 * hidden)
     xw_t = xp.empty((steps, 4 * hidden, batch), x.dtype)
     xp.add(xw.transpose(0, 2, 1), (b_ih + b_hh)[:, None] * half, out=xw_t)
@@ -39,7 +47,7 @@ def _forward(xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths=None, reverse=False)
         for sig in (gates[:g_lo], gates[g_hi:]):  # tanh(a / 2) -> sigmoid(a)
             sig *= 0.5
             sig += 0.5
-        c_new, tanh_c, h_new = w[4 * hidden:5 * hidden], w[5 * hidden:6 * hidden], w[6 * hidden:]
+        c_new, tanh_c, h_new = w[4 * hidden:5 * hidden], w[5 * hidden:6 * hidden], w[h_at:]
         xp.multiply(gates[hidden:g_lo], c, out=c_new)
         xp.multiply(gates[:hidden], cell_gate, out=tmp)
         c_new += tmp
@@ -49,13 +57,18 @@ def _forward(xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths=None, reverse=False)
             c_new *= m
             c_new += c
         xp.tanh(c_new, out=tanh_c)
-        xp.multiply(gates[g_hi:], tanh_c, out=h_new)
+        if w_hr is None:
+            xp.multiply(gates[g_hi:], tanh_c, out=h_new)
+        else:
+            unprojected = w[6 * hidden:7 * hidden]
+            xp.multiply(gates[g_hi:], tanh_c, out=unprojected)
+            xp.matmul(w_hr, unprojected, out=h_new)
         if masks is not None:
             h_new -= h
             h_new *= m
             h_new += h
         h, c = h_new, c_new
-    y = xp.ascontiguousarray(ws[:, 6 * hidden:].transpose(0, 2, 1))
+    y = xp.ascontiguousarray(ws[:, h_at:].transpose(0, 2, 1))
     if masks is not None:
         y *= masks.transpose(0, 2, 1)
     return y, xp.ascontiguousarray(h.T), xp.ascontiguousarray(c.T), ws
@@ -76,9 +89,10 @@ def _backward(ctx, dy, dh_n, dc_n, _workspace_grad=None):
     return (dx, dh0, dc0, dw_ih, dw_hh, db, db) + (None,) * len(lengths)
 
 
-def _backward_in_ops(x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths, reverse, dy, dh_n, dc_n):
+def _backward_in_ops(x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths, reverse, dy, dh_n, dc_n, w_hr=None):
     """The same gradients as lstm_layer_backward, written with registered ops: recorded, so
-    they can be differentiated again (create_graph=True)."""
+    they can be differentiated again (create_graph=True). With w_hr (lstm_proj_layer) h is
+    w_hr (o * tanh(c)), and dw_hr comes last."""
     steps = x.shape[0]
     bias = F.add(b_ih, b_hh)
     h, c, saved = h0, c0, {}
@@ -88,19 +102,25 @@ def _backward_in_ops(x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths, reverse, dy, dh
         m = float_mask(lengths, t, x)
         c_new = blend(m, F.add(F.mul(f, c), F.mul(i, g)), c)
         tanh_c = F.tanh(c_new)
-        saved[t] = (h, c, i, f, g, o, tanh_c, m)
-        h, c = blend(m, F.mul(o, tanh_c), h), c_new
-    dh, dc, dgates, dxs = dh_n, dc_n, {}, {}
+        out = F.mul(o, tanh_c)
+        saved[t] = (h, c, i, f, g, o, tanh_c, out, m)
+        h, c = blend(m, out if w_hr is None else F.linear(out, w_hr), h), c_new
+    dh, dc, dgates, dxs, dw_hr = dh_n, dc_n, {}, {}, None
     for t in reversed(list(time_order(steps, reverse))):
-        h_prev, c_prev, i, f, g, o, tanh_c, m = saved[t]
+        h_prev, c_prev, i, f, g, o, tanh_c, out, m = saved[t]
         saved_dh, dh_total = dh, F.add(dh, dy[t])
         dh_v = dh_total if m is None else F.mul(dh_total, m)
-        dc_total = F.add(dc, F.mul(F.mul(dh_v, o), F.rsub(F.mul(tanh_c, tanh_c), 1.0)))
+        d_out = dh_v
+        if w_hr is not None:
+            d_out = F.matmul(dh_v, w_hr)
+            step_dw = F.matmul(F.t(dh_v), out)
+            dw_hr = step_dw if dw_hr is None else F.add(dw_hr, step_dw)
+        dc_total = F.add(dc, F.mul(F.mul(d_out, o), F.rsub(F.mul(tanh_c, tanh_c), 1.0)))
         dc_new = dc_total if m is None else F.mul(dc_total, m)
         di = F.mul(F.mul(dc_new, g), F.mul(i, F.rsub(i, 1.0)))
         df = F.mul(F.mul(dc_new, c_prev), F.mul(f, F.rsub(f, 1.0)))
         dg = F.mul(F.mul(dc_new, i), F.rsub(F.mul(g, g), 1.0))
-        do = F.mul(F.mul(dh_v, tanh_c), F.mul(o, F.rsub(o, 1.0)))
+        do = F.mul(F.mul(d_out, tanh_c), F.mul(o, F.rsub(o, 1.0)))
         d = dgates[t] = F.cat([di, df, dg, do], 1)
         dxs[t] = F.matmul(d, w_ih)
         dh = F.matmul(d, w_hh)
@@ -116,11 +136,13 @@ def _backward_in_ops(x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths, reverse, dy, dh
     dw_ih = F.matmul(F.t(F.reshape(d_all, flat)), F.reshape(x, flat))
     dw_hh = F.matmul(F.t(F.reshape(d_all, flat)), F.reshape(h_prev_all, flat))
     db = F.sum(F.reshape(d_all, flat), 0)
-    return F.stack([dxs[t] for t in order]), dh, dc, dw_ih, dw_hh, db
+    grads = (F.stack([dxs[t] for t in order]), dh, dc, dw_ih, dw_hh, db)
+    return grads if w_hr is None else grads + (dw_hr,)
 
 
-def torch_lstm_layer(torch, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths=None, reverse=False):
-    """The layer in PyTorch ops step by step (the conformance oracle), workspace included."""
+def torch_lstm_layer(torch, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths=None, reverse=False, w_hr=None):
+    """The layer in PyTorch ops step by step (the conformance oracle), workspace included; with
+    w_hr, the projected layer (lstm_proj_layer)."""
     steps = x.shape[0]
     h, c, ys, ws = h0, c0, [None] * steps, [None] * steps
     for t in time_order(steps, reverse):
@@ -129,9 +151,10 @@ def torch_lstm_layer(torch, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths=None, rev
         m = torch_mask(torch, lengths, t, x)
         c_new = torch_blend(m, f * c + i * g, c)
         tanh_c = torch.tanh(c_new)
-        h_new = torch_blend(m, o * tanh_c, h)
+        out = o * tanh_c
+        h_new = torch_blend(m, out if w_hr is None else out @ w_hr.T, h)
         ys[t] = h_new if m is None else h_new * m
-        ws[t] = torch.cat([i, f, g, o, c_new, tanh_c, h_new], 1)
+        ws[t] = torch.cat([i, f, g, o, c_new, tanh_c] + ([] if w_hr is None else [out]) + [h_new], 1)
         h, c = h_new, c_new
     return torch.stack(ys), h, c, torch.stack(ws).transpose(1, 2)
 

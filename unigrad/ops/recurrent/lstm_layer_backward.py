@@ -46,15 +46,26 @@ def _step_factors(xp, ws, c0_t, hidden, reverse):
 
 
 def _forward(xp, x, h0, c0, w_ih, w_hh, ws, dy, dh_n, dc_n, lengths=None, reverse=False):
-    # feature-major, as lstm_layer's forward: gate gradients (4H, B), states (H, B)
+    return lstm_sequence_backward(xp, x, h0, c0, w_ih, w_hh, None, ws, dy, dh_n, dc_n, lengths, reverse)
+
+
+def lstm_sequence_backward(xp, x, h0, c0, w_ih, w_hh, w_hr, ws, dy, dh_n, dc_n, lengths, reverse):
+    """The backward loop; with a projection w_hr (P, H) each step's h gradient reaches the cell
+    through w_hr^T, and the gradients end with dw_hr."""
+    # feature-major, as lstm_layer's forward: gate gradients (4H, B), states (H, B) (h: (P, B))
     steps, batch, features = x.shape
-    hidden = h0.shape[1]
+    hidden = c0.shape[1]
+    h_at = 6 * hidden if w_hr is None else 7 * hidden
     dgates = xp.empty((steps, 4 * hidden, batch), x.dtype)
     dy_t = xp.ascontiguousarray(dy.transpose(0, 2, 1), dtype=x.dtype)
     dh, dc = xp.array(dh_n.T, dtype=x.dtype, order="C"), xp.array(dc_n.T, dtype=x.dtype, order="C")
     c0_t = xp.ascontiguousarray(c0.T)
     w_hh_t = xp.ascontiguousarray(w_hh.T)
     tmp = xp.empty((hidden, batch), x.dtype)
+    if w_hr is not None:
+        w_hr_t = xp.ascontiguousarray(w_hr.T)
+        dh_steps = xp.empty((steps,) + dh.shape, x.dtype)  # each step's h gradient, for dw_hr
+        d_unprojected = xp.empty((hidden, batch), x.dtype)
     masks = feature_major_masks(xp, lengths, steps, x.dtype)
     gate_factors, cell_factor = _step_factors(xp, ws, c0_t, hidden, reverse)
     forget = ws[:, hidden:2 * hidden]
@@ -67,14 +78,18 @@ def _forward(xp, x, h0, c0, w_ih, w_hh, ws, dy, dh_n, dc_n, lengths=None, revers
             dh *= m
         else:
             dh += dy_t[t]
-        xp.multiply(dh, cell_factor[t], out=tmp)  # dc += dh * o * (1 - tanh(c)^2)
+        d_out = dh  # the gradient of o * tanh(c)
+        if w_hr is not None:
+            dh_steps[t] = dh
+            d_out = xp.matmul(w_hr_t, dh, out=d_unprojected)
+        xp.multiply(d_out, cell_factor[t], out=tmp)  # dc += dh * o * (1 - tanh(c)^2)
         dc += tmp
         if masks is not None:
             carry_c = dc * (1 - m)
             dc *= m
         d = dgates[t]
         xp.multiply(gate_factors[t, :3 * hidden].reshape(three), dc, out=d[:3 * hidden].reshape(three))
-        xp.multiply(dh, gate_factors[t, 3 * hidden:], out=d[3 * hidden:])
+        xp.multiply(d_out, gate_factors[t, 3 * hidden:], out=d[3 * hidden:])
         dc *= forget[t]
         xp.matmul(w_hh_t, d, out=dh)
         if masks is not None:
@@ -83,9 +98,15 @@ def _forward(xp, x, h0, c0, w_ih, w_hh, ws, dy, dh_n, dc_n, lengths=None, revers
     flat = xp.ascontiguousarray(dgates.transpose(0, 2, 1)).reshape(steps * batch, 4 * hidden)
     dx = xp.matmul(flat, w_ih).reshape(steps, batch, features)
     dw_ih = xp.matmul(flat.T, x.reshape(steps * batch, features))
-    h_prev = _shifted(xp, ws[:, 6 * hidden:].transpose(0, 2, 1), h0, reverse)
-    dw_hh = xp.matmul(flat.T, h_prev.reshape(steps * batch, hidden))
-    return dx, xp.ascontiguousarray(dh.T), xp.ascontiguousarray(dc.T), dw_ih, dw_hh, flat.sum(axis=0)
+    h_prev = _shifted(xp, ws[:, h_at:].transpose(0, 2, 1), h0, reverse)
+    dw_hh = xp.matmul(flat.T, h_prev.reshape(steps * batch, -1))
+    grads = (dx, xp.ascontiguousarray(dh.T), xp.ascontiguousarray(dc.T), dw_ih, dw_hh, flat.sum(axis=0))
+    if w_hr is None:
+        return grads
+    # dw_hr = sum over steps of dh_t (o tanh(c))_t^T: one (P, T B) x (T B, H) GEMM
+    dh_flat = xp.ascontiguousarray(dh_steps.transpose(1, 0, 2)).reshape(dh.shape[0], steps * batch)
+    unprojected = xp.ascontiguousarray(ws[:, 6 * hidden:7 * hidden].transpose(0, 2, 1)).reshape(steps * batch, hidden)
+    return grads + (xp.matmul(dh_flat, unprojected),)
 
 
 def _infer(x, h0, c0, w_ih, w_hh, ws, dy, dh_n, dc_n, lengths=None, reverse=False):
