@@ -63,24 +63,35 @@ def layer_infer(kind, name):
 WORKSPACE = {"lstm": 7, "gru": 5, "rnn": 1}  # per step: the values the backward reads, in units of H
 
 
-def check_layer(name, kind, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths):
-    """Raise a ShapeError naming the op, the argument and the shapes when they do not fit."""
+def check_layer(name, kind, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths, w_hr=None):
+    """Raise a ShapeError naming the op, the argument and the shapes when they do not fit. With
+    w_hr (an LSTM projection, (P, H)) h0 and w_hh's columns have the projection's size P."""
     k = GATES[kind]
     if len(x.shape) != 3:
         raise ShapeError(f"op '{name}': input must be (seq_len, batch, input_size), got {x.shape}")
     steps, batch, features = x.shape
-    if len(h0.shape) != 2 or h0.shape[0] != batch:
-        raise ShapeError(f"op '{name}': h0 must be (batch={batch}, hidden_size), got {h0.shape}")
-    hidden = h0.shape[1]
-    if c0 is not None and c0.shape != h0.shape:
+    state = h0 if w_hr is None else c0  # the one of size hidden_size
+    if len(state.shape) != 2 or state.shape[0] != batch:
+        which = "h0" if w_hr is None else "c0"
+        raise ShapeError(f"op '{name}': {which} must be (batch={batch}, hidden_size), got {state.shape}")
+    hidden = state.shape[1]
+    sizes = f"input_size={features}, hidden_size={hidden}"
+    expect = {}
+    if w_hr is not None:
+        if len(w_hr.shape) != 2 or w_hr.shape[1] != hidden or not 0 < w_hr.shape[0] < hidden:
+            raise ShapeError(f"op '{name}': weight_hr must be (proj_size, hidden_size={hidden}) with 0 < proj_size "
+                             f"< hidden_size, got {w_hr.shape}")
+        sizes += f", proj_size={w_hr.shape[0]}"
+        expect["h0"] = (h0.shape, (batch, w_hr.shape[0]))
+    elif c0 is not None and c0.shape != h0.shape:
         raise ShapeError(f"op '{name}': c0 must have h0's shape {h0.shape}, got {c0.shape}")
-    expect = {"weight_ih": (w_ih.shape, (k * hidden, features)), "weight_hh": (w_hh.shape, (k * hidden, hidden)),
-              "bias_ih": (b_ih.shape, (k * hidden,)), "bias_hh": (b_hh.shape, (k * hidden,))}
+    h_size = hidden if w_hr is None else w_hr.shape[0]
+    expect.update({"weight_ih": (w_ih.shape, (k * hidden, features)), "weight_hh": (w_hh.shape, (k * hidden, h_size)),
+                   "bias_ih": (b_ih.shape, (k * hidden,)), "bias_hh": (b_hh.shape, (k * hidden,))})
     for arg, (got, want) in expect.items():
         if tuple(got) != want:
-            raise ShapeError(f"op '{name}': {arg} must be {want} for input_size={features}, hidden_size={hidden}, "
-                             f"got {tuple(got)}")
-    for arg, spec in (("h0", h0), ("c0", c0), ("weight_ih", w_ih), ("weight_hh", w_hh)):
+            raise ShapeError(f"op '{name}': {arg} must be {want} for {sizes}, got {tuple(got)}")
+    for arg, spec in (("h0", h0), ("c0", c0), ("weight_ih", w_ih), ("weight_hh", w_hh), ("weight_hr", w_hr)):
         if spec is not None and spec.dtype is not x.dtype:
             raise DtypeError(f"op '{name}': {arg} is {spec.dtype}, the input {x.dtype}; convert one of them")
     if lengths is not None and (len(lengths.shape) != 1 or lengths.shape[0] != batch):

@@ -8,12 +8,11 @@ brought back through W_hr^T, and dW_hr one GEMM over all steps. ONNX's LSTM has 
 so a model using it does not export to ONNX (the exporter names this op)."""
 import numpy as np
 
-from ...errors import DtypeError, ShapeError
 from ..dispatch import dispatch
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
-from .common import differentiable_backward_wanted
+from .common import check_layer, differentiable_backward_wanted
 from .lstm_layer import _backward_in_ops, lstm_sequence, torch_lstm_layer
 from .lstm_layer_backward import lstm_sequence_backward
 
@@ -36,34 +35,8 @@ def _backward(ctx, dy, dh_n, dc_n, _workspace_grad=None):
     return (dx, dh0, dc0, dw_ih, dw_hh, db, db, dw_hr) + (None,) * len(lengths)
 
 
-def _check(name, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, lengths):
-    """Raise a ShapeError naming the op, the argument and the shapes when they do not fit."""
-    if len(x.shape) != 3:
-        raise ShapeError(f"op '{name}': input must be (seq_len, batch, input_size), got {x.shape}")
-    steps, batch, features = x.shape
-    if len(c0.shape) != 2 or c0.shape[0] != batch:
-        raise ShapeError(f"op '{name}': c0 must be (batch={batch}, hidden_size), got {c0.shape}")
-    hidden = c0.shape[1]
-    if len(w_hr.shape) != 2 or w_hr.shape[1] != hidden or not 0 < w_hr.shape[0] < hidden:
-        raise ShapeError(f"op '{name}': weight_hr must be (proj_size, hidden_size={hidden}) with 0 < proj_size < "
-                         f"hidden_size, got {w_hr.shape}")
-    proj = w_hr.shape[0]
-    expect = {"h0": (h0.shape, (batch, proj)), "weight_ih": (w_ih.shape, (4 * hidden, features)),
-              "weight_hh": (w_hh.shape, (4 * hidden, proj)), "bias_ih": (b_ih.shape, (4 * hidden,)),
-              "bias_hh": (b_hh.shape, (4 * hidden,))}
-    for arg, (got, want) in expect.items():
-        if tuple(got) != want:
-            raise ShapeError(f"op '{name}': {arg} must be {want} for input_size={features}, hidden_size={hidden}, "
-                             f"proj_size={proj}, got {tuple(got)}")
-    for arg, spec in (("h0", h0), ("c0", c0), ("weight_ih", w_ih), ("weight_hh", w_hh), ("weight_hr", w_hr)):
-        if spec.dtype is not x.dtype:
-            raise DtypeError(f"op '{name}': {arg} is {spec.dtype}, the input {x.dtype}; convert one of them")
-    if lengths is not None and (len(lengths.shape) != 1 or lengths.shape[0] != batch):
-        raise ShapeError(f"op '{name}': lengths must be (batch={batch},), got {lengths.shape}")
-
-
 def _infer(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, lengths=None, reverse=False):
-    _check("lstm_proj_layer", x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, lengths)
+    check_layer("lstm_proj_layer", "lstm", x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths, w_hr)
     steps, batch, hidden, proj = x.shape[0], x.shape[1], c0.shape[1], w_hr.shape[0]
     return (Spec((steps, batch, proj), x.dtype), Spec((batch, proj), x.dtype), Spec((batch, hidden), x.dtype),
             Spec((steps, 7 * hidden + proj, batch), x.dtype))  # the workspace, feature-major
