@@ -35,6 +35,24 @@ def test_sdpa_masks_and_grads_match_torch():
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-9, atol=1e-12)
 
 
+def test_sdpa_grouped_query_attention_matches_torch():
+    (q, tq), (k, tk), (v, tv) = _pair(2, 6, 5, 4), _pair(2, 2, 7, 4, seed=1), _pair(2, 2, 7, 3, seed=2)
+    for kwargs in ({}, {"is_causal": True}):
+        out = F.scaled_dot_product_attention(q, k, v, enable_gqa=True, **kwargs)
+        expected = torch.nn.functional.scaled_dot_product_attention(tq, tk, tv, enable_gqa=True, **kwargs)
+        np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+        g = np.random.default_rng(5).standard_normal(tuple(out.shape))
+        grads = ug.autograd.grad((out * ug.tensor(g)).sum(), [q, k, v])
+        t_grads = torch.autograd.grad((expected * torch.tensor(g)).sum(), [tq, tk, tv])
+        for a, b in zip(grads, t_grads):  # each key/value head sums its group's gradients
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-9, atol=1e-12)
+    with pytest.raises(ShapeError, match="query has 6 heads, key 4, value 4"):
+        F.scaled_dot_product_attention(q, ug.randn(2, 4, 7, 4, dtype=ug.float64), ug.randn(2, 4, 7, 3, dtype=ug.float64),
+                                       enable_gqa=True)
+    with pytest.raises(ShapeError, match="needs \\(..., heads, L, E\\) inputs"):
+        F.scaled_dot_product_attention(ug.randn(5, 4), ug.randn(7, 4), ug.randn(7, 4), enable_gqa=True)
+
+
 def test_sdpa_dropout_keeps_the_expectation_and_is_seeded():
     q, k = ug.zeros(1, 64, 8), ug.zeros(1, 64, 8)   # uniform attention: each output is the mean of v
     v = ug.ones(1, 64, 8)

@@ -215,7 +215,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             pass 0.0 in evaluation).
         is_causal: position i attends to positions <= i (the upper-left triangle); not with attn_mask.
         scale: the scores' factor; default 1 / sqrt(E).
-        enable_gqa: grouped-query attention; not covered (False only).
+        enable_gqa: grouped-query attention: key and value have fewer heads (dim -3), each
+            shared by query_heads / kv_heads query heads.
 
     Returns (..., L, Ev).
 
@@ -228,9 +229,24 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                  [2.]]])
     """
     if enable_gqa:
-        raise InvalidArgumentError("scaled_dot_product_attention: enable_gqa=True (grouped-query attention) is "
-                                   "not covered yet; repeat key and value over the query's heads instead")
+        key, value = _grouped_heads(query, key, value)
     return attention(query, key, value, attn_mask, dropout_p, is_causal, scale)[0]
+
+
+def _grouped_heads(query, key, value):
+    """Grouped-query attention: each key/value head serves a group of query heads (dim -3), so
+    key and value are repeated head by head up to the query's count, as PyTorch does."""
+    if min(query.ndim, key.ndim, value.ndim) < 3:
+        raise ShapeError(f"scaled_dot_product_attention: enable_gqa=True needs (..., heads, L, E) inputs, got query "
+                         f"{tuple(query.shape)}, key {tuple(key.shape)}, value {tuple(value.shape)}")
+    heads, kv_heads = query.shape[-3], key.shape[-3]
+    if value.shape[-3] != kv_heads or heads % kv_heads:
+        raise ShapeError(f"scaled_dot_product_attention: with enable_gqa=True the key and value heads must be equal "
+                         f"and divide the query's: query has {heads} heads, key {kv_heads}, value {value.shape[-3]}")
+    groups = heads // kv_heads
+    if groups == 1:
+        return key, value
+    return F.repeat_interleave(key, groups, dim=-3), F.repeat_interleave(value, groups, dim=-3)
 
 
 def _torch_sdpa(torch, q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
