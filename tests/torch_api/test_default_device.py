@@ -1,6 +1,7 @@
 """torch.set_default_device / get_default_device: where results go when no device= is given
 (checked with the meta device, the one other device every machine has)."""
 import numpy as np
+import pytest
 import torch
 
 import unigrad as ug
@@ -78,3 +79,20 @@ def test_meta_in_place_writes_check_shapes():
             assert "(4,)" in str(exc) and "(2, 3)" in str(exc)
         else:
             raise AssertionError("a (4,) value was written into a (2, 3) meta tensor")
+
+
+def test_device_takes_torchs_spellings():
+    assert ug.device(type="cpu") is ug.device("cpu") is ug.device("cpu", 0) is ug.device()
+    assert ug.device(type="meta") == "meta" and repr(ug.device("meta")) == repr(torch.device("meta"))
+    if not ug.cuda.is_available():  # an integer is a CUDA index, as torch.device(1) is cuda:1
+        with pytest.raises(ug.DeviceError, match="'cuda:1' requested but CUDA is not available"):
+            ug.device(1)
+        with pytest.raises(ug.DeviceError, match="'cuda:0' requested"):
+            ug.zeros(2, device=0)
+    for bad, message in [(lambda: ug.device("cuda:0", 1), "already names an index"),
+                         (lambda: ug.device(-1), "CUDA index >= 0, got -1"),
+                         (lambda: ug.device("cpu", type="cpu"), "give the type once"),
+                         (lambda: ug.device("cuda", "x"), "index must be an int >= 0, got 'x'"),
+                         (lambda: ug.device("tpu"), "unknown device 'tpu'")]:
+        with pytest.raises(ug.DeviceError, match=message):
+            bad()

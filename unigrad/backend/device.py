@@ -31,9 +31,19 @@ class Device:
     __slots__ = ("type", "index", "xp", "_str")
     _cache = {}
 
-    def __new__(cls, spec="cpu", index=None):
+    def __new__(cls, spec=None, index=None, *, type=None):
         if isinstance(spec, Device):
             return spec
+        if type is not None:  # torch.device(type="cuda", index=1)
+            if spec is not None:
+                raise DeviceError(f"device: give the type once, as {spec!r} or as type={type!r}")
+            spec = type
+        spec = "cpu" if spec is None else spec
+        if isinstance(spec, int) and not isinstance(spec, bool):  # torch.device(1) is cuda:1
+            if index is not None or spec < 0:
+                raise DeviceError(f"device: an integer device is a CUDA index >= 0, got {spec!r}"
+                                  + (f" with index={index!r}" if index is not None else ""))
+            spec, index = "cuda", spec
         key = (spec, index)
         found = cls._cache.get(key)
         if found is not None:
@@ -41,7 +51,11 @@ class Device:
         text = str(spec)
         kind, _, idx = text.partition(":")
         if kind not in ("cpu", "cuda", "meta"):
-            raise DeviceError(f"unknown device {spec!r}: expected 'cpu', 'cuda', 'cuda:N' or 'meta'")
+            raise DeviceError(f"unknown device {spec!r}: expected 'cpu', 'cuda', 'cuda:N', 'meta' or a CUDA index")
+        if idx and index is not None:
+            raise DeviceError(f"device: {text!r} already names an index; do not pass index={index!r} as well")
+        if index is not None and (not isinstance(index, int) or isinstance(index, bool) or index < 0):
+            raise DeviceError(f"device: index must be an int >= 0, got {index!r}")
         if index is None:
             index = int(idx) if idx else (0 if kind == "cuda" else None)
         self = object.__new__(cls)
@@ -50,10 +64,10 @@ class Device:
         if kind == "cuda":
             cp = _load_cupy()
             if cp is None:
-                raise DeviceError(f"device {text!r} requested but CUDA is not available "
+                raise DeviceError(f"device 'cuda:{index}' requested but CUDA is not available "
                                   "(install the 'gpu' extra: pip install unigrad[gpu], and check the driver)")
             if index >= cp.cuda.runtime.getDeviceCount():
-                raise DeviceError(f"device {text!r} requested but only "
+                raise DeviceError(f"device 'cuda:{index}' requested but only "
                                   f"{cp.cuda.runtime.getDeviceCount()} CUDA device(s) exist")
             self.xp = cp
             self._str = f"cuda:{index}"
