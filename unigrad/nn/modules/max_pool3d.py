@@ -4,12 +4,13 @@ from .max_pool_base import _MaxPoolNd
 
 
 class MaxPool3d(_MaxPoolNd):
-    """3-D max pooling: the maximum of each ``kernel_size`` window, per channel, as torch.nn.MaxPool3d
-    (ceil_mode and return_indices are not supported).
+    """3-D max pooling: the maximum of each ``kernel_size`` window, per channel, as torch.nn.MaxPool3d,
+    with ``ceil_mode`` and ``return_indices`` (indices into the flattened D * H * W input).
 
     Shape:
         - Input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
-        - Output: each spatial size ``floor((size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1``.
+        - Output: each spatial size ``floor((size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1``
+          (``ceil`` with ceil_mode, less a last window that would start past the input and its padding).
 
     Example::
 
