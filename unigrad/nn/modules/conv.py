@@ -8,10 +8,19 @@ from .module import Module
 from ...errors import InvalidArgumentError
 
 
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
 class _ConvNd(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, transposed,
-                 output_padding, dims, device, dtype):
+                 output_padding, dims, device, dtype, padding_mode="zeros"):
         super().__init__()
+        if padding_mode not in PADDING_MODES:
+            raise InvalidArgumentError(f"{type(self).__name__}: padding_mode must be one of {list(PADDING_MODES)}, "
+                                       f"but got padding_mode={padding_mode!r}")
+        if transposed and padding_mode != "zeros":
+            raise InvalidArgumentError(f"Only \"zeros\" padding mode is supported for {type(self).__name__}")
+        self.padding_mode = padding_mode
         if in_channels % groups or out_channels % groups:
             raise InvalidArgumentError(f"{type(self).__name__}: in_channels={in_channels} and out_channels={out_channels} "
                              f"must be divisible by groups={groups}")
@@ -20,6 +29,11 @@ class _ConvNd(Module):
         norm = (lambda v: (v,) * dims if isinstance(v, int) else tuple(v))
         self.stride, self.dilation = norm(stride), norm(dilation)
         self.padding = padding if isinstance(padding, str) else norm(padding)
+        if isinstance(padding, str) and padding not in ("same", "valid"):
+            raise InvalidArgumentError(f"{type(self).__name__}: padding must be an int, a tuple, 'same' or 'valid', "
+                                       f"got {padding!r}")
+        if padding == "same" and any(st != 1 for st in self.stride):
+            raise InvalidArgumentError("padding='same' is not supported for strided convolutions")
         self.output_padding = norm(output_padding)
         self.groups, self.transposed = groups, transposed
         shape = (in_channels, out_channels // groups) + ks if transposed else (out_channels, in_channels // groups) + ks
@@ -38,6 +52,22 @@ class _ConvNd(Module):
                 bound = 1 / math.sqrt(fan_in)
                 init.uniform_(self.bias, -bound, bound)
 
+    def _side_padding(self):
+        """(before, after) per spatial dim; 'same' puts an odd total's extra entry after."""
+        if self.padding == "valid":
+            return [(0, 0)] * len(self.kernel_size)
+        if self.padding == "same":
+            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
+            return [(t // 2, t - t // 2) for t in totals]
+        return [(p, p) for p in self.padding]
+
+    def _padded_input(self, input):
+        """The input padded here (by padding_mode, or zeros on uneven sides), so the convolution
+        itself pads nothing, as PyTorch does for a padding_mode other than 'zeros'."""
+        flat = [v for before, after in reversed(self._side_padding()) for v in (before, after)]
+        mode = "constant" if self.padding_mode == "zeros" else self.padding_mode
+        return F.pad(input, flat, mode=mode)
+
     def extra_repr(self):
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,) * len(self.kernel_size):
@@ -50,6 +80,8 @@ class _ConvNd(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
@@ -70,7 +102,8 @@ class Conv2d(_ConvNd):
         groups: splits the channels into this many groups convolved separately; ``in_channels`` and
             ``out_channels`` must both be divisible by it. Default: 1.
         bias: if False, the layer learns no additive bias (``bias`` is None). Default: True.
-        padding_mode: only ``'zeros'``; any other value raises. Default: ``'zeros'``.
+        padding_mode: ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``: what the padding is
+            filled with, as in PyTorch. Default: ``'zeros'``.
         device, dtype: where and in what dtype to create the parameters. Default: the global defaults.
 
     Shape:
@@ -94,12 +127,13 @@ class Conv2d(_ConvNd):
     """
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
-        if padding_mode != "zeros":
-            raise InvalidArgumentError(f"Conv2d: padding_mode {padding_mode!r} is not supported (only 'zeros')")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, False, 0, 2,
-                         device, dtype)
+                         device, dtype, padding_mode)
 
     def forward(self, input):
+        if self.padding_mode != "zeros":
+            return F.conv2d(self._padded_input(input), self.weight, self.bias, self.stride, 0, self.dilation,
+                            self.groups)
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
@@ -120,7 +154,8 @@ class Conv1d(_ConvNd):
         groups: splits the channels into this many groups convolved separately; ``in_channels`` and
             ``out_channels`` must both be divisible by it. Default: 1.
         bias: if False, the layer learns no additive bias (``bias`` is None). Default: True.
-        padding_mode: only ``'zeros'``; any other value raises. Default: ``'zeros'``.
+        padding_mode: ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``: what the padding is
+            filled with, as in PyTorch. Default: ``'zeros'``.
         device, dtype: where and in what dtype to create the parameters. Default: the global defaults.
 
     Shape:
@@ -141,12 +176,13 @@ class Conv1d(_ConvNd):
     """
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
-        if padding_mode != "zeros":
-            raise InvalidArgumentError(f"Conv1d: padding_mode {padding_mode!r} is not supported (only 'zeros')")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, False, 0, 1,
-                         device, dtype)
+                         device, dtype, padding_mode)
 
     def forward(self, input):
+        if self.padding_mode != "zeros":
+            return F.conv1d(self._padded_input(input), self.weight, self.bias, self.stride[0], 0, self.dilation[0],
+                            self.groups)
         padding = self.padding if isinstance(self.padding, str) else self.padding[0]
         return F.conv1d(input, self.weight, self.bias, self.stride[0], padding, self.dilation[0], self.groups)
 
@@ -169,7 +205,7 @@ class ConvTranspose2d(_ConvNd):
             ``out_channels`` must both be divisible by it. Default: 1.
         bias: if False, the layer learns no additive bias (``bias`` is None). Default: True.
         dilation: spacing between kernel elements, ``int`` or ``(dh, dw)``. Default: 1.
-        padding_mode: accepted and ignored (always zeros). Default: ``'zeros'``.
+        padding_mode: only ``'zeros'`` (as in PyTorch; another mode raises). Default: ``'zeros'``.
         device, dtype: where and in what dtype to create the parameters. Default: the global defaults.
 
     Shape:
@@ -194,7 +230,7 @@ class ConvTranspose2d(_ConvNd):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, True,
-                         output_padding, 2, device, dtype)
+                         output_padding, 2, device, dtype, padding_mode)
 
     def forward(self, input):
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, self.output_padding,

@@ -1,5 +1,4 @@
 """Conv3d (torch.nn.modules.conv re-exports it), over F.conv3d."""
-from ...errors import InvalidArgumentError
 from ...ops import api as F
 from .conv import _ConvNd
 
@@ -9,10 +8,11 @@ class Conv3d(_ConvNd):
 
     Args:
         in_channels, out_channels: ``C_in`` and ``C_out``.
-        kernel_size, stride, padding, dilation: ``int`` or ``(d, h, w)``; padding is zeros per side.
+        kernel_size, stride, padding, dilation: ``int`` or ``(d, h, w)``; padding also ``'same'``
+            (stride 1) or ``'valid'``.
         groups: channels split into this many groups. Default: 1.
         bias: learn an additive bias. Default: True.
-        padding_mode: only ``'zeros'``.
+        padding_mode: ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``, as in PyTorch.
 
     Shape:
         - Input: ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``.
@@ -31,11 +31,11 @@ class Conv3d(_ConvNd):
     """
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
-        if padding_mode != "zeros" or isinstance(padding, str):
-            raise InvalidArgumentError("Conv3d: only zero padding given per side is supported (no padding_mode, no "
-                                       "'same'/'valid')")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, False, 0, 3,
-                         device, dtype)
+                         device, dtype, padding_mode)
 
     def forward(self, input):
+        if self.padding_mode != "zeros" or isinstance(self.padding, str):  # conv3d pads only evenly, with zeros
+            return F.conv3d(self._padded_input(input), self.weight, self.bias, self.stride, 0, self.dilation,
+                            self.groups)
         return F.conv3d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)

@@ -28,7 +28,7 @@ class ConvTranspose1d(_ConvNd):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, True,
-                         output_padding, 1, device, dtype)
+                         output_padding, 1, device, dtype, padding_mode)
 
     def forward(self, input):
         return F.conv_transpose1d(input, self.weight, self.bias, self.stride[0], self.padding[0],
