@@ -77,6 +77,40 @@ def _cubic(n_in, n_out, scale, align_corners, dtype):
     return indices, weights
 
 
+def _antialias_weights(n_in, n_out, scale, align_corners, mode):
+    """(n_out, n_in) float64: torch's antialiased resampling weights (PIL's): each output's
+    filter (a triangle for bilinear, Keys' cubic with a = -0.5 for bicubic) is stretched by the
+    scale when shrinking, so every input row within its reach contributes; rows normalised."""
+    s = _scale(n_in, n_out, scale, align_corners)
+    reach = 1.0 if mode == "bilinear" else 2.0  # half the filter's width, in input rows
+    support = reach * s if s >= 1.0 else reach
+    stretch = 1.0 / s if s >= 1.0 else 1.0
+
+    def kernel(x):
+        x = np.abs(x)
+        if mode == "bilinear":
+            return np.maximum(1.0 - x, 0.0)
+        a = -0.5
+        return np.where(x < 1.0, ((a + 2.0) * x - (a + 3.0)) * x * x + 1,
+                        np.where(x < 2.0, (((x - 5) * x + 8) * x - 4) * a, 0.0))
+    weights = np.zeros((n_out, n_in))
+    for i in range(n_out):
+        center = s * (i + 0.5)
+        lo = max(int(center - support + 0.5), 0)
+        hi = min(int(center + support + 0.5), n_in)
+        w = kernel((np.arange(lo, hi) - center + 0.5) * stretch)
+        total = w.sum()
+        weights[i, lo:hi] = w / total if total != 0.0 else w
+    return weights
+
+
+def _resample(x, dim, weights):
+    """x's dim mapped through weights (n_out, n_in): one matmul over that dim."""
+    moved = F.movedim(x, dim, -1)
+    out = F.matmul(moved, _tensor(np.ascontiguousarray(weights.T), dtype=x.dtype, device=x.device))
+    return F.movedim(out, -1, dim)
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """input (N, C, *spatial) resized to `size` (or spatial * scale_factor, rounded down) by
@@ -84,7 +118,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     'linear' (3-D input), 'bilinear' or 'bicubic' (4-D) or 'trilinear' (5-D), with align_corners
     as torch (corner pixels' centres aligned; default False). A given scale_factor also sets the
     sampling step unless recompute_scale_factor. 'area' is adaptive average pooling to the output
-    size, as in torch. antialias is not supported.
+    size, as in torch. antialias=True (bilinear and bicubic, 4-D input) low-pass filters while
+    shrinking, as torch's (PIL's) antialiased resize: each output averages every input row its
+    stretched filter reaches.
 
     Example::
 
@@ -106,8 +142,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                                    "'area', 'linear', 'bilinear', 'bicubic' or 'trilinear'")
     if align_corners is not None and mode not in _LINEAR:
         raise InvalidArgumentError("interpolate: align_corners only applies to the linear modes")
-    if antialias:
-        raise InvalidArgumentError("interpolate: antialias is not supported")
+    if antialias and (mode not in ("bilinear", "bicubic") or input.ndim != 4):
+        raise InvalidArgumentError("interpolate: anti-alias option is restricted to bilinear and bicubic modes and "
+                                   f"requires a 4-D tensor as input, got mode {mode!r} and shape {tuple(input.shape)}")
     out_sizes, scales = _sizes(input, size, scale_factor, n)
     if mode == "area":  # torch's definition: adaptive average pooling to the output size
         if n > 3:
@@ -121,6 +158,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     x = input
     for d in reversed(range(n)):
         dim, n_in, n_out = d + 2, input.shape[d + 2], out_sizes[d]
+        if antialias:
+            x = _resample(x, dim, _antialias_weights(n_in, n_out, scales[d], bool(align_corners), mode))
+            continue
         if mode in ("nearest", "nearest-exact"):
             if n_in == n_out and mode == "nearest":
                 continue
@@ -157,7 +197,12 @@ def _samples():
                    name="bicubic_corners"),
             Sample((randn(1, 2, 3, 5),), {"scale_factor": 1.7, "mode": "bicubic"}, name="bicubic_scale"),
             Sample((randn(2, 2, 7, 6),), {"size": (3, 4), "mode": "area"}, name="area_2d"),
-            Sample((randn(2, 3, 5),), {"scale_factor": 0.5, "mode": "area"}, name="area_1d")]
+            Sample((randn(2, 3, 5),), {"scale_factor": 0.5, "mode": "area"}, name="area_1d"),
+            Sample((randn(2, 2, 9, 8),), {"size": (4, 3), "mode": "bilinear", "antialias": True}, name="aa_bilinear"),
+            Sample((randn(1, 2, 10, 7),), {"size": (3, 5), "mode": "bicubic", "antialias": True}, name="aa_bicubic"),
+            Sample((randn(1, 2, 4, 5),), {"size": (7, 3), "mode": "bilinear", "antialias": True}, name="aa_mixed"),
+            Sample((randn(1, 1, 8, 8),), {"scale_factor": 0.4, "mode": "bicubic", "antialias": True,
+                                          "align_corners": True}, name="aa_corners_scale")]
 
 
 register(OpDef(name="interpolate", impl=interpolate, variants=Variants(functional=("interpolate", "upsample")),
