@@ -116,7 +116,8 @@ def einsum(equation, *operands):
     """The sum over repeated subscripts of the product of operands, as torch.einsum and
     np.einsum: ``einsum("ij,jk->ik", a, b)`` is a @ b, ``"ii->"`` a trace, ``"bij->bji"`` a
     transpose, ``"...ij,jk"`` broadcasts leading dims; without '->' the output holds the letters
-    used once, in order. Operands may also come as one list. Contractions run through BLAS.
+    used once, in order. Operands may also come as one list. Contractions run through BLAS; a
+    letter repeated within one operand takes its diagonal first (so it has a gradient too).
 
     Example::
 
@@ -125,17 +126,60 @@ def einsum(equation, *operands):
         tensor([21., 43.])
         >>> ug.einsum("ii", a)
         tensor(5.)
+        >>> ug.einsum(a, [0, 1], b, [1], [0])  # the sublist form
+        tensor([21., 43.])
         >>> ug.einsum("i,j->ij", [b, b])
         tensor([[  1.,  10.],
                 [ 10., 100.]])
     """
+    if not isinstance(equation, str):  # the sublist form: einsum(a, [0, 1], b, [1, 2], [0, 2])
+        equation, operands = _from_sublists((equation,) + tuple(operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not operands:
         raise InvalidArgumentError("einsum: needs at least one operand")
     operands = tensor_operands(*operands) if len(operands) > 1 else operands
     terms, out = explicit(equation, [t.ndim for t in operands])
+    pairs = [_diagonals(term, x, equation) for term, x in zip(terms, operands)]
+    terms, operands = [t for t, _ in pairs], [x for _, x in pairs]
     return dispatch(einsum_op, tuple(operands), {"equation": ",".join(terms) + "->" + out})
+
+
+def _from_sublists(args):
+    """(equation, operands) of torch's sublist form: operands each followed by a list of ints in
+    [0, 52) (or Ellipsis), then optionally the output's list."""
+    def letters(sublist):
+        if not isinstance(sublist, (list, tuple)):
+            raise InvalidArgumentError(f"einsum: in the sublist form each operand is followed by a list of its "
+                                       f"dims' subscripts, got {type(sublist).__name__}")
+        out = []
+        for v in sublist:
+            if v is Ellipsis:
+                out.append("...")
+            elif isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 52:
+                out.append(string.ascii_letters[v])
+            else:
+                raise InvalidArgumentError(f"einsum: subscript {v!r} in a sublist must be an int in [0, 52) or ...")
+        return "".join(out)
+    operands, terms = list(args[0:len(args) - len(args) % 2:2]), [letters(s) for s in args[1::2]]
+    equation = ",".join(terms[:len(operands)])
+    if len(args) % 2:  # an output sublist closes the arguments
+        equation += "->" + letters(args[-1])
+    return equation, tuple(operands)
+
+
+def _diagonals(term, x, equation):
+    """An operand whose subscripts repeat a letter ("ii", "iij") as its diagonal with the letter
+    once (F.diagonal, which has a gradient), so the einsum below sees distinct letters only."""
+    while len(set(term)) != len(term):
+        c = next(c for c in term if term.count(c) > 1)
+        first, second = term.index(c), term.index(c, term.index(c) + 1)
+        if x.shape[first] != x.shape[second]:
+            raise ShapeError(f"einsum: subscript {c!r} is repeated for operand of {equation!r}, but the sizes "
+                             f"{x.shape[first]} and {x.shape[second]} of dims {first} and {second} do not match")
+        x = F.diagonal(x, 0, first, second)  # the diagonal comes last
+        term = "".join(t for k, t in enumerate(term) if k not in (first, second)) + c
+    return term, x
 
 
 register(einsum_op, public=einsum)
