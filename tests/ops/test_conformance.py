@@ -73,6 +73,9 @@ def test_forward(name, index, device):
             assert tuple(o.shape) == tuple(s.shape) and o.dtype is s.dtype, f"{name}: infer {s} vs {o.shape} {o.dtype}"
 
 
+FLOAT64_RESULTS = {"float_power"}  # ops whose result is float64 by definition, as in torch
+
+
 def _float32_forward_matches(op, sample, device):
     inputs = as_inputs(sample.inputs, device, dtype=np.float32)
     if op.random:
@@ -80,7 +83,7 @@ def _float32_forward_matches(op, sample, device):
     out = flatten_outputs(call_op(op, inputs, sample.attrs))
     expected = flatten_outputs(op.torch_ref(torch, *to_torch(sample.inputs, np.float32), **sample.attrs))
     for o, e in zip(out, expected):
-        if "dtype" not in sample.attrs:
+        if "dtype" not in sample.attrs and op.name not in FLOAT64_RESULTS:
             assert o.dtype is not ug.float64, f"{op.name}: float32 input gave {o.dtype}"
         np.testing.assert_allclose(o.cpu().detach().numpy(), e.detach().numpy(), rtol=1e-4, atol=1e-5)
 

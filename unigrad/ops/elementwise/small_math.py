@@ -1,5 +1,6 @@
 """Small elementwise formulas with torch's names, each a composite of registered ops: hypot,
-lerp, logit, log2, log10, exp2, frac, xlogy. (One file: each is one line of math.)"""
+lerp, logit, log2, log10, exp2, frac, xlogy, deg2rad, rad2deg, float_power, ldexp. (One file:
+each is one line of math.)"""
 import math
 
 from .. import api as F
@@ -103,6 +104,55 @@ def xlogy(input, other):
     return F.where(zero, F.zeros_like(out), out)
 
 
+def deg2rad(input):
+    """Angles in degrees to radians, elementwise (torch.deg2rad).
+
+    Example::
+
+        >>> ug.deg2rad(ug.tensor([180.0]))
+        tensor([3.1416])
+    """
+    return F.mul(as_float_tensor(input), math.pi / 180.0)
+
+
+def rad2deg(input):
+    """Angles in radians to degrees, elementwise (torch.rad2deg).
+
+    Example::
+
+        >>> ug.rad2deg(ug.tensor([3.14159265 / 2]))
+        tensor([90.])
+    """
+    return F.mul(as_float_tensor(input), 180.0 / math.pi)
+
+
+def float_power(input, exponent):
+    """``input ** exponent`` computed in float64, as torch.float_power (the result is float64).
+
+    Example::
+
+        >>> ug.float_power(ug.tensor([2, 3]), 2)
+        tensor([4., 9.], dtype=unigrad.float64)
+    """
+    base = F.to_dtype(input, "float64") if hasattr(input, "dtype") else input
+    power = F.to_dtype(exponent, "float64") if hasattr(exponent, "dtype") else float(exponent)
+    if not hasattr(base, "dtype"):
+        base = F.full_like(power, float(base))
+    return F.pow(base, power)
+
+
+def ldexp(input, other):
+    """``input * 2 ** other``, elementwise (torch.ldexp).
+
+    Example::
+
+        >>> ug.ldexp(ug.tensor([1.5]), ug.tensor([3]))
+        tensor([12.])
+    """
+    x = as_float_tensor(input)
+    return F.mul(x, F.exp2(F.to_dtype(other, x.dtype) if hasattr(other, "dtype") else float(other)))
+
+
 def _one(name, fn, samples, torch_ref, methods=True):
     register(OpDef(name=name, impl=fn, variants=Variants(methods=(name,) if methods else ()), samples=samples,
                    torch_ref=torch_ref))
@@ -123,3 +173,9 @@ _one("frac", frac, lambda: [Sample((randn(3, 4) * 3 + 0.01,))], lambda torch, x:
 _one("xlogy", xlogy, lambda: [Sample((positive(3, 4), positive(3, 4, seed=1))),
                               Sample((randn(4).clip(0, None), positive(4, seed=3)), grad=False)],
      lambda torch, x, y: torch.xlogy(x, y))
+_one("deg2rad", deg2rad, lambda: [Sample((randn(3, 4) * 90,))], lambda torch, x: torch.deg2rad(x))
+_one("rad2deg", rad2deg, lambda: [Sample((randn(3, 4),))], lambda torch, x: torch.rad2deg(x))
+_one("float_power", float_power, lambda: [Sample((positive(3, 4), randn(3, 4, seed=1))), Sample((positive(4), 3))],
+     lambda torch, x, e: torch.float_power(x, e))
+_one("ldexp", ldexp, lambda: [Sample((randn(3, 4), randn(3, 4, seed=1).round()), name="float exponent")],
+     lambda torch, x, e: torch.ldexp(x, e))

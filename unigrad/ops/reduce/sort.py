@@ -71,3 +71,20 @@ def sort(input, dim=-1, descending=False, stable=False):
 
 
 register(sort_op, public=sort)
+
+
+def msort(input):
+    """input sorted along its first dim, ascending (torch.msort): sort(input, dim=0)'s values.
+
+    Example::
+
+        >>> ug.msort(ug.tensor([[3.0, 1.0], [2.0, 4.0]]))
+        tensor([[2., 1.],
+                [3., 4.]])
+    """
+    return sort(input, dim=0).values
+
+
+register(OpDef(name="msort", impl=msort, variants=Variants(methods=("msort",)),
+               samples=lambda: [Sample((randn(4, 3),)), Sample((randn(5),))],
+               torch_ref=lambda torch, x: torch.msort(x)))
