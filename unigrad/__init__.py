@@ -17,6 +17,7 @@ from .ops.api import *  # noqa: F401,F403  (every op as ug.<name>, bound as ops 
 from .ops.spec import broadcast_shapes_of  # noqa: F401  (exported since the first release)
 from . import accelerator, cuda
 from .core.tensor import from_numpy, tensor
+from .core.predicates import is_complex, is_floating_point, is_nonzero, is_tensor, numel
 from .ops.factory.legacy_tensor import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,  # noqa: F401
                                         HalfTensor, IntTensor, LongTensor, ShortTensor)  # torch's legacy constructors
 from . import linalg  # noqa: F401  (torch.linalg's norms)

@@ -19,7 +19,8 @@ abs_op = OpDef(
     name="abs", forward=_forward, backward=_backward, infer=same_infer,
     onnx=Onnx("Abs"),
     compiled=Compiled(fusion=("abs({0})", "fabs({0})"), flops=elementwise_flops),
-    variants=Variants(methods=("abs",), operators=("__abs__",), inplace=("abs_",)),
+    variants=Variants(aliases=("absolute",), methods=("abs", "absolute"), operators=("__abs__",),
+                      inplace=("abs_", "absolute_")),
     samples=kink_samples, torch_ref=lambda torch, x: torch.abs(x), reference=_forward)
 
 

@@ -20,7 +20,7 @@ def _backward(ctx, g):
 acos_op = OpDef(
     name="acos", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
     onnx=Onnx("Acos", opset=7),
-    variants=Variants(methods=("acos",), inplace=("acos_",)),
+    variants=Variants(aliases=("arccos",), methods=("acos", "arccos"), inplace=("acos_", "arccos_")),
     samples=inside_unit_samples, torch_ref=lambda torch, x: torch.acos(x), reference=_forward)
 
 

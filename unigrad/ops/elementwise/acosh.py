@@ -27,7 +27,7 @@ def _above_one():
 acosh_op = OpDef(
     name="acosh", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
     onnx=Onnx("Acosh", opset=9),
-    variants=Variants(methods=("acosh",), inplace=("acosh_",)),
+    variants=Variants(aliases=("arccosh",), methods=("acosh", "arccosh"), inplace=("acosh_", "arccosh_")),
     samples=_above_one, torch_ref=lambda torch, x: torch.acosh(x), reference=_forward)
 
 

@@ -20,7 +20,7 @@ def _backward(ctx, g):
 asin_op = OpDef(
     name="asin", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
     onnx=Onnx("Asin", opset=7),
-    variants=Variants(methods=("asin",), inplace=("asin_",)),
+    variants=Variants(aliases=("arcsin",), methods=("asin", "arcsin"), inplace=("asin_", "arcsin_")),
     samples=inside_unit_samples, torch_ref=lambda torch, x: torch.asin(x), reference=_forward)
 
 

@@ -20,7 +20,7 @@ def _backward(ctx, g):
 asinh_op = OpDef(
     name="asinh", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
     onnx=Onnx("Asinh", opset=9),
-    variants=Variants(methods=("asinh",), inplace=("asinh_",)),
+    variants=Variants(aliases=("arcsinh",), methods=("asinh", "arcsinh"), inplace=("asinh_", "arcsinh_")),
     samples=any_samples, torch_ref=lambda torch, x: torch.asinh(x), reference=_forward)
 
 

@@ -20,7 +20,7 @@ def _backward(ctx, g):
 atan_op = OpDef(
     name="atan", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
     onnx=Onnx("Atan", opset=7),
-    variants=Variants(methods=("atan",), inplace=("atan_",)),
+    variants=Variants(aliases=("arctan",), methods=("atan", "arctan"), inplace=("atan_", "arctan_")),
     samples=any_samples, torch_ref=lambda torch, x: torch.atan(x), reference=_forward)
 
 

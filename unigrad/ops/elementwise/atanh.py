@@ -20,7 +20,7 @@ def _backward(ctx, g):
 atanh_op = OpDef(
     name="atanh", forward=_forward, backward=_backward, infer=same_infer, compiled=Compiled(flops=elementwise_flops),
     onnx=Onnx("Atanh", opset=9),
-    variants=Variants(methods=("atanh",), inplace=("atanh_",)),
+    variants=Variants(aliases=("arctanh",), methods=("atanh", "arctanh"), inplace=("atanh_", "arctanh_")),
     samples=inside_unit_samples, torch_ref=lambda torch, x: torch.atanh(x), reference=_forward)
 
 

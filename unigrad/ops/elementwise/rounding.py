@@ -12,11 +12,13 @@ def _samples():
     return [Sample((away_from(3, 4, points=(-1.0, 0.0, 1.0, 2.0, -2.0)) * 1.3,), grad=False)]
 
 
-def _rounding_op(name, what, example, onnx=None):
+def _rounding_op(name, what, example, onnx=None, alias=None):
     def forward(xp, x):
         return getattr(xp, name)(x)
 
-    op = OpDef(name=name, forward=forward, diff_outputs=(), infer=same_infer, onnx=onnx, variants=Variants(methods=(name,)),
+    names = (name,) + ((alias,) if alias else ())
+    op = OpDef(name=name, forward=forward, diff_outputs=(), infer=same_infer, onnx=onnx,
+               variants=Variants(methods=names, inplace=tuple(n + "_" for n in names), aliases=names[1:]),
                samples=_samples, torch_ref=lambda torch, x: getattr(torch, name)(x), reference=forward)
 
     def public(input):
@@ -38,6 +40,6 @@ floor = _rounding_op("floor", "The largest integer not above each element", "ten
 ceil = _rounding_op("ceil", "The smallest integer not below each element", "tensor([-1.,  1.,  3.])",
                     Onnx("Ceil"))
 trunc = _rounding_op("trunc", "Each element with its fraction dropped (rounded towards zero)",
-                     "tensor([-1.,  0.,  2.])", Onnx(emit=lambda e, x: e.trunc(x)))
+                     "tensor([-1.,  0.,  2.])", Onnx(emit=lambda e, x: e.trunc(x)), alias="fix")
 round = _rounding_op("round", "Each element rounded to the nearest integer, halves to even",
                      "tensor([-2.,  0.,  3.])", Onnx("Round"))

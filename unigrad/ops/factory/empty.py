@@ -1,7 +1,7 @@
 """empty and empty_like: tensors whose values are whatever the memory held (for filling later)."""
 from ...backend import dtypes as _dt
 from ..dispatch import dispatch
-from ..registry import Onnx, OpDef, Sample, register
+from ..registry import Onnx, OpDef, Sample, Variants, register
 from ..sampling import randn
 from ..spec import Spec
 from .common import device_and_dtype, like, made, size_of
@@ -40,6 +40,11 @@ def empty_like(input, dtype=None, device=None, requires_grad=False):
     return empty(tuple(input.shape), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+    """An uninitialised tensor of shape `size`, in self's dtype and device unless given."""
+    return empty(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
 register(empty_op, public=empty)
-register(OpDef(name="empty_like", impl=empty_like, samples=lambda: [Sample((randn(0, 3),), grad=False)],
+register(OpDef(name="empty_like", impl=empty_like, variants=Variants(methods={"new_empty": new_empty}), samples=lambda: [Sample((randn(0, 3),), grad=False)],
                torch_ref=lambda torch, x: torch.empty_like(x)))

@@ -25,7 +25,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shape[:s] + (n,) + shape[e + 1:])
 
 
-register(OpDef(name="flatten", impl=flatten, variants=Variants(methods=("flatten",)),
+register(OpDef(name="flatten", impl=flatten, variants=Variants(methods=("flatten", "ravel"), aliases=("ravel",)),
                onnx=Onnx(emit=lambda e, input, start_dim=0, end_dim=-1: e.flatten_to(input, start_dim, end_dim,
                                                                  e.current_outs[0][0])),
                samples=lambda: [Sample((randn(2, 3, 4),), {"start_dim": 1})],

@@ -30,7 +30,7 @@ scatter_add_op = OpDef(
     onnx=Onnx(emit=lambda e, x, index, src, dim, unique=False: e.scatter_add(x, index, src, dim), opset=16),
     compiled=Compiled(fresh=True),
     infer=lambda x, index, src, dim, unique=False: Spec(x.shape, x.dtype),
-    variants=Variants(methods=("scatter_add",)),
+    variants=Variants(methods=("scatter_add",), inplace=("scatter_add_",)),
     samples=lambda: [Sample((randn(3, 4), np.array([[0, 3, 3], [1, 1, 1], [2, 0, 1]]), randn(3, 3, seed=1)),
                             {"dim": 1}),
                      Sample((randn(3, 4), np.array([[0, 1, 2, 0]]), randn(1, 4, seed=2)), {"dim": 0})],

@@ -1,0 +1,54 @@
+"""torch names added as aliases or small functions: each gives torch's result on the same call
+(the new ops themselves are in the registry conformance test)."""
+import numpy as np
+import pytest
+import torch
+
+import unigrad as ug
+
+X = np.array([[-1.5, 0.25, 0.5], [0.75, -0.3, 2.7]])
+
+
+@pytest.mark.parametrize("name", ["absolute", "fix", "greater", "less", "not_equal", "greater_equal", "less_equal",
+                                  "arcsin", "arctan", "arcsinh", "ravel"])
+def test_aliases_match_torch(name):
+    x = X if name not in ("arcsin",) else X / 3
+    args = (0.5,) if name in ("greater", "less", "not_equal", "greater_equal", "less_equal") else ()
+    want = getattr(torch, name)(torch.tensor(x), *args)
+    for got in (getattr(ug, name)(ug.tensor(x), *args), getattr(ug.tensor(x), name)(*args)):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, data", [("arccos", X / 3), ("arccosh", np.abs(X) + 1.5), ("arctanh", X / 3)])
+def test_arc_aliases_match_torch_in_place_too(name, data):
+    want = getattr(torch, name)(torch.tensor(data))
+    np.testing.assert_allclose(getattr(ug, name)(ug.tensor(data)).numpy(), want.numpy(), rtol=1e-12)
+    t = ug.tensor(data)
+    getattr(t, name + "_")()
+    np.testing.assert_allclose(t.numpy(), want.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["floor_", "ceil_", "trunc_", "round_", "fix_", "absolute_"])
+def test_in_place_rounding_matches_torch(name):
+    t, tt = ug.tensor(X), torch.tensor(X)
+    assert getattr(t, name)() is t
+    getattr(tt, name)()
+    np.testing.assert_array_equal(t.numpy(), tt.numpy())
+
+
+def test_predicates_and_new_empty_and_scatter_add_():
+    assert ug.is_tensor(ug.zeros(1)) and ug.is_tensor(ug.nn.Parameter(ug.zeros(1))) and not ug.is_tensor(np.zeros(1))
+    assert ug.numel(ug.zeros(2, 3)) == 6 and ug.is_floating_point(ug.zeros(1)) and not ug.is_floating_point(ug.tensor([1]))
+    assert not ug.is_complex(ug.zeros(1)) and ug.is_nonzero(ug.tensor([2.0])) and not ug.is_nonzero(ug.tensor(0))
+    with pytest.raises(ug.InvalidTypeError, match="exactly one element"):
+        ug.is_nonzero(ug.zeros(2))
+    with pytest.raises(ug.InvalidTypeError, match="argument 'input' must be Tensor, not list"):
+        ug.numel([1, 2])
+    e = ug.zeros(2, dtype=ug.float64).new_empty((3, 4))
+    assert tuple(e.shape) == (3, 4) and e.dtype == ug.float64
+    index = np.array([[0, 1, 2, 0], [2, 2, 0, 1]])
+    src = np.arange(8.0).reshape(2, 4)
+    t, tt = ug.zeros(3, 4, dtype=ug.float64), torch.zeros(3, 4, dtype=torch.float64)
+    assert t.scatter_add_(0, ug.tensor(index), ug.tensor(src)) is t
+    tt.scatter_add_(0, torch.tensor(index), torch.tensor(src))
+    np.testing.assert_array_equal(t.numpy(), tt.numpy())
