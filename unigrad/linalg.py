@@ -1,5 +1,6 @@
 """ug.linalg: torch.linalg's norms, inverse, determinants, solve, matrix powers, Cholesky factors, QR, SVD
-(svdvals, pinv, matrix_rank on it) (the ops live
+(svdvals, pinv, matrix_rank on it), cond, cross, diagonal, lstsq, multi_dot, solve_triangular,
+vander and vecdot (the ops live
 in unigrad/ops/linalg/)."""
 import numpy as np
 
@@ -8,13 +9,15 @@ from .ops import api as F
 from .ops.linalg.cholesky import cholesky
 from .ops.linalg.eigh import eigh, eigvalsh
 from .ops.linalg.inverse import det, inverse as inv, matrix_power, slogdet, solve
+from .ops.linalg.linalg_extras import cond, cross, diagonal, lstsq, multi_dot, solve_triangular, vander, vecdot
 from .ops.linalg.matrix_norm import matrix_norm
 from .ops.linalg.qr import qr
 from .ops.linalg.svd import svd
 from .ops.linalg.vector_norm import vector_norm
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "matrix_power", "cholesky", "svd",
-           "svdvals", "pinv", "matrix_rank", "qr", "eigh", "eigvalsh"]
+           "svdvals", "pinv", "matrix_rank", "qr", "eigh", "eigvalsh", "cond", "cross", "diagonal", "lstsq", "multi_dot",
+           "solve_triangular", "vander", "vecdot"]
 
 
 def norm(A, ord=None, dim=None, keepdim=False, dtype=None):
