@@ -109,7 +109,8 @@ sum_to_op = OpDef(
     onnx=Onnx(emit=lambda e, x, shape: e.sum_to(x, shape)),
     # the input itself when there is nothing to reduce; a new array otherwise
     compiled=Compiled(may_alias=same_shape, identity=same_shape),
-    variants=Variants(),
+    variants=Variants(methods={"sum_to_size": lambda self, *size: sum_to(
+        self, tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else tuple(size))}),
     samples=lambda: [Sample((randn(2, 3, 4),), {"shape": (3, 1)}), Sample((randn(2, 3),), {"shape": ()}),
                      Sample((randn(2, 3),), {"shape": (2, 3)})],
     torch_ref=lambda torch, x, shape: x.sum_to_size(*shape) if shape else x.sum(),
