@@ -52,3 +52,27 @@ def test_predicates_and_new_empty_and_scatter_add_():
     assert t.scatter_add_(0, ug.tensor(index), ug.tensor(src)) is t
     tt.scatter_add_(0, torch.tensor(index), torch.tensor(src))
     np.testing.assert_array_equal(t.numpy(), tt.numpy())
+
+
+def test_sum_to_size_matches_torch_and_its_gradient_broadcasts_back():
+    x = np.random.default_rng(2).standard_normal((3, 4, 5))
+    for size in [(1, 4, 1), ((3, 1, 5),), (4, 5)]:
+        xu, xt = ug.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        yu, yt = xu.sum_to_size(*size), xt.sum_to_size(*size)
+        np.testing.assert_allclose(yu.detach().numpy(), yt.detach().numpy(), rtol=1e-12)
+        yu.sum().backward()
+        yt.sum().backward()
+        np.testing.assert_array_equal(xu.grad.numpy(), xt.grad.numpy())
+
+
+def test_old_svd_and_chain_matmul_match_torch():
+    a = np.random.default_rng(3).standard_normal((5, 3))
+    U, S, V = ug.svd(ug.tensor(a))
+    np.testing.assert_allclose(S.numpy(), torch.svd(torch.tensor(a))[1].numpy(), rtol=1e-12)
+    np.testing.assert_allclose((U @ ug.diag(S) @ V.T).numpy(), a, rtol=1e-10, atol=1e-12)  # V, not V^T
+    assert [tuple(t.shape) for t in ug.svd(ug.tensor(a), some=False)] == [(5, 5), (3,), (3, 3)]
+    zu, _, zv = ug.svd(ug.tensor(a), compute_uv=False)
+    assert float(zu.abs().sum()) == float(zv.abs().sum()) == 0.0 and tuple(zu.shape) == (5, 5)
+    ms = [np.random.default_rng(k).standard_normal(s) for k, s in enumerate([(2, 3), (3, 4), (4, 2)])]
+    np.testing.assert_allclose(ug.chain_matmul(*[ug.tensor(m) for m in ms]).numpy(),
+                               torch.chain_matmul(*[torch.tensor(m) for m in ms]).numpy(), rtol=1e-12)
