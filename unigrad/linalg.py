@@ -1,8 +1,7 @@
 """ug.linalg: torch.linalg's norms, inverse, determinants, solve, matrix powers, Cholesky factors, QR, SVD
 (svdvals, pinv, matrix_rank on it), cond, cross, diagonal, lstsq, multi_dot, solve_triangular,
-vander and vecdot (the ops live
+vander, vecdot and matrix_exp (the ops live
 in unigrad/ops/linalg/)."""
-import numpy as np
 
 from .errors import InvalidArgumentError
 from .ops import api as F
@@ -10,14 +9,16 @@ from .ops.linalg.cholesky import cholesky
 from .ops.linalg.eigh import eigh, eigvalsh
 from .ops.linalg.inverse import det, inverse as inv, matrix_power, slogdet, solve
 from .ops.linalg.linalg_extras import cond, cross, diagonal, lstsq, multi_dot, solve_triangular, vander, vecdot
+from .ops.linalg.matrix_exp import matrix_exp
 from .ops.linalg.matrix_norm import matrix_norm
+from .ops.linalg.pseudo_inverse import matrix_rank, pinv, svdvals
 from .ops.linalg.qr import qr
 from .ops.linalg.svd import svd
 from .ops.linalg.vector_norm import vector_norm
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "matrix_power", "cholesky", "svd",
            "svdvals", "pinv", "matrix_rank", "qr", "eigh", "eigvalsh", "cond", "cross", "diagonal", "lstsq", "multi_dot",
-           "solve_triangular", "vander", "vecdot"]
+           "solve_triangular", "vander", "vecdot", "matrix_exp"]
 
 
 def norm(A, ord=None, dim=None, keepdim=False, dtype=None):
@@ -48,34 +49,3 @@ def norm(A, ord=None, dim=None, keepdim=False, dtype=None):
     if len(dim) == 2:
         return matrix_norm(A, ord, dim, keepdim, dtype)
     raise InvalidArgumentError(f"linalg.norm: dim must name 1 or 2 dims, got {dim}")
-
-
-def svdvals(A):
-    """torch.linalg.svdvals: the singular values of A (..., m, n), descending."""
-    return svd(A, full_matrices=False)[1]
-
-
-def _cutoff(s, shape, atol, rtol):
-    """max(atol, rtol * s_max) per matrix, rtol defaulting to eps * max(m, n) without an atol."""
-    top = F.amax(s, -1, keepdim=True)
-    if rtol is None:
-        rtol = max(shape[-2:]) * float(np.finfo(s.dtype.np).eps) if atol is None else 0.0
-    tol = F.mul(top, rtol)
-    if atol is not None:
-        tol = F.maximum(tol, F.full_like(tol, float(atol)))
-    return tol
-
-
-def pinv(A, atol=None, rtol=None, hermitian=False):
-    """torch.linalg.pinv: the Moore-Penrose pseudo-inverse V diag(1/s) U^T, singular values at or
-    below max(atol, rtol * s_max) treated as 0 (default rtol: eps * max(m, n), as torch)."""
-    U, S, Vh = svd(A, full_matrices=False)
-    keep = F.gt(S, _cutoff(S, A.shape, atol, rtol))
-    inv_s = F.where(keep, F.reciprocal(F.where(keep, S, F.ones_like(S))), F.zeros_like(S))
-    return F.matmul(F.mul(F.transpose(Vh, -1, -2), F.unsqueeze(inv_s, -2)), F.transpose(U, -1, -2))
-
-
-def matrix_rank(A, atol=None, rtol=None, hermitian=False):
-    """torch.linalg.matrix_rank: how many singular values exceed max(atol, rtol * s_max)."""
-    S = svdvals(A)
-    return F.sum(F.gt(S, _cutoff(S, A.shape, atol, rtol)), -1)

@@ -9,6 +9,7 @@ from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
 from .inverse import solve
+from .pseudo_inverse import kept_reciprocals
 from .svd import svd
 
 _LINALG = Variants(function=False)  # ug.linalg.<name>, not ug.<name> (torch.cross and torch.diagonal differ)
@@ -106,8 +107,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     U, S, Vh = svd(A, full_matrices=False)
     m, n = A.shape[-2:]
     rcond = float(np.finfo(A.dtype.np).eps) * max(m, n) if rcond is None else float(rcond)
-    keep = F.gt(S, F.mul(F.amax(S, -1, keepdim=True), rcond))
-    inv_s = F.where(keep, F.reciprocal(F.where(keep, S, F.ones_like(S))), F.zeros_like(S))
+    keep, inv_s = kept_reciprocals(S, F.mul(F.amax(S, -1, keepdim=True), rcond))
     X = F.matmul(F.transpose(Vh, -1, -2), F.mul(F.unsqueeze(inv_s, -1), F.matmul(F.transpose(U, -1, -2), b)))
     rank = F.sum(keep, -1)
     empty = F.zeros(0, dtype=A.dtype, device=A.device)
