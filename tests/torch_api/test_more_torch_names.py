@@ -76,3 +76,17 @@ def test_old_svd_and_chain_matmul_match_torch():
     ms = [np.random.default_rng(k).standard_normal(s) for k, s in enumerate([(2, 3), (3, 4), (4, 2)])]
     np.testing.assert_allclose(ug.chain_matmul(*[ug.tensor(m) for m in ms]).numpy(),
                                torch.chain_matmul(*[torch.tensor(m) for m in ms]).numpy(), rtol=1e-12)
+
+
+def test_pinverse_matrix_exp_and_data_ptr():
+    a = np.random.default_rng(4).standard_normal((2, 4, 3))
+    np.testing.assert_allclose(ug.pinverse(ug.tensor(a)).numpy(), torch.pinverse(torch.tensor(a)).numpy(), rtol=1e-10)
+    for scale in (0.1, 3.0, 20.0):  # the larger ones take several squarings
+        m = np.random.default_rng(5).standard_normal((4, 4)) * scale
+        want = torch.linalg.matrix_exp(torch.tensor(m)).numpy()
+        np.testing.assert_allclose(ug.linalg.matrix_exp(ug.tensor(m)).numpy(), want, rtol=1e-11,
+                                   atol=1e-12 * np.abs(want).max())
+    with pytest.raises(ug.ShapeError, match="square matrix"):
+        ug.matrix_exp(ug.zeros(2, 3))
+    x = ug.zeros(4)
+    assert x.data_ptr() == x.view(2, 2).data_ptr() != x.clone().data_ptr()

@@ -74,6 +74,15 @@ class Tensor:
         """Bytes per element."""
         return int(self._data.dtype.itemsize)
 
+    def data_ptr(self):
+        """The address of the first element (torch's data_ptr): equal for tensors sharing memory
+        from the same start; 0 on the meta device, which holds no data."""
+        ctypes = getattr(self._data, "ctypes", None)
+        if ctypes is not None:
+            return int(ctypes.data)
+        memory = getattr(self._data, "data", None)
+        return int(getattr(memory, "ptr", 0))  # a CuPy array's device pointer
+
     def stride(self, dim=None):
         """Steps in elements between neighbours along each dim (of the array as it lies in memory)."""
         steps = tuple(s // self._data.dtype.itemsize for s in self._data.strides)
