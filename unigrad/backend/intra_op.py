@@ -68,7 +68,8 @@ def parallel_for(fn, items, threads):
         return
     bounds = [len(items) * k // threads for k in range(threads + 1)]
     groups = [items[bounds[k]:bounds[k + 1]] for k in range(threads)]
-    futures = [_executor(threads - 1).submit(fn, group) for group in groups[1:]]
+    pool = _executor(threads - 1)
+    futures = [pool.submit(fn, group) for group in groups[1:]]
     error = None
     try:
         fn(groups[0])

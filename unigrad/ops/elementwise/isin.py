@@ -1,5 +1,7 @@
 """isin: whether each element is among a set of test values (torch.isin), as a broadcast
 comparison against the flattened test values and an any()."""
+import numpy as np
+
 from ...core.tensor import Tensor, tensor as _tensor
 from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
@@ -29,7 +31,6 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 
 
 def _samples():
-    import numpy as np
     values = np.array([[1.0, 2.0, 3.0], [4.0, 2.0, 0.5]])
     return [Sample((values, np.array([2.0, 0.5])), grad=False),
             Sample((values, np.array([[4.0], [9.0]])), {"invert": True}, grad=False),

@@ -9,7 +9,7 @@ from ...errors import InvalidArgumentError, ShapeError, UnigradError
 from .. import api as F
 from ..dispatch import dispatch
 from ..operands import tensor_operands
-from ..registry import OpDef, Sample, Variants, register
+from ..registry import OpDef, Sample, register
 from ..sampling import randn
 from ..spec import Spec
 
@@ -162,7 +162,7 @@ def _from_sublists(args):
                 raise InvalidArgumentError(f"einsum: subscript {v!r} in a sublist must be an int in [0, 52) or ...")
         return "".join(out)
     operands, terms = list(args[0:len(args) - len(args) % 2:2]), [letters(s) for s in args[1::2]]
-    equation = ",".join(terms[:len(operands)])
+    equation = ",".join(terms)
     if len(args) % 2:  # an output sublist closes the arguments
         equation += "->" + letters(args[-1])
     return equation, tuple(operands)

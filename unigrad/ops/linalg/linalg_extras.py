@@ -8,8 +8,9 @@ from ...errors import InvalidArgumentError, ShapeError
 from .. import api as F
 from ..registry import OpDef, Sample, Variants, register
 from ..sampling import randn
-from .inverse import solve
-from .pseudo_inverse import kept_reciprocals
+from .inverse import inverse, solve
+from .matrix_norm import matrix_norm
+from .pseudo_inverse import kept_reciprocals, svdvals
 from .svd import svd
 
 _LINALG = Variants(function=False)  # ug.linalg.<name>, not ug.<name> (torch.cross and torch.diagonal differ)
@@ -76,11 +77,9 @@ def cond(A, p=None):
     the smallest singular value for p None, 2 or -2 (the inverse ratio for -2); for the other
     norms (1, -1, inf, -inf, 'fro', 'nuc') norm(A, p) * norm(inv(A), p) of square A."""
     if p in (None, 2, -2):
-        s = svd(A, full_matrices=False)[1]
+        s = svdvals(A)
         top, bottom = F.select(s, -1, 0), F.select(s, -1, -1)
         return F.div(bottom, top) if p == -2 else F.div(top, bottom)
-    from .inverse import inverse
-    from .matrix_norm import matrix_norm
     if A.shape[-1] != A.shape[-2]:
         raise ShapeError(f"linalg.cond: with p={p!r} A must be square, got shape {tuple(A.shape)}")
     return F.mul(matrix_norm(A, p), matrix_norm(inverse(A), p))

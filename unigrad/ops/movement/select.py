@@ -1,6 +1,8 @@
 """select and take: one index of one dim (a view, the dim removed), and elements of the
 flattened input at given indices, as torch.select / torch.take (composites of slicing and
 index_select)."""
+import numpy as np
+
 from ...core.tensor import Tensor
 from ...errors import OutOfBoundsError
 from .. import api as F
@@ -38,9 +40,10 @@ def take(input, index):
     flat = F.reshape(input, (-1,))
     n = flat.shape[0]
     idx = F.reshape(index, (-1,))
-    if idx.numel() and (int(F.max(idx).item()) >= n or int(F.min(idx).item()) < -n):
-        raise OutOfBoundsError(f"take: an index in [{int(F.min(idx).item())}, {int(F.max(idx).item())}] is out of "
-                               f"range for a tensor of {n} elements (shape {tuple(input.shape)})")
+    lo, hi = (int(F.min(idx).item()), int(F.max(idx).item())) if idx.numel() else (0, -1)
+    if hi >= n or lo < -n:
+        raise OutOfBoundsError(f"take: an index in [{lo}, {hi}] is out of range for a tensor of {n} elements "
+                               f"(shape {tuple(input.shape)})")
     idx = F.remainder(idx, n) if n else idx
     return F.reshape(F.index_select(flat, 0, idx), tuple(index.shape))
 
@@ -51,7 +54,6 @@ register(OpDef(name="select", impl=select, variants=Variants(methods=("select",)
 
 
 def _take_samples():
-    import numpy as np
     return [Sample((randn(3, 4), np.array([[0, 11], [5, 5]]))), Sample((randn(6), np.array([-1, 2])))]
 
 

@@ -63,9 +63,10 @@ def unravel_index(indices, shape):
     if idx.dtype.is_floating_point or idx.dtype.name == "bool":
         raise InvalidArgumentError(f"unravel_index: expected 'indices' to be an integer tensor, got {idx.dtype}")
     total = int(np.prod(shape, dtype=np.int64))
-    if idx.numel() and (int(F.max(idx).item()) >= total or int(F.min(idx).item()) < -total):
-        raise OutOfBoundsError(f"unravel_index: an index in [{int(F.min(idx).item())}, {int(F.max(idx).item())}] is "
-                               f"out of bounds for shape {shape} ({total} elements)")
+    lo, hi = (int(F.min(idx).item()), int(F.max(idx).item())) if idx.numel() else (0, -1)
+    if hi >= total or lo < -total:
+        raise OutOfBoundsError(f"unravel_index: an index in [{lo}, {hi}] is out of bounds for shape {shape} "
+                               f"({total} elements)")
     flat = F.remainder(idx, total) if total else idx
     out, stride = [], total
     for size in shape:
